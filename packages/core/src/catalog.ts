@@ -1,0 +1,130 @@
+import type { AnyStateMachine } from 'xstate';
+import { z } from 'zod';
+import { PolicyflowError } from './errors.js';
+import type { EnvelopeReader } from './internal/envelope.js';
+
+/** How one provider event type maps onto a lifecycle. */
+export interface EventTypeSpec {
+  /** The lifecycle (a key of the catalog's `lifecycles`) this event type moves. */
+  readonly lifecycle: string;
+  /**
+   * Dot paths into `data` tried in order for the resource id: `'id'`, `'policy_id'`.
+   * The first that holds a non-empty string wins.
+   */
+  readonly id: string | readonly string[];
+  /** The machine event this type sends; defaults to the event type itself. */
+  readonly event?: string;
+  /** Schema of the (unwrapped) `data`; defaults to any object. */
+  readonly data?: z.ZodType<Record<string, unknown>>;
+  /** One line for docs and `policyflow explain`. */
+  readonly description?: string;
+}
+
+/** A lifecycle: its XState machine is the single definition of its states and transitions. */
+export interface LifecycleSpec {
+  readonly machine: AnyStateMachine;
+  readonly description?: string;
+}
+
+/** A resolved catalog entry, ready for the hot path. */
+export interface CatalogEntry {
+  readonly type: string;
+  readonly lifecycle: string;
+  readonly idPaths: ReadonlyArray<ReadonlyArray<string>>;
+  readonly event: string;
+  readonly data: z.ZodType<Record<string, unknown>>;
+  readonly description: string | undefined;
+}
+
+/**
+ * A provider's catalog: its lifecycles and every event type it sends. Build one with {@link defineCatalog};
+ * `kota()` and `ten99policy()` return the built-in ones.
+ */
+export interface Catalog {
+  readonly provider: string;
+  readonly lifecycles: ReadonlyMap<string, LifecycleSpec>;
+  readonly events: ReadonlyMap<string, CatalogEntry>;
+  /** Reads the provider's envelope; the default accepts both built-in providers' variants. */
+  readonly envelope: EnvelopeReader | undefined;
+}
+
+/** Input of {@link defineCatalog}. */
+export interface CatalogInput {
+  readonly provider: string;
+  /** A catalog to extend: its lifecycles and events are kept, these are added. */
+  readonly extends?: Catalog;
+  readonly lifecycles?: Readonly<Record<string, AnyStateMachine | LifecycleSpec>>;
+  readonly events?: Readonly<Record<string, EventTypeSpec>>;
+  readonly envelope?: EnvelopeReader;
+}
+
+const anyData = z.record(z.string(), z.unknown()) as z.ZodType<Record<string, unknown>>;
+
+function isLifecycleSpec(value: AnyStateMachine | LifecycleSpec): value is LifecycleSpec {
+  return 'machine' in value && typeof (value as LifecycleSpec).machine === 'object';
+}
+
+/**
+ * Defines a provider catalog, or extends one with more event types and lifecycles.
+ * Throws `catalog_conflict` when an event type or lifecycle is defined twice, and `lifecycle_unknown`
+ * when an event names a lifecycle that does not exist.
+ *
+ * @example
+ * ```ts
+ * const acme = defineCatalog({
+ *   provider: 'acme',
+ *   lifecycles: { claim: claimMachine },
+ *   events: { 'claim.opened': { lifecycle: 'claim', id: 'id' } },
+ * });
+ * const kotaPlus = defineCatalog({ provider: 'kota', extends: kota(), events: { 'x.y': { lifecycle: 'group', id: 'group_id' } } });
+ * ```
+ */
+export function defineCatalog(input: CatalogInput): Catalog {
+  const base = input.extends;
+  if (base && base.provider !== input.provider) {
+    throw new PolicyflowError(
+      'catalog_conflict',
+      `cannot extend the '${base.provider}' catalog under provider '${input.provider}'`,
+      { path: ['provider'] },
+    );
+  }
+  const lifecycles = new Map<string, LifecycleSpec>(base?.lifecycles);
+  for (const [name, value] of Object.entries(input.lifecycles ?? {})) {
+    if (lifecycles.has(name)) {
+      throw new PolicyflowError('catalog_conflict', `lifecycle '${name}' is already defined`, {
+        path: ['lifecycles', name],
+      });
+    }
+    lifecycles.set(name, isLifecycleSpec(value) ? value : { machine: value });
+  }
+  const events = new Map<string, CatalogEntry>(base?.events);
+  for (const [type, spec] of Object.entries(input.events ?? {})) {
+    if (events.has(type)) {
+      throw new PolicyflowError('catalog_conflict', `event type '${type}' is already defined`, {
+        path: ['events', type],
+      });
+    }
+    if (!lifecycles.has(spec.lifecycle)) {
+      throw new PolicyflowError(
+        'lifecycle_unknown',
+        `event type '${type}' names lifecycle '${spec.lifecycle}', which this catalog does not define`,
+        { path: ['events', type, 'lifecycle'] },
+      );
+    }
+    const ids = typeof spec.id === 'string' ? [spec.id] : spec.id;
+    events.set(type, {
+      type,
+      lifecycle: spec.lifecycle,
+      idPaths: ids.map((p) => p.split('.')),
+      event: spec.event ?? type,
+      data: spec.data ?? anyData,
+      description: spec.description,
+    });
+  }
+  return Object.freeze({
+    provider: input.provider,
+    lifecycles,
+    events,
+    envelope: input.envelope ?? base?.envelope,
+  });
+}

@@ -1,0 +1,497 @@
+import { EventEmitter } from 'eventemitter3';
+import type { StateValue } from 'xstate';
+import type { EngineEventName, EngineEvents } from './bus.js';
+import type { Catalog } from './catalog.js';
+import { type Clock, systemClock } from './clock.js';
+import { type ErrorInfo, PolicyflowError } from './errors.js';
+import type { EventSource, PolicyEvent } from './event.js';
+import { KeyedQueue } from './internal/keyedQueue.js';
+import { mergeData } from './internal/merge.js';
+import { type TransitionTable, tableFor } from './internal/table.js';
+import { normalizeEvent } from './normalize.js';
+import type {
+  ActionJob,
+  AuditEntry,
+  HistoryEntry,
+  IngestStatus,
+  IngestWrite,
+  LedgerEntry,
+  ResourceSnapshot,
+  Store,
+} from './store.js';
+import { createMemoryStore } from './stores/memory.js';
+
+/** How `ingest` treats an event the machine does not allow from the current state. */
+export type ReconcilePolicy = 'force' | 'strict';
+
+/** Options of {@link createEngine}. */
+export interface EngineOptions {
+  /** Provider catalogs: `kota()`, `ten99policy()`, or your own from `defineCatalog`. */
+  readonly providers: ReadonlyArray<Catalog>;
+  /** Defaults to a fresh `createMemoryStore()`. */
+  readonly store?: Store;
+  /** `force` (default): the provider is the source of truth; `strict`: disallowed events are rejected. */
+  readonly reconcile?: ReconcilePolicy;
+  readonly clock?: Clock;
+  /** History lines `getResource` returns. Default 20. */
+  readonly historyLimit?: number;
+  /** Ingests in flight before `ingest` throws `engine_overloaded`. Default 10 000. */
+  readonly maxInFlight?: number;
+}
+
+/** Options of one `ingest` call. */
+export interface IngestOptions {
+  readonly provider: string;
+  readonly source?: EventSource;
+  /** When the delivery was received (epoch ms); defaults to the clock's now. */
+  readonly receivedAt?: number;
+}
+
+/** A reference to an action an ingest fired. */
+export interface FiredAction {
+  readonly rule: string;
+  readonly type: string;
+  readonly idempotencyKey: string;
+  readonly runAt: number;
+}
+
+/**
+ * What `ingest` made of one delivery.
+ *
+ * @example
+ * ```ts
+ * const r = await engine.ingest(body, { provider: 'kota', source: 'webhook' });
+ * if (r.status === 'invalid') console.error(r.error.code, r.error.path);
+ * ```
+ */
+export interface IngestResult {
+  readonly status: IngestStatus;
+  readonly provider: string;
+  readonly eventId: string | undefined;
+  readonly type: string | undefined;
+  readonly key: string | undefined;
+  readonly from: StateValue | undefined;
+  readonly to: StateValue | undefined;
+  readonly actions: ReadonlyArray<FiredAction>;
+  readonly error: ErrorInfo | undefined;
+  readonly event: PolicyEvent | undefined;
+}
+
+/** A resource as `getResource` returns it: its snapshot and its latest history. */
+export interface ResourceView extends ResourceSnapshot {
+  readonly history: ReadonlyArray<HistoryEntry>;
+}
+
+/** What the rules runtime contributes to one ingest (jobs and audit lines committed with it). */
+export interface Reaction {
+  readonly jobs: ReadonlyArray<ActionJob>;
+  readonly audit: ReadonlyArray<AuditEntry>;
+}
+
+/** The input a rules runtime sees for one ingest. */
+export interface ReactionInput {
+  readonly event: PolicyEvent;
+  readonly status: IngestStatus;
+  readonly resource: ResourceSnapshot | undefined;
+  readonly previous: ResourceSnapshot | undefined;
+  readonly transition: { readonly from: StateValue | undefined; readonly to: StateValue; readonly forced: boolean } | undefined;
+  readonly now: number;
+}
+
+/**
+ * A reactor turns an ingest into side-effect jobs. The rules runtime is one; the engine calls it before the
+ * commit so the jobs are written in the same unit as the snapshot, and calls `committed` after.
+ */
+export interface Reactor {
+  react(input: ReactionInput): Reaction | Promise<Reaction>;
+  committed?(reaction: Reaction): void;
+  drain?(): Promise<void>;
+  close?(): Promise<void>;
+}
+
+/** The engine: see DESIGN.md. */
+export interface Engine {
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly reconcile: ReconcilePolicy;
+  ingest(payload: unknown, options: IngestOptions): Promise<IngestResult>;
+  getResource(key: string): Promise<ResourceView | undefined>;
+  catalog(provider: string): Catalog | undefined;
+  /** The transition table derived from a lifecycle's machine. */
+  table(provider: string, lifecycle: string): TransitionTable | undefined;
+  /** Installs the reactor (the rules runtime). One at a time. */
+  useReactor(reactor: Reactor): void;
+  on<E extends EngineEventName>(event: E, listener: (...args: EngineEvents[E]) => void): () => void;
+  once<E extends EngineEventName>(event: E, listener: (...args: EngineEvents[E]) => void): () => void;
+  /** Emits on the bus; listeners that throw are reported as `listener.error`, never to the caller. */
+  emit<E extends EngineEventName>(event: E, ...args: EngineEvents[E]): void;
+  /** Resolves when no ingest is in flight and the reactor has drained its queued work. */
+  drain(): Promise<void>;
+  close(): Promise<void>;
+}
+
+const NO_ACTIONS: ReadonlyArray<FiredAction> = Object.freeze([]);
+const NO_REACTION: Reaction = Object.freeze({ jobs: [], audit: [] });
+
+function toText(payload: unknown): string {
+  if (typeof payload === 'string') return payload;
+  if (payload instanceof Uint8Array) return new TextDecoder().decode(payload);
+  try {
+    return JSON.stringify(payload) ?? String(payload);
+  } catch {
+    return String(payload);
+  }
+}
+
+const decoder = new TextDecoder();
+
+function parseBody(payload: unknown): { ok: true; body: unknown } | { ok: false; error: ErrorInfo } {
+  if (typeof payload !== 'string' && !(payload instanceof Uint8Array)) return { ok: true, body: payload };
+  try {
+    return { ok: true, body: JSON.parse(typeof payload === 'string' ? payload : decoder.decode(payload)) };
+  } catch (e) {
+    return { ok: false, error: { code: 'invalid_json', message: `the body is not JSON: ${(e as Error).message}`, path: [] } };
+  }
+}
+
+/**
+ * Creates an engine.
+ *
+ * @example
+ * ```ts
+ * const engine = createEngine({ providers: [kota(), ten99policy()] });
+ * const r = await engine.ingest(body, { provider: 'kota', source: 'webhook' });
+ * console.log(r.status, r.key, r.from, '→', r.to); // applied kota/employer_quote/erhq_… pending_quote → action_required
+ * ```
+ */
+export function createEngine(options: EngineOptions): Engine {
+  const store = options.store ?? createMemoryStore();
+  const clock = options.clock ?? systemClock;
+  const reconcile = options.reconcile ?? 'force';
+  const historyLimit = options.historyLimit ?? 20;
+  const maxInFlight = options.maxInFlight ?? 10_000;
+  const bus = new EventEmitter<EngineEvents>();
+  const queue = new KeyedQueue();
+  const catalogs = new Map<string, Catalog>();
+  const tables = new Map<string, TransitionTable>();
+  let reactor: Reactor | undefined;
+  let inFlight = 0;
+  let closed = false;
+  let idleWaiters: Array<() => void> = [];
+  let invalidSeq = 0;
+
+  for (const catalog of options.providers) {
+    if (catalogs.has(catalog.provider)) {
+      throw new PolicyflowError('catalog_conflict', `provider '${catalog.provider}' is registered twice`, {
+        path: ['providers'],
+      });
+    }
+    catalogs.set(catalog.provider, catalog);
+    const byLifecycle = new Map<string, string[]>();
+    for (const entry of catalog.events.values()) {
+      const list = byLifecycle.get(entry.lifecycle) ?? [];
+      list.push(entry.event);
+      byLifecycle.set(entry.lifecycle, list);
+    }
+    for (const [name, spec] of catalog.lifecycles) {
+      tables.set(`${catalog.provider}/${name}`, tableFor(spec.machine, byLifecycle.get(name) ?? []));
+    }
+  }
+
+  function emit<E extends EngineEventName>(event: E, ...args: EngineEvents[E]): void {
+    if (bus.listenerCount(event) === 0) return;
+    try {
+      // eventemitter3's typing of spread tuples is looser than ours; the call is checked by our signature.
+      (bus.emit as (e: string, ...a: unknown[]) => boolean)(event, ...args);
+    } catch (error) {
+      if (event !== 'listener.error') emit('listener.error', { event, error });
+    }
+  }
+
+  function result(
+    status: IngestStatus,
+    provider: string,
+    event: PolicyEvent | undefined,
+    extra: Partial<Pick<IngestResult, 'from' | 'to' | 'actions' | 'error' | 'eventId' | 'type' | 'key'>> = {},
+  ): IngestResult {
+    return {
+      status,
+      provider,
+      eventId: extra.eventId ?? event?.id,
+      type: extra.type ?? event?.type,
+      key: extra.key ?? event?.resource?.key,
+      from: extra.from,
+      to: extra.to,
+      actions: extra.actions ?? NO_ACTIONS,
+      error: extra.error,
+      event,
+    };
+  }
+
+  async function recordInvalid(
+    provider: string,
+    source: EventSource,
+    receivedAt: number,
+    payload: unknown,
+    error: ErrorInfo,
+    eventId: string | undefined,
+    type: string | undefined,
+  ): Promise<IngestResult> {
+    invalidSeq += 1;
+    const recordId = `inv_${receivedAt.toString(36)}_${invalidSeq.toString(36)}`;
+    await store.recordInvalid({ id: recordId, provider, source, receivedAt, error, body: toText(payload) });
+    emit('invalid', { provider, source, error, recordId });
+    return result('invalid', provider, undefined, { error, eventId, type });
+  }
+
+  async function react(input: ReactionInput): Promise<Reaction> {
+    return reactor ? await reactor.react(input) : NO_REACTION;
+  }
+
+  function fired(reaction: Reaction): ReadonlyArray<FiredAction> {
+    if (reaction.jobs.length === 0) return NO_ACTIONS;
+    return reaction.jobs.map((j) => ({ rule: j.rule, type: j.type, idempotencyKey: j.id, runAt: j.runAt }));
+  }
+
+  function ledgerOf(event: PolicyEvent, status: IngestStatus, source: EventSource, receivedAt: number): LedgerEntry {
+    return {
+      eventId: event.id,
+      provider: event.provider,
+      type: event.type,
+      key: event.resource?.key,
+      status,
+      occurredAt: event.occurredAt,
+      receivedAt,
+      source,
+    };
+  }
+
+  async function commit(write: IngestWrite, reaction: Reaction): Promise<'committed' | 'duplicate' | 'conflict'> {
+    let outcome: 'committed' | 'duplicate' | 'conflict';
+    try {
+      outcome = await store.commit(write);
+    } catch (cause) {
+      throw new PolicyflowError('store_failure', `the ${store.kind} store failed to commit ${write.ledger.eventId}`, {
+        cause,
+      });
+    }
+    if (outcome === 'committed' && reaction.jobs.length > 0) {
+      reactor?.committed?.(reaction);
+      for (const job of reaction.jobs) emit('action.fired', { job });
+    }
+    return outcome;
+  }
+
+  async function ingestUnhandled(event: PolicyEvent, source: EventSource, receivedAt: number): Promise<IngestResult> {
+    if (await store.hasEvent(event.id)) return duplicate(event, source);
+    const reaction = await react({
+      event,
+      status: 'unhandled',
+      resource: undefined,
+      previous: undefined,
+      transition: undefined,
+      now: clock.now(),
+    });
+    const outcome = await commit(
+      { ledger: ledgerOf(event, 'unhandled', source, receivedAt), audit: reaction.audit, jobs: reaction.jobs },
+      reaction,
+    );
+    if (outcome === 'duplicate') return duplicate(event, source);
+    emit('unhandled', { event });
+    return result('unhandled', event.provider, event, { actions: fired(reaction) });
+  }
+
+  function duplicate(event: PolicyEvent, source: EventSource): IngestResult {
+    emit('duplicate', { eventId: event.id, provider: event.provider, source });
+    return result('duplicate', event.provider, event);
+  }
+
+  async function apply(event: PolicyEvent, source: EventSource, receivedAt: number): Promise<IngestResult> {
+    const ref = event.resource!;
+    const table = tables.get(`${event.provider}/${ref.lifecycle}`)!;
+    const machineEvent = catalogs.get(event.provider)!.events.get(event.type)!.event;
+    for (let attempt = 0; ; attempt++) {
+      if (await store.hasEvent(event.id)) return duplicate(event, source);
+      const previous = await store.getResource(ref.key);
+      const now = clock.now();
+
+      if (previous !== undefined && event.occurredAt < previous.occurredAt) {
+        const write: IngestWrite = {
+          ledger: ledgerOf(event, 'stale', source, receivedAt),
+          history: historyOf(event, 'stale', previous.state, previous.state, now, source),
+        };
+        const outcome = await commit(write, NO_REACTION);
+        if (outcome === 'duplicate') return duplicate(event, source);
+        emit('stale', { event, resource: previous });
+        return result('stale', event.provider, event, { from: previous.state, to: previous.state });
+      }
+
+      const from = previous?.state ?? table.initial;
+      const step = table.step(previous ? table.keyOf(from) : table.initialKey, machineEvent);
+      const allowed = step?.allowed ?? false;
+      const status: IngestStatus = allowed ? 'applied' : reconcile === 'force' ? 'forced' : 'rejected';
+      const to = status === 'rejected' || step === undefined ? from : step.to;
+
+      const snapshot: ResourceSnapshot | undefined =
+        status === 'rejected'
+          ? undefined
+          : {
+              key: ref.key,
+              provider: event.provider,
+              lifecycle: ref.lifecycle,
+              id: ref.id,
+              state: to,
+              context: mergeData(previous?.context, event.data),
+              lastEventId: event.id,
+              lastEventType: event.type,
+              occurredAt: event.occurredAt,
+              createdAt: previous?.createdAt ?? now,
+              updatedAt: now,
+              version: (previous?.version ?? 0) + 1,
+            };
+      const reaction =
+        status === 'rejected'
+          ? await react({ event, status, resource: previous, previous, transition: undefined, now })
+          : await react({
+              event,
+              status,
+              resource: snapshot,
+              previous,
+              transition: { from: previous?.state, to, forced: status === 'forced' },
+              now,
+            });
+      const write: IngestWrite = {
+        ledger: ledgerOf(event, status, source, receivedAt),
+        history: historyOf(event, status, previous?.state, to, now, source),
+        jobs: reaction.jobs,
+        audit: reaction.audit,
+        ...(snapshot ? { snapshot, expectedVersion: previous?.version ?? 0 } : {}),
+      };
+      const outcome = await commit(write, reaction);
+      if (outcome === 'duplicate') return duplicate(event, source);
+      if (outcome === 'conflict') {
+        // Another process moved the resource between our read and our write: read again and redo.
+        if (attempt < 8) continue;
+        throw new PolicyflowError('store_failure', `resource ${ref.key} kept changing under ingest of ${event.id}`);
+      }
+      if (status !== 'applied') {
+        emit('violation', { key: ref.key, lifecycle: ref.lifecycle, from, to, policy: reconcile, event });
+      }
+      if (snapshot) {
+        emit('transition', {
+          key: ref.key,
+          lifecycle: ref.lifecycle,
+          from: previous?.state,
+          to,
+          forced: status === 'forced',
+          event,
+          resource: snapshot,
+        });
+      }
+      return result(status, event.provider, event, { from: previous?.state, to, actions: fired(reaction) });
+    }
+  }
+
+  function historyOf(
+    event: PolicyEvent,
+    status: HistoryEntry['status'] | IngestStatus,
+    from: StateValue | undefined,
+    to: StateValue,
+    recordedAt: number,
+    source: EventSource,
+  ): HistoryEntry {
+    return {
+      eventId: event.id,
+      type: event.type,
+      status: status as HistoryEntry['status'],
+      from,
+      to,
+      occurredAt: event.occurredAt,
+      recordedAt,
+      source,
+    };
+  }
+
+  async function ingestParsed(payload: unknown, opts: IngestOptions): Promise<IngestResult> {
+    const source = opts.source ?? 'api';
+    const receivedAt = opts.receivedAt ?? clock.now();
+    const catalog = catalogs.get(opts.provider);
+    if (catalog === undefined) {
+      const error: ErrorInfo = {
+        code: 'unknown_provider',
+        message: `no provider '${opts.provider}' is registered (have: ${[...catalogs.keys()].join(', ')})`,
+        path: ['provider'],
+      };
+      return recordInvalid(opts.provider, source, receivedAt, payload, error, undefined, undefined);
+    }
+    const parsed = parseBody(payload);
+    if (!parsed.ok) return recordInvalid(opts.provider, source, receivedAt, payload, parsed.error, undefined, undefined);
+    const normalized = normalizeEvent(catalog, parsed.body);
+    if (!normalized.ok) {
+      const p = normalized.partial;
+      return recordInvalid(opts.provider, source, receivedAt, payload, normalized.error, p?.id, p?.type);
+    }
+    const event = normalized.event;
+    if (event.resource === undefined) return ingestUnhandled(event, source, receivedAt);
+    return queue.run(event.resource.key, () => apply(event, source, receivedAt));
+  }
+
+  function settle(): void {
+    inFlight -= 1;
+    if (inFlight === 0 && idleWaiters.length > 0) {
+      const waiters = idleWaiters;
+      idleWaiters = [];
+      for (const w of waiters) w();
+    }
+  }
+
+  const engine: Engine = {
+    store,
+    clock,
+    reconcile,
+    async ingest(payload, opts) {
+      if (closed) throw new PolicyflowError('engine_closed', 'the engine is closed; create a new one to ingest');
+      if (inFlight >= maxInFlight) {
+        throw new PolicyflowError('engine_overloaded', `${inFlight} ingests in flight (maxInFlight ${maxInFlight})`);
+      }
+      inFlight += 1;
+      try {
+        return await ingestParsed(payload, opts);
+      } finally {
+        settle();
+      }
+    },
+    async getResource(key) {
+      const snap = await store.getResource(key);
+      if (snap === undefined) return undefined;
+      return { ...snap, history: await store.getHistory(key, historyLimit) };
+    },
+    catalog: (provider) => catalogs.get(provider),
+    table: (provider, lifecycle) => tables.get(`${provider}/${lifecycle}`),
+    useReactor(next) {
+      reactor = next;
+    },
+    on(event, listener) {
+      bus.on(event, listener as never);
+      return () => bus.off(event, listener as never);
+    },
+    once(event, listener) {
+      bus.once(event, listener as never);
+      return () => bus.off(event, listener as never);
+    },
+    emit,
+    async drain() {
+      if (inFlight > 0) await new Promise<void>((resolve) => idleWaiters.push(resolve));
+      await reactor?.drain?.();
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await engine.drain();
+      await reactor?.close?.();
+      await store.close();
+      bus.removeAllListeners();
+    },
+  };
+  return engine;
+}

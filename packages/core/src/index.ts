@@ -1,0 +1,61 @@
+/**
+ * @policyflow/core: provider events → lifecycle state → declarative side effects.
+ *
+ * @example
+ * ```ts
+ * import { createEngine, kota, ten99policy } from '@policyflow/core';
+ * const engine = createEngine({ providers: [kota(), ten99policy()] });
+ * ```
+ */
+export type {
+  ActionNotice,
+  EngineEventName,
+  EngineEvents,
+  GapNotice,
+  InvalidNotice,
+  TransitionNotice,
+  ViolationNotice,
+} from './bus.js';
+export type { Catalog, CatalogEntry, CatalogInput, EventTypeSpec, LifecycleSpec } from './catalog.js';
+export { defineCatalog } from './catalog.js';
+export type { Clock } from './clock.js';
+export { systemClock } from './clock.js';
+export type {
+  Engine,
+  EngineOptions,
+  FiredAction,
+  IngestOptions,
+  IngestResult,
+  Reaction,
+  ReactionInput,
+  Reactor,
+  ReconcilePolicy,
+  ResourceView,
+} from './engine.js';
+export { createEngine } from './engine.js';
+export type { ErrorCode, ErrorInfo, ErrorPath } from './errors.js';
+export { errorCodes, formatPath, isPolicyflowError, PolicyflowError } from './errors.js';
+export type { EventSource, PolicyEvent, ResourceRef } from './event.js';
+export type { Envelope, EnvelopeReader } from './internal/envelope.js';
+export { hashEventBody, parseTimestamp, readStandardEnvelope } from './internal/envelope.js';
+export type { Step, TransitionTable } from './internal/table.js';
+export { deriveTable, stateKey, tableFor } from './internal/table.js';
+export type { NormalizeResult } from './normalize.js';
+export { normalizeEvent } from './normalize.js';
+export type {
+  ActionJob,
+  AuditEntry,
+  CommitOutcome,
+  HistoryEntry,
+  IngestStatus,
+  IngestWrite,
+  InvalidRecord,
+  JobStatus,
+  LedgerEntry,
+  ResourceSnapshot,
+  Store,
+} from './store.js';
+export type { MemoryStoreOptions } from './stores/memory.js';
+export { createMemoryStore } from './stores/memory.js';
+
+// Providers and lifecycles (added by the catalog work).

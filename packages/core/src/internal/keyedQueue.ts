@@ -1,0 +1,42 @@
+/**
+ * Runs tasks one at a time per key, in arrival order; tasks of different keys never wait for each other.
+ * Cheaper than a promise chain per key: an idle key costs nothing and a key's entry is dropped once drained.
+ */
+export class KeyedQueue {
+  readonly #waiting = new Map<string, Array<() => void>>();
+
+  /** Number of keys with a task running. */
+  get activeKeys(): number {
+    return this.#waiting.size;
+  }
+
+  run<T>(key: string, task: () => Promise<T>): Promise<T> {
+    const waiting = this.#waiting.get(key);
+    if (waiting === undefined) {
+      this.#waiting.set(key, []);
+      return this.#start(key, task);
+    }
+    return new Promise<T>((resolve, reject) => {
+      waiting.push(() => {
+        this.#start(key, task).then(resolve, reject);
+      });
+    });
+  }
+
+  #start<T>(key: string, task: () => Promise<T>): Promise<T> {
+    let p: Promise<T>;
+    try {
+      p = task();
+    } catch (error) {
+      p = Promise.reject(error);
+    }
+    return p.finally(() => this.#next(key));
+  }
+
+  #next(key: string): void {
+    const waiting = this.#waiting.get(key);
+    const next = waiting?.shift();
+    if (next === undefined) this.#waiting.delete(key);
+    else next();
+  }
+}

@@ -1,0 +1,182 @@
+import { type AnyStateMachine, initialTransition, type StateValue, transition } from 'xstate';
+
+/** What one event does from one state, as XState defines it (or as the reconcile policy forces it). */
+export interface Step {
+  /** True when the machine itself allows the event from this state. */
+  readonly allowed: boolean;
+  /** The state after the event: XState's target when allowed, the implied state when not. */
+  readonly to: StateValue;
+  readonly toKey: string;
+}
+
+/** A machine's transitions as a lookup table, derived once from the machine (the single definition). */
+export interface TransitionTable {
+  readonly machine: AnyStateMachine;
+  readonly initial: StateValue;
+  readonly initialKey: string;
+  readonly events: ReadonlyArray<string>;
+  /** Every state reachable from `initial` through allowed or forced steps. */
+  readonly states: ReadonlyMap<string, StateValue>;
+  readonly finals: ReadonlySet<string>;
+  /** `step(stateKey, event)`; undefined only for events the table was not built with. */
+  step(stateKey: string, event: string): Step | undefined;
+  /** For any state value (also one read back from a store): its key. */
+  keyOf(value: StateValue): string;
+}
+
+function canonical(value: StateValue): string {
+  if (typeof value === 'string') return value;
+  const keys = Object.keys(value).sort();
+  return `{${keys.map((k) => `${k}:${canonical(value[k] as StateValue)}`).join(',')}}`;
+}
+
+/** The key of a state value: the status itself for flat machines, a canonical form for nested ones. */
+export function stateKey(value: StateValue): string {
+  return typeof value === 'string' ? value : canonical(value);
+}
+
+/**
+ * Regions are the top-level children of a parallel root; a flat or compound root is one region, ''.
+ * A state value is then a map region → leaf key, which is how "the state an event implies" is stated.
+ */
+function regionsOf(machine: AnyStateMachine, value: StateValue): Map<string, string> {
+  const out = new Map<string, string>();
+  if (machine.root.type === 'parallel' && typeof value === 'object') {
+    for (const [region, sub] of Object.entries(value)) out.set(region, stateKey(sub as StateValue));
+  } else {
+    out.set('', stateKey(value));
+  }
+  return out;
+}
+
+function leafValue(leafKey: string, sample: StateValue): StateValue {
+  return typeof sample === 'string' || leafKey === stateKey(sample) ? sample : leafKey;
+}
+
+type Snapshot = ReturnType<typeof initialTransition>[0];
+
+/**
+ * Explores a machine from its initial state and returns its transition table.
+ *
+ * Forcing: an event not allowed from a state moves each region the event ever changes (from any state where
+ * XState allows it) to the one leaf it always leads there; regions it never changes, or changes to different
+ * leaves from different sources (ambiguous), keep their value. So the forced state is "the state the event
+ * implies", derived from the machine rather than written twice.
+ */
+export function deriveTable(machine: AnyStateMachine, events: ReadonlyArray<string>): TransitionTable {
+  const [initialSnap] = initialTransition(machine);
+  const snaps = new Map<string, Snapshot>();
+  const steps = new Map<string, Map<string, Step>>();
+  const finals = new Set<string>();
+
+  // 1. Allowed transitions over every state reachable through them.
+  const queue: Snapshot[] = [initialSnap];
+  snaps.set(stateKey(initialSnap.value), initialSnap);
+  const allowedEdges: Array<{ from: string; event: string; to: StateValue }> = [];
+  while (queue.length > 0) {
+    const snap = queue.shift()!;
+    const fromKey = stateKey(snap.value);
+    if (snap.status === 'done') finals.add(fromKey);
+    const row = new Map<string, Step>();
+    steps.set(fromKey, row);
+    for (const type of events) {
+      if (snap.status !== 'active' || !snap.can({ type })) continue;
+      const [next] = transition(machine, snap, { type });
+      const toKey = stateKey(next.value);
+      row.set(type, { allowed: true, to: next.value, toKey });
+      allowedEdges.push({ from: fromKey, event: type, to: next.value });
+      if (!snaps.has(toKey)) {
+        snaps.set(toKey, next);
+        queue.push(next);
+      }
+    }
+  }
+
+  // 2. What each event implies, per region.
+  const implied = new Map<string, Map<string, string | null>>();
+  const leafSamples = new Map<string, StateValue>();
+  for (const edge of allowedEdges) {
+    const before = regionsOf(machine, snaps.get(edge.from)!.value);
+    const after = regionsOf(machine, edge.to);
+    let byRegion = implied.get(edge.event);
+    if (!byRegion) implied.set(edge.event, (byRegion = new Map()));
+    for (const [region, leaf] of after) {
+      if (typeof edge.to === 'object') leafSamples.set(`${region}/${leaf}`, (edge.to as Record<string, StateValue>)[region]!);
+      if (before.get(region) === leaf) continue;
+      const seen = byRegion.get(region);
+      byRegion.set(region, seen === undefined || seen === leaf ? leaf : null);
+    }
+  }
+
+  function forcedValue(from: StateValue, event: string): StateValue {
+    const byRegion = implied.get(event);
+    if (!byRegion || byRegion.size === 0) return from;
+    if (machine.root.type !== 'parallel' || typeof from !== 'object') {
+      const leaf = byRegion.get('');
+      return leaf === undefined || leaf === null ? from : leafValue(leaf, snaps.get(leaf)?.value ?? leaf);
+    }
+    const next = { ...from } as Record<string, StateValue>;
+    for (const [region, leaf] of byRegion) {
+      if (leaf !== null) next[region] = leafSamples.get(`${region}/${leaf}`) ?? leaf;
+    }
+    return next;
+  }
+
+  // 3. Close the table over forced steps, so every state a resource can be forced into has a row.
+  const pending = [...snaps.keys()];
+  while (pending.length > 0) {
+    const fromKey = pending.pop()!;
+    const fromSnap = snaps.get(fromKey)!;
+    let row = steps.get(fromKey);
+    if (!row) {
+      row = new Map();
+      steps.set(fromKey, row);
+      if (fromSnap.status === 'done') finals.add(fromKey);
+      for (const type of events) {
+        if (fromSnap.status !== 'active' || !fromSnap.can({ type })) continue;
+        const [next] = transition(machine, fromSnap, { type });
+        const toKey = stateKey(next.value);
+        row.set(type, { allowed: true, to: next.value, toKey });
+        if (!snaps.has(toKey)) {
+          snaps.set(toKey, next);
+          pending.push(toKey);
+        }
+      }
+    }
+    for (const type of events) {
+      if (row.has(type)) continue;
+      const to = forcedValue(fromSnap.value, type);
+      const toKey = stateKey(to);
+      row.set(type, { allowed: false, to, toKey });
+      if (!snaps.has(toKey)) {
+        snaps.set(toKey, machine.resolveState({ value: to, context: undefined }) as Snapshot);
+        pending.push(toKey);
+      }
+    }
+  }
+
+  const states = new Map<string, StateValue>();
+  for (const [k, s] of snaps) states.set(k, s.value);
+  return {
+    machine,
+    initial: initialSnap.value,
+    initialKey: stateKey(initialSnap.value),
+    events,
+    states,
+    finals,
+    step: (key, event) => steps.get(key)?.get(event),
+    keyOf: stateKey,
+  };
+}
+
+const cache = new WeakMap<AnyStateMachine, Map<string, TransitionTable>>();
+
+/** {@link deriveTable}, memoized per machine object and event list. */
+export function tableFor(machine: AnyStateMachine, events: ReadonlyArray<string>): TransitionTable {
+  const sig = [...events].sort().join('\n');
+  let byEvents = cache.get(machine);
+  if (!byEvents) cache.set(machine, (byEvents = new Map()));
+  let table = byEvents.get(sig);
+  if (!table) byEvents.set(sig, (table = deriveTable(machine, events)));
+  return table;
+}

@@ -1,0 +1,89 @@
+import type { Catalog } from './catalog.js';
+import type { ErrorInfo, ErrorPath } from './errors.js';
+import type { PolicyEvent } from './event.js';
+import { hashEventBody, isRecord, readPath, readStandardEnvelope } from './internal/envelope.js';
+
+/** The outcome of {@link normalizeEvent}: an event, or an error value that says what is wrong and where. */
+export type NormalizeResult =
+  | { readonly ok: true; readonly event: PolicyEvent }
+  | { readonly ok: false; readonly error: ErrorInfo; readonly partial?: Partial<PolicyEvent> };
+
+function zodIssues(
+  issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }>,
+  prefix: ErrorPath,
+): Array<{ path: ErrorPath; message: string }> {
+  return issues.map((i) => ({
+    path: [...prefix, ...i.path.map((p) => (typeof p === 'symbol' ? String(p) : p))],
+    message: i.message,
+  }));
+}
+
+/**
+ * Turns a parsed provider body into a {@link PolicyEvent}: reads the envelope, unwraps `data.object`,
+ * finds the catalog entry and the resource id, and validates `data` against the entry's schema.
+ * Unknown event types normalize fine with `resource: undefined` (the engine reports them `unhandled`).
+ *
+ * @example
+ * ```ts
+ * const r = normalizeEvent(kota(), JSON.parse(body));
+ * if (r.ok) console.log(r.event.resource?.key); // 'kota/employer_quote/erhq_…'
+ * ```
+ */
+export function normalizeEvent(catalog: Catalog, body: unknown): NormalizeResult {
+  if (!isRecord(body)) {
+    return { ok: false, error: { code: 'invalid_envelope', message: 'the event must be a JSON object', path: [] } };
+  }
+  const env = (catalog.envelope ?? readStandardEnvelope)(body);
+  if ('code' in env) return { ok: false, error: env };
+  const id = env.id ?? hashEventBody(body);
+  const entry = catalog.events.get(env.type);
+  const base = {
+    id,
+    provider: catalog.provider,
+    type: env.type,
+    occurredAt: env.occurredAt,
+    apiVersion: env.apiVersion,
+    data: env.data,
+    raw: body,
+  };
+  if (entry === undefined) return { ok: true, event: { ...base, resource: undefined } };
+
+  const dataPath: ErrorPath = env.data === body.data ? ['data'] : ['data', 'object'];
+  const parsed = entry.data.safeParse(env.data);
+  if (!parsed.success) {
+    const issues = zodIssues(parsed.error.issues, dataPath);
+    const first = issues[0];
+    return {
+      ok: false,
+      error: {
+        code: 'invalid_data',
+        message: `${env.type}: ${first ? first.message : 'data does not match its schema'}`,
+        path: first?.path ?? dataPath,
+        issues,
+      },
+      partial: base,
+    };
+  }
+  let resourceId: string | undefined;
+  for (const path of entry.idPaths) {
+    const v = readPath(env.data, path);
+    if (typeof v === 'string' && v.length > 0) {
+      resourceId = v;
+      break;
+    }
+  }
+  if (resourceId === undefined) {
+    const want = entry.idPaths.map((p) => p.join('.')).join(' or ');
+    return {
+      ok: false,
+      error: {
+        code: 'invalid_data',
+        message: `${env.type}: the resource id (${want}) is missing`,
+        path: [...dataPath, ...(entry.idPaths[0] ?? [])],
+      },
+      partial: base,
+    };
+  }
+  const key = `${catalog.provider}/${entry.lifecycle}/${resourceId}`;
+  return { ok: true, event: { ...base, resource: { lifecycle: entry.lifecycle, id: resourceId, key } } };
+}

@@ -1,0 +1,156 @@
+import type { StateValue } from 'xstate';
+import type { ErrorInfo } from './errors.js';
+import type { EventSource } from './event.js';
+
+/** What `ingest` made of one delivery. See DESIGN.md for the meaning of each. */
+export type IngestStatus = 'applied' | 'forced' | 'rejected' | 'stale' | 'duplicate' | 'unhandled' | 'invalid';
+
+/** The stored state of one resource. */
+export interface ResourceSnapshot {
+  readonly key: string;
+  readonly provider: string;
+  readonly lifecycle: string;
+  readonly id: string;
+  /** The machine's state value: a status string, or an object for parallel machines. */
+  readonly state: StateValue;
+  /** The resource's data as last seen: every applied event's `data`, shallow-merged in order. */
+  readonly context: Readonly<Record<string, unknown>>;
+  readonly lastEventId: string;
+  readonly lastEventType: string;
+  /** `occurredAt` of the newest event applied (epoch ms); older events are `stale`. */
+  readonly occurredAt: number;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+  /** Incremented on every change; a SQL store uses it for optimistic concurrency. */
+  readonly version: number;
+}
+
+/** One line of a resource's history. */
+export interface HistoryEntry {
+  readonly eventId: string;
+  readonly type: string;
+  readonly status: 'applied' | 'forced' | 'rejected' | 'stale';
+  readonly from: StateValue | undefined;
+  readonly to: StateValue;
+  readonly occurredAt: number;
+  readonly recordedAt: number;
+  readonly source: EventSource;
+}
+
+/** One line of the event ledger: every well-formed event id ever seen, with what became of it. */
+export interface LedgerEntry {
+  readonly eventId: string;
+  readonly provider: string;
+  readonly type: string;
+  readonly key: string | undefined;
+  readonly status: IngestStatus;
+  readonly occurredAt: number;
+  readonly receivedAt: number;
+  readonly source: EventSource;
+}
+
+/** A delivery that failed validation, kept whole so nothing is lost. */
+export interface InvalidRecord {
+  readonly id: string;
+  readonly provider: string;
+  readonly source: EventSource;
+  readonly receivedAt: number;
+  readonly error: ErrorInfo;
+  /** The body as received (text), so it can be replayed once the cause is fixed. */
+  readonly body: string;
+}
+
+/** Status of an action job. */
+export type JobStatus = 'pending' | 'running' | 'succeeded' | 'failed' | 'dead' | 'cancelled';
+
+/** One fired action: a job that runs at least once, identified by its idempotency key. */
+export interface ActionJob {
+  /** `eventId:rule:actionIndex`: the same delivery fires the same key, so redelivery never doubles it. */
+  readonly id: string;
+  readonly eventId: string;
+  readonly resourceKey: string | undefined;
+  readonly rule: string;
+  readonly actionIndex: number;
+  readonly type: string;
+  /** Params with templates already rendered against the firing event. */
+  readonly params: unknown;
+  /** Cancel the job when it comes due if the resource has left this state. */
+  readonly whileIn: string | undefined;
+  readonly status: JobStatus;
+  readonly attempts: number;
+  readonly maxAttempts: number;
+  /** Epoch ms when the job may (next) run. */
+  readonly runAt: number;
+  readonly lastError: ErrorInfo | undefined;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+}
+
+/** An audit line: a rule fired, or an action attempt ended. */
+export interface AuditEntry {
+  readonly at: number;
+  readonly resourceKey: string | undefined;
+  readonly eventId: string;
+  readonly kind: 'rule.fired' | 'action.succeeded' | 'action.failed' | 'action.dead' | 'action.cancelled';
+  readonly rule: string;
+  readonly jobId?: string;
+  readonly error?: ErrorInfo;
+}
+
+/**
+ * Everything one ingest writes, committed as one unit: a SQL store makes it one transaction, so a crash
+ * leaves all of it or none of it.
+ */
+export interface IngestWrite {
+  readonly ledger: LedgerEntry;
+  /** The new snapshot, when the resource changed. */
+  readonly snapshot?: ResourceSnapshot;
+  /** The version the snapshot replaces (0 for a new resource); a mismatch is a `conflict`. */
+  readonly expectedVersion?: number;
+  readonly history?: HistoryEntry;
+  readonly jobs?: ReadonlyArray<ActionJob>;
+  readonly audit?: ReadonlyArray<AuditEntry>;
+}
+
+/** `duplicate`: the ledger already had the event id; `conflict`: the snapshot moved on since it was read. */
+export type CommitOutcome = 'committed' | 'duplicate' | 'conflict';
+
+/**
+ * The persistence port. The engine owns ordering; the store owns durability.
+ * `createMemoryStore()` implements it in memory; `@policyflow/adapters/postgres` on PGlite and PostgreSQL.
+ */
+export interface Store {
+  readonly kind: string;
+  getResource(key: string): Promise<ResourceSnapshot | undefined>;
+  listResources(filter?: {
+    readonly provider?: string;
+    readonly lifecycle?: string;
+    readonly limit?: number;
+  }): Promise<ResourceSnapshot[]>;
+  getHistory(key: string, limit?: number): Promise<HistoryEntry[]>;
+  hasEvent(eventId: string): Promise<boolean>;
+  getLedgerEntry(eventId: string): Promise<LedgerEntry | undefined>;
+  commit(write: IngestWrite): Promise<CommitOutcome>;
+
+  recordInvalid(record: InvalidRecord): Promise<void>;
+  listInvalid(filter?: { readonly provider?: string; readonly limit?: number }): Promise<InvalidRecord[]>;
+
+  getCheckpoint(name: string): Promise<string | undefined>;
+  setCheckpoint(name: string, value: string): Promise<void>;
+
+  /** Marks up to `limit` pending jobs due at `now` as running and returns them, oldest `runAt` first. */
+  claimJobs(now: number, limit: number): Promise<ActionJob[]>;
+  /** Writes a job's new status, attempts, runAt and error (and appends its audit lines). */
+  updateJob(job: ActionJob, audit?: ReadonlyArray<AuditEntry>): Promise<void>;
+  getJob(id: string): Promise<ActionJob | undefined>;
+  listJobs(filter?: {
+    readonly status?: ReadonlyArray<JobStatus>;
+    readonly resourceKey?: string;
+    readonly limit?: number;
+  }): Promise<ActionJob[]>;
+  /** The earliest `runAt` among pending jobs, so a runner can sleep until then. */
+  nextJobDueAt(): Promise<number | undefined>;
+  listAudit(resourceKey: string, limit?: number): Promise<AuditEntry[]>;
+
+  close(): Promise<void>;
+}
