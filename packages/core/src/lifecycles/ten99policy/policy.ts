@@ -1,0 +1,69 @@
+import { setup } from 'xstate';
+
+/**
+ * The 1099Policy `policy.*` event types, verbatim.
+ *
+ * @example
+ * ```ts
+ * const event: PolicyMachineEvent = { type: 'policy.reactivated' };
+ * ```
+ */
+export type PolicyMachineEvent =
+  | { type: 'policy.active' }
+  | { type: 'policy.active.media' }
+  | { type: 'policy.cancelled' }
+  | { type: 'policy.reactivated' };
+
+/**
+ * A 1099Policy policy (`pl_…`): `active ⇄ cancelled`. A policy is created bound, so it starts `active`;
+ * `policy.cancelled` ends cover and `policy.reactivated` restores it (the API can toggle `is_active` both ways).
+ *
+ * Media coverage: `policy.active.media` reports that a policy with media coverage is active (its data is the
+ * same active policy). It is modelled as an activation, like `policy.active`, not as a separate region: the data
+ * carries no coverage list to keep a second region honest, and a region would go on saying "media" after the
+ * policy is cancelled. Reaching a cancelled policy it is a violation (the provider reactivates with
+ * `policy.reactivated`), so the reconcile policy moves it to `active`.
+ *
+ * Terminal states: none. `cancelled` can be reactivated. The provider's status enum also has `expired`, but no
+ * event reports it (a policy lapses silently at `expiration_date`), so the machine has no `expired` state that
+ * nothing could ever enter; read `expiration_date` from the resource's data, or poll the API, to detect it.
+ *
+ * @example
+ * ```ts
+ * import { getNextSnapshot, initialTransition } from 'xstate';
+ * const [start] = initialTransition(policyMachine);
+ * getNextSnapshot(policyMachine, start, { type: 'policy.cancelled' }).value; // 'cancelled'
+ * ```
+ */
+export const policyMachine = setup({
+  types: { events: {} as PolicyMachineEvent },
+}).createMachine({
+  id: 'policy',
+  description: '1099Policy policy (pl_…)',
+  initial: 'active',
+  states: {
+    active: {
+      description: 'The policy is bound and in force.',
+      on: {
+        'policy.active': {
+          target: 'active',
+          description: 'The bind event itself: a new policy starts active.',
+        },
+        'policy.active.media': {
+          target: 'active',
+          description: 'Media coverage is active on this (active) policy.',
+        },
+        'policy.cancelled': { target: 'cancelled', description: 'Cover was cancelled.' },
+      },
+    },
+    cancelled: {
+      description: 'Cover is cancelled; the provider can still reactivate it.',
+      on: {
+        'policy.reactivated': {
+          target: 'active',
+          description: 'The cancelled policy was put back in force.',
+        },
+      },
+    },
+  },
+});
