@@ -94,7 +94,9 @@ export interface ReactionInput {
   readonly status: IngestStatus;
   readonly resource: ResourceSnapshot | undefined;
   readonly previous: ResourceSnapshot | undefined;
-  readonly transition: { readonly from: StateValue | undefined; readonly to: StateValue; readonly forced: boolean } | undefined;
+  readonly transition:
+    | { readonly from: StateValue | undefined; readonly to: StateValue; readonly forced: boolean }
+    | undefined;
   readonly now: number;
 }
 
@@ -150,7 +152,10 @@ function parseBody(payload: unknown): { ok: true; body: unknown } | { ok: false;
   try {
     return { ok: true, body: JSON.parse(typeof payload === 'string' ? payload : decoder.decode(payload)) };
   } catch (e) {
-    return { ok: false, error: { code: 'invalid_json', message: `the body is not JSON: ${(e as Error).message}`, path: [] } };
+    return {
+      ok: false,
+      error: { code: 'invalid_json', message: `the body is not JSON: ${(e as Error).message}`, path: [] },
+    };
   }
 }
 
@@ -253,7 +258,12 @@ export function createEngine(options: EngineOptions): Engine {
     return reaction.jobs.map((j) => ({ rule: j.rule, type: j.type, idempotencyKey: j.id, runAt: j.runAt }));
   }
 
-  function ledgerOf(event: PolicyEvent, status: IngestStatus, source: EventSource, receivedAt: number): LedgerEntry {
+  function ledgerOf(
+    event: PolicyEvent,
+    status: IngestStatus,
+    source: EventSource,
+    receivedAt: number,
+  ): LedgerEntry {
     return {
       eventId: event.id,
       provider: event.provider,
@@ -266,14 +276,21 @@ export function createEngine(options: EngineOptions): Engine {
     };
   }
 
-  async function commit(write: IngestWrite, reaction: Reaction): Promise<'committed' | 'duplicate' | 'conflict'> {
+  async function commit(
+    write: IngestWrite,
+    reaction: Reaction,
+  ): Promise<'committed' | 'duplicate' | 'conflict'> {
     let outcome: 'committed' | 'duplicate' | 'conflict';
     try {
       outcome = await store.commit(write);
     } catch (cause) {
-      throw new PolicyflowError('store_failure', `the ${store.kind} store failed to commit ${write.ledger.eventId}`, {
-        cause,
-      });
+      throw new PolicyflowError(
+        'store_failure',
+        `the ${store.kind} store failed to commit ${write.ledger.eventId}`,
+        {
+          cause,
+        },
+      );
     }
     if (outcome === 'committed' && reaction.jobs.length > 0) {
       reactor?.committed?.(reaction);
@@ -282,7 +299,11 @@ export function createEngine(options: EngineOptions): Engine {
     return outcome;
   }
 
-  async function ingestUnhandled(event: PolicyEvent, source: EventSource, receivedAt: number): Promise<IngestResult> {
+  async function ingestUnhandled(
+    event: PolicyEvent,
+    source: EventSource,
+    receivedAt: number,
+  ): Promise<IngestResult> {
     if (await store.hasEvent(event.id)) return duplicate(event, source);
     const reaction = await react({
       event,
@@ -293,7 +314,11 @@ export function createEngine(options: EngineOptions): Engine {
       now: clock.now(),
     });
     const outcome = await commit(
-      { ledger: ledgerOf(event, 'unhandled', source, receivedAt), audit: reaction.audit, jobs: reaction.jobs },
+      {
+        ledger: ledgerOf(event, 'unhandled', source, receivedAt),
+        audit: reaction.audit,
+        jobs: reaction.jobs,
+      },
       reaction,
     );
     if (outcome === 'duplicate') return duplicate(event, source);
@@ -372,7 +397,10 @@ export function createEngine(options: EngineOptions): Engine {
       if (outcome === 'conflict') {
         // Another process moved the resource between our read and our write: read again and redo.
         if (attempt < 8) continue;
-        throw new PolicyflowError('store_failure', `resource ${ref.key} kept changing under ingest of ${event.id}`);
+        throw new PolicyflowError(
+          'store_failure',
+          `resource ${ref.key} kept changing under ingest of ${event.id}`,
+        );
       }
       if (status !== 'applied') {
         emit('violation', { key: ref.key, lifecycle: ref.lifecycle, from, to, policy: reconcile, event });
@@ -425,7 +453,8 @@ export function createEngine(options: EngineOptions): Engine {
       return recordInvalid(opts.provider, source, receivedAt, payload, error, undefined, undefined);
     }
     const parsed = parseBody(payload);
-    if (!parsed.ok) return recordInvalid(opts.provider, source, receivedAt, payload, parsed.error, undefined, undefined);
+    if (!parsed.ok)
+      return recordInvalid(opts.provider, source, receivedAt, payload, parsed.error, undefined, undefined);
     const normalized = normalizeEvent(catalog, parsed.body);
     if (!normalized.ok) {
       const p = normalized.partial;
@@ -450,9 +479,13 @@ export function createEngine(options: EngineOptions): Engine {
     clock,
     reconcile,
     async ingest(payload, opts) {
-      if (closed) throw new PolicyflowError('engine_closed', 'the engine is closed; create a new one to ingest');
+      if (closed)
+        throw new PolicyflowError('engine_closed', 'the engine is closed; create a new one to ingest');
       if (inFlight >= maxInFlight) {
-        throw new PolicyflowError('engine_overloaded', `${inFlight} ingests in flight (maxInFlight ${maxInFlight})`);
+        throw new PolicyflowError(
+          'engine_overloaded',
+          `${inFlight} ingests in flight (maxInFlight ${maxInFlight})`,
+        );
       }
       inFlight += 1;
       try {

@@ -14,7 +14,10 @@ export const errorCodes = {
   unknown_provider: { status: 404, summary: 'No provider of that name is registered.' },
   payload_too_large: { status: 413, summary: 'The body is larger than the configured limit.' },
   unsupported_media_type: { status: 415, summary: 'The body is not application/json.' },
-  body_already_parsed: { status: 500, summary: 'A framework parsed the body before the signature was checked.' },
+  body_already_parsed: {
+    status: 500,
+    summary: 'A framework parsed the body before the signature was checked.',
+  },
   signature_missing: { status: 401, summary: 'The signature header is missing.' },
   signature_invalid: { status: 401, summary: 'The signature does not match any secret.' },
   timestamp_out_of_tolerance: { status: 401, summary: 'The signed timestamp is outside the tolerance.' },
@@ -26,7 +29,10 @@ export const errorCodes = {
   action_params_invalid: { status: 500, summary: "An action's params do not match its schema." },
   action_failed: { status: 500, summary: 'An action failed.' },
   catalog_conflict: { status: 500, summary: 'Two catalog entries claim the same event type or lifecycle.' },
-  lifecycle_unknown: { status: 500, summary: 'A catalog entry names a lifecycle the catalog does not define.' },
+  lifecycle_unknown: {
+    status: 500,
+    summary: 'A catalog entry names a lifecycle the catalog does not define.',
+  },
   provider_api_error: { status: 502, summary: "The provider's API answered with an error." },
   provider_auth_failed: { status: 502, summary: "The provider's API refused the credentials (401/403)." },
   rate_limited: { status: 429, summary: "The provider's API asked us to slow down." },

@@ -39,7 +39,7 @@ export type { EventSource, PolicyEvent, ResourceRef } from './event.js';
 export type { Envelope, EnvelopeReader } from './internal/envelope.js';
 export { hashEventBody, parseTimestamp, readStandardEnvelope } from './internal/envelope.js';
 export type { Step, TransitionTable } from './internal/table.js';
-export { deriveTable, stateKey, tableFor } from './internal/table.js';
+export { deriveTable, handles, stateKey, tableFor } from './internal/table.js';
 export type { NormalizeResult } from './normalize.js';
 export { normalizeEvent } from './normalize.js';
 export type {
@@ -59,3 +59,12 @@ export type { MemoryStoreOptions } from './stores/memory.js';
 export { createMemoryStore } from './stores/memory.js';
 
 // Providers and lifecycles (added by the catalog work).
+export { ten99policy, ten99policyLifecycles } from './providers/ten99policy.js';
+export type {
+  Ten99PolicyAssignment,
+  Ten99PolicyCategoryCode,
+  Ten99PolicyCertificate,
+  Ten99PolicyInvoice,
+  Ten99PolicyPolicy,
+  Ten99PolicySession,
+} from './providers/ten99policy/schemas.js';

@@ -31,7 +31,10 @@ function zodIssues(
  */
 export function normalizeEvent(catalog: Catalog, body: unknown): NormalizeResult {
   if (!isRecord(body)) {
-    return { ok: false, error: { code: 'invalid_envelope', message: 'the event must be a JSON object', path: [] } };
+    return {
+      ok: false,
+      error: { code: 'invalid_envelope', message: 'the event must be a JSON object', path: [] },
+    };
   }
   const env = (catalog.envelope ?? readStandardEnvelope)(body);
   if ('code' in env) return { ok: false, error: env };

@@ -3,7 +3,14 @@ import type { ErrorInfo } from './errors.js';
 import type { EventSource } from './event.js';
 
 /** What `ingest` made of one delivery. See DESIGN.md for the meaning of each. */
-export type IngestStatus = 'applied' | 'forced' | 'rejected' | 'stale' | 'duplicate' | 'unhandled' | 'invalid';
+export type IngestStatus =
+  | 'applied'
+  | 'forced'
+  | 'rejected'
+  | 'stale'
+  | 'duplicate'
+  | 'unhandled'
+  | 'invalid';
 
 /** The stored state of one resource. */
 export interface ResourceSnapshot {

@@ -56,6 +56,20 @@ function leafValue(leafKey: string, sample: StateValue): StateValue {
 type Snapshot = ReturnType<typeof initialTransition>[0];
 
 /**
+ * True when the machine handles `type` in this snapshot: it has a transition for it, targetless ones included.
+ * (XState's `snapshot.can()` is narrower: it counts a targetless transition without actions as forbidden. For
+ * provider events such a transition means "this event is expected here and changes no status", so it is allowed.)
+ *
+ * @example
+ * ```ts
+ * handles(employerQuoteMachine, snapshot, 'employer.health_insurance.quote.updated');
+ * ```
+ */
+export function handles(machine: AnyStateMachine, snapshot: Snapshot, type: string): boolean {
+  return snapshot.status === 'active' && machine.getTransitionData(snapshot, { type }).length > 0;
+}
+
+/**
  * Explores a machine from its initial state and returns its transition table.
  *
  * Forcing: an event not allowed from a state moves each region the event ever changes (from any state where
@@ -80,7 +94,7 @@ export function deriveTable(machine: AnyStateMachine, events: ReadonlyArray<stri
     const row = new Map<string, Step>();
     steps.set(fromKey, row);
     for (const type of events) {
-      if (snap.status !== 'active' || !snap.can({ type })) continue;
+      if (!handles(machine, snap, type)) continue;
       const [next] = transition(machine, snap, { type });
       const toKey = stateKey(next.value);
       row.set(type, { allowed: true, to: next.value, toKey });
@@ -99,9 +113,13 @@ export function deriveTable(machine: AnyStateMachine, events: ReadonlyArray<stri
     const before = regionsOf(machine, snaps.get(edge.from)!.value);
     const after = regionsOf(machine, edge.to);
     let byRegion = implied.get(edge.event);
-    if (!byRegion) implied.set(edge.event, (byRegion = new Map()));
+    if (!byRegion) {
+      byRegion = new Map();
+      implied.set(edge.event, byRegion);
+    }
     for (const [region, leaf] of after) {
-      if (typeof edge.to === 'object') leafSamples.set(`${region}/${leaf}`, (edge.to as Record<string, StateValue>)[region]!);
+      if (typeof edge.to === 'object')
+        leafSamples.set(`${region}/${leaf}`, (edge.to as Record<string, StateValue>)[region]!);
       if (before.get(region) === leaf) continue;
       const seen = byRegion.get(region);
       byRegion.set(region, seen === undefined || seen === leaf ? leaf : null);
@@ -133,7 +151,7 @@ export function deriveTable(machine: AnyStateMachine, events: ReadonlyArray<stri
       steps.set(fromKey, row);
       if (fromSnap.status === 'done') finals.add(fromKey);
       for (const type of events) {
-        if (fromSnap.status !== 'active' || !fromSnap.can({ type })) continue;
+        if (!handles(machine, fromSnap, type)) continue;
         const [next] = transition(machine, fromSnap, { type });
         const toKey = stateKey(next.value);
         row.set(type, { allowed: true, to: next.value, toKey });
@@ -175,8 +193,14 @@ const cache = new WeakMap<AnyStateMachine, Map<string, TransitionTable>>();
 export function tableFor(machine: AnyStateMachine, events: ReadonlyArray<string>): TransitionTable {
   const sig = [...events].sort().join('\n');
   let byEvents = cache.get(machine);
-  if (!byEvents) cache.set(machine, (byEvents = new Map()));
+  if (!byEvents) {
+    byEvents = new Map();
+    cache.set(machine, byEvents);
+  }
   let table = byEvents.get(sig);
-  if (!table) byEvents.set(sig, (table = deriveTable(machine, events)));
+  if (!table) {
+    table = deriveTable(machine, events);
+    byEvents.set(sig, table);
+  }
   return table;
 }

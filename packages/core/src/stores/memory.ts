@@ -98,7 +98,8 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
       invalid.push(record);
     },
     async listInvalid(filter = {}) {
-      const list = filter.provider === undefined ? invalid : invalid.filter((r) => r.provider === filter.provider);
+      const list =
+        filter.provider === undefined ? invalid : invalid.filter((r) => r.provider === filter.provider);
       return filter.limit === undefined ? [...list] : list.slice(-filter.limit);
     },
     async getCheckpoint(name) {
@@ -137,7 +138,8 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
     },
     async nextJobDueAt() {
       let min: number | undefined;
-      for (const j of jobs.values()) if (j.status === 'pending' && (min === undefined || j.runAt < min)) min = j.runAt;
+      for (const j of jobs.values())
+        if (j.status === 'pending' && (min === undefined || j.runAt < min)) min = j.runAt;
       return min;
     },
     async listAudit(resourceKey, limit = auditLimit) {

@@ -1,0 +1,171 @@
+import { describe, expect, test } from 'vitest';
+import { createEngine } from '../src/engine.js';
+import { createMemoryStore } from '../src/stores/memory.js';
+import { acme, claimEvent } from './helpers.js';
+
+describe('createEngine ingest', () => {
+  test('applies allowed transitions and keeps state per resource', async () => {
+    const engine = createEngine({ providers: [acme] });
+    const a = await engine.ingest(claimEvent('claim.opened', 'c1', 100), { provider: 'acme' });
+    expect(a).toMatchObject({ status: 'applied', key: 'acme/claim/c1', from: undefined, to: 'opened' });
+    const b = await engine.ingest(JSON.stringify(claimEvent('claim.approved', 'c1', 200)), {
+      provider: 'acme',
+    });
+    expect(b).toMatchObject({ status: 'applied', from: 'opened', to: 'approved' });
+    const r = await engine.getResource('acme/claim/c1');
+    expect(r).toMatchObject({
+      state: 'approved',
+      lastEventType: 'claim.approved',
+      version: 2,
+      occurredAt: 200_000,
+    });
+    expect(r?.history.map((h) => h.status)).toEqual(['applied', 'applied']);
+  });
+
+  test('forces a disallowed event into the state it implies and emits a violation', async () => {
+    const engine = createEngine({ providers: [acme] });
+    const violations: string[] = [];
+    engine.on('violation', (v) => violations.push(`${String(v.from)}->${String(v.to)}`));
+    const r = await engine.ingest(claimEvent('claim.paid', 'c2', 100), { provider: 'acme' });
+    expect(r).toMatchObject({ status: 'forced', to: 'paid' });
+    expect(violations).toEqual(['opened->paid']);
+  });
+
+  test('strict policy rejects and leaves state unchanged', async () => {
+    const engine = createEngine({ providers: [acme], reconcile: 'strict' });
+    await engine.ingest(claimEvent('claim.opened', 'c3', 100), { provider: 'acme' });
+    const r = await engine.ingest(claimEvent('claim.paid', 'c3', 200), { provider: 'acme' });
+    expect(r).toMatchObject({ status: 'rejected', from: 'opened', to: 'opened' });
+    expect((await engine.getResource('acme/claim/c3'))?.state).toBe('opened');
+  });
+
+  test('older events are stale: recorded, state unchanged, no transition', async () => {
+    const engine = createEngine({ providers: [acme] });
+    const transitions: unknown[] = [];
+    engine.on('transition', (t) => transitions.push(t.to));
+    await engine.ingest(claimEvent('claim.approved', 'c4', 200), { provider: 'acme' });
+    const r = await engine.ingest(claimEvent('claim.opened', 'c4', 100), { provider: 'acme' });
+    expect(r.status).toBe('stale');
+    expect(transitions).toEqual(['approved']);
+    expect((await engine.getResource('acme/claim/c4'))?.state).toBe('approved');
+    expect(await engine.store.getLedgerEntry(r.eventId!)).toMatchObject({ status: 'stale' });
+  });
+
+  test('a duplicate changes nothing', async () => {
+    const store = createMemoryStore();
+    const engine = createEngine({ providers: [acme], store });
+    const e = claimEvent('claim.opened', 'c5', 100, { amount: 1 });
+    await engine.ingest(e, { provider: 'acme' });
+    const before = await engine.getResource('acme/claim/c5');
+    const r = await engine.ingest(
+      { ...e, data: { id: 'c5', amount: 999 } },
+      { provider: 'acme', source: 'poll' },
+    );
+    expect(r.status).toBe('duplicate');
+    expect(await engine.getResource('acme/claim/c5')).toEqual(before);
+  });
+
+  test('events without an id are de-duplicated by a stable hash of their body', async () => {
+    const engine = createEngine({ providers: [acme] });
+    const body = { type: 'claim.opened', created: 5, data: { id: 'c6' } };
+    const a = await engine.ingest(body, { provider: 'acme' });
+    const b = await engine.ingest('{ "data": {"id":"c6"}, "created": 5, "type": "claim.opened" }', {
+      provider: 'acme',
+    });
+    expect(a.eventId).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(b).toMatchObject({ status: 'duplicate', eventId: a.eventId });
+  });
+
+  test('unknown types are unhandled: recorded in the ledger, no resource', async () => {
+    const engine = createEngine({ providers: [acme] });
+    const r = await engine.ingest(
+      { id: 'x1', type: 'claim.teleported', created: 1, data: {} },
+      { provider: 'acme' },
+    );
+    expect(r).toMatchObject({ status: 'unhandled', key: undefined });
+    expect(await engine.store.getLedgerEntry('x1')).toMatchObject({ status: 'unhandled' });
+  });
+
+  test.each([
+    ['not json', '{oops', 'invalid_json', []],
+    ['no type', { id: 'e', created: 1, data: {} }, 'invalid_envelope', ['type']],
+    [
+      'bad created',
+      { id: 'e', type: 'claim.opened', created: 'yesterday', data: { id: 'c' } },
+      'invalid_envelope',
+      ['created'],
+    ],
+    [
+      'bad data',
+      { id: 'e', type: 'claim.opened', created: 1, data: { id: 'c', amount: 'lots' } },
+      'invalid_data',
+      ['data', 'amount'],
+    ],
+    ['no resource id', { id: 'e', type: 'claim.paid', created: 1, data: {} }, 'invalid_data', ['data', 'id']],
+  ])(
+    'invalid input (%s) is a typed result, recorded, and changes nothing else',
+    async (_name, payload, code, path) => {
+      const engine = createEngine({ providers: [acme] });
+      const r = await engine.ingest(payload, { provider: 'acme', source: 'webhook' });
+      expect(r.status).toBe('invalid');
+      expect(r.error).toMatchObject({ code, path });
+      const invalid = await engine.store.listInvalid();
+      expect(invalid).toHaveLength(1);
+      expect(invalid[0]?.body).toBe(typeof payload === 'string' ? payload : JSON.stringify(payload));
+      expect(await engine.store.listResources()).toEqual([]);
+      expect(await engine.store.hasEvent('e')).toBe(false);
+    },
+  );
+
+  test('an unknown provider is invalid, not a throw', async () => {
+    const engine = createEngine({ providers: [acme] });
+    const r = await engine.ingest(claimEvent('claim.opened', 'c', 1), { provider: 'nope' });
+    expect(r.error?.code).toBe('unknown_provider');
+  });
+
+  test('__proto__ in event data cannot pollute prototypes', async () => {
+    const engine = createEngine({ providers: [acme] });
+    const body = `{"id":"p1","type":"claim.opened","created":1,"data":{"id":"c7","__proto__":{"polluted":true}}}`;
+    await engine.ingest(body, { provider: 'acme' });
+    const r = await engine.getResource('acme/claim/c7');
+    expect(Object.getPrototypeOf(r?.context)).toBe(Object.prototype);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  test('concurrent ingests of one resource apply in arrival order; others do not wait', async () => {
+    const engine = createEngine({ providers: [acme] });
+    const order: string[] = [];
+    engine.on('transition', (t) => order.push(t.event.id));
+    const events = [
+      claimEvent('claim.opened', 'c8', 1),
+      claimEvent('claim.updated', 'c8', 2),
+      claimEvent('claim.approved', 'c8', 3),
+      claimEvent('claim.paid', 'c8', 4),
+    ];
+    const results = await Promise.all(events.map((e) => engine.ingest(e, { provider: 'acme' })));
+    expect(results.map((r) => r.status)).toEqual(['applied', 'applied', 'applied', 'applied']);
+    expect(order).toEqual(events.map((e) => e.id));
+  });
+
+  test('a throwing listener is reported, never breaks ingest', async () => {
+    const engine = createEngine({ providers: [acme] });
+    const errors: unknown[] = [];
+    engine.on('transition', () => {
+      throw new Error('listener bug');
+    });
+    engine.on('listener.error', (e) => errors.push(e.event));
+    const r = await engine.ingest(claimEvent('claim.opened', 'c9', 1), { provider: 'acme' });
+    expect(r.status).toBe('applied');
+    expect(errors).toEqual(['transition']);
+  });
+
+  test('close refuses further ingests with engine_closed', async () => {
+    const engine = createEngine({ providers: [acme] });
+    await engine.close();
+    await expect(
+      engine.ingest(claimEvent('claim.opened', 'c', 1), { provider: 'acme' }),
+    ).rejects.toMatchObject({
+      code: 'engine_closed',
+    });
+  });
+});

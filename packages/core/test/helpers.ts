@@ -1,0 +1,43 @@
+import { setup } from 'xstate';
+import { z } from 'zod';
+import { defineCatalog } from '../src/catalog.js';
+
+/** A small catalog for engine tests, independent of the built-in providers. */
+export const claimMachine = setup({
+  types: {
+    events: {} as
+      | { type: 'claim.opened' }
+      | { type: 'claim.approved' }
+      | { type: 'claim.paid' }
+      | { type: 'claim.updated' },
+  },
+}).createMachine({
+  id: 'claim',
+  initial: 'opened',
+  states: {
+    opened: { on: { 'claim.opened': {}, 'claim.approved': 'approved', 'claim.updated': {} } },
+    approved: { on: { 'claim.paid': 'paid', 'claim.updated': {} } },
+    paid: { type: 'final' },
+  },
+});
+
+export const acme = defineCatalog({
+  provider: 'acme',
+  lifecycles: { claim: claimMachine },
+  events: {
+    'claim.opened': {
+      lifecycle: 'claim',
+      id: 'id',
+      data: z.looseObject({ id: z.string(), amount: z.number().optional() }),
+    },
+    'claim.approved': { lifecycle: 'claim', id: 'id' },
+    'claim.paid': { lifecycle: 'claim', id: 'id' },
+    'claim.updated': { lifecycle: 'claim', id: 'id' },
+  },
+});
+
+let seq = 0;
+export function claimEvent(type: string, id: string, created: number, extra: Record<string, unknown> = {}) {
+  seq += 1;
+  return { id: `evt_${seq}`, type, created, data: { id, ...extra } };
+}

@@ -1,0 +1,59 @@
+import { describe, expect, test } from 'vitest';
+import { setup } from 'xstate';
+import { deriveTable } from '../../src/internal/table.js';
+import { claimMachine } from '../helpers.js';
+
+const events = ['claim.opened', 'claim.approved', 'claim.paid', 'claim.updated'];
+
+describe('deriveTable', () => {
+  test('allowed steps follow the machine; forced steps go where the event implies', () => {
+    const t = deriveTable(claimMachine, events);
+    expect(t.initialKey).toBe('opened');
+    expect(t.step('opened', 'claim.approved')).toMatchObject({ allowed: true, toKey: 'approved' });
+    expect(t.step('opened', 'claim.updated')).toMatchObject({ allowed: true, toKey: 'opened' });
+    expect(t.step('opened', 'claim.paid')).toMatchObject({ allowed: false, toKey: 'paid' });
+    // A targetless event implies no state: forcing it keeps the state.
+    expect(t.step('paid', 'claim.updated')).toMatchObject({ allowed: false, toKey: 'paid' });
+    expect(t.finals.has('paid')).toBe(true);
+  });
+
+  test('parallel machines: forcing moves only the regions the event changes', () => {
+    const m = setup({
+      types: {
+        events: {} as
+          | { type: 'activate' }
+          | { type: 'cancel' }
+          | { type: 'renewal.open' }
+          | { type: 'renew' },
+      },
+    }).createMachine({
+      id: 'p',
+      type: 'parallel',
+      states: {
+        status: {
+          initial: 'scheduled',
+          states: {
+            scheduled: { on: { activate: 'active' } },
+            active: { on: { cancel: 'cancelled' } },
+            cancelled: {},
+          },
+        },
+        renewal: {
+          initial: 'none',
+          states: {
+            none: { on: { 'renewal.open': 'opened' } },
+            opened: { on: { renew: 'renewed' } },
+            renewed: {},
+          },
+        },
+      },
+    });
+    const t = deriveTable(m, ['activate', 'cancel', 'renewal.open', 'renew']);
+    expect(t.initial).toEqual({ status: 'scheduled', renewal: 'none' });
+    const forced = t.step(t.initialKey, 'cancel');
+    expect(forced).toMatchObject({ allowed: false, to: { status: 'cancelled', renewal: 'none' } });
+    const renew = t.step(t.keyOf({ status: 'cancelled', renewal: 'none' }), 'renew');
+    expect(renew).toMatchObject({ allowed: false, to: { status: 'cancelled', renewal: 'renewed' } });
+    for (const key of t.states.keys()) for (const e of t.events) expect(t.step(key, e)).toBeDefined();
+  });
+});
