@@ -17,7 +17,8 @@ export type AssignmentMachineEvent = { type: 'assignment.active' } | { type: 'as
  *
  * Terminal state: `cancelled`. The API can cancel an assignment (`POST /assignments/cancel`, only before its
  * start date) but has no way to restore one and no event that would report it; cover for the job again is a new
- * assignment with a new id.
+ * assignment with a new id. A newer `assignment.active` on a cancelled assignment is therefore a violation, and
+ * it leaves the assignment cancelled (the activation is a self-loop, so it implies no other state).
  *
  * @example
  * ```ts

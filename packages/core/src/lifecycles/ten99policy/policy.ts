@@ -21,8 +21,12 @@ export type PolicyMachineEvent =
  * Media coverage: `policy.active.media` reports that a policy with media coverage is active (its data is the
  * same active policy). It is modelled as an activation, like `policy.active`, not as a separate region: the data
  * carries no coverage list to keep a second region honest, and a region would go on saying "media" after the
- * policy is cancelled. Reaching a cancelled policy it is a violation (the provider reactivates with
- * `policy.reactivated`), so the reconcile policy moves it to `active`.
+ * policy is cancelled.
+ *
+ * Reactivation is announced with `policy.reactivated`, but `policy.active` / `policy.active.media` on a
+ * cancelled policy are allowed too and lead to `active`: both carry `status: 'active'`, the provider is the
+ * source of truth, and the engine derives "the state an event implies" only from transitions that change the
+ * state, so an activation handled only as a self-loop would leave a cancelled policy cancelled.
  *
  * Terminal states: none. `cancelled` can be reactivated. The provider's status enum also has `expired`, but no
  * event reports it (a policy lapses silently at `expiration_date`), so the machine has no `expired` state that
@@ -62,6 +66,14 @@ export const policyMachine = setup({
         'policy.reactivated': {
           target: 'active',
           description: 'The cancelled policy was put back in force.',
+        },
+        'policy.active': {
+          target: 'active',
+          description: 'The provider reports the policy in force again (normally as policy.reactivated).',
+        },
+        'policy.active.media': {
+          target: 'active',
+          description: 'Media coverage became active, so the policy is in force again.',
         },
       },
     },
