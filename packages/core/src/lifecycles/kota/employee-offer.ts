@@ -1,0 +1,55 @@
+import { setup } from 'xstate';
+
+/**
+ * The Kota `employee.health_insurance.offer.*` event types, verbatim (Kota sends only one).
+ *
+ * @example
+ * ```ts
+ * const event: EmployeeOfferMachineEvent = { type: 'employee.health_insurance.offer.action_required' };
+ * ```
+ */
+export type EmployeeOfferMachineEvent = { type: 'employee.health_insurance.offer.action_required' };
+
+/**
+ * An employee's health insurance offer (`eeho_…`). An offer exists to be answered, so it starts
+ * `action_required`; Kota's only offer event re-announces that status (a new or changed `required_action`).
+ *
+ * Terminal states: `accepted` and `not_undertaken` (the employee answered the offer; cover goes on as an
+ * employee policy). Kota sends no event for either, so nothing in the catalog reaches them: they are here
+ * because they are the rest of the status enum, and a host that reads an offer's status from the API can
+ * place a resource in them (`machine.resolveState`).
+ *
+ * @example
+ * ```ts
+ * import { getNextSnapshot, initialTransition } from 'xstate';
+ * const [start] = initialTransition(employeeOfferMachine);
+ * getNextSnapshot(employeeOfferMachine, start, { type: 'employee.health_insurance.offer.action_required' })
+ *   .value; // 'action_required'
+ * ```
+ */
+export const employeeOfferMachine = setup({
+  types: { events: {} as EmployeeOfferMachineEvent },
+}).createMachine({
+  id: 'employee_offer',
+  description: 'Kota employee health insurance offer (eeho_…)',
+  initial: 'action_required',
+  states: {
+    action_required: {
+      description: 'The employee has to answer the offer (or supply what `required_action` asks for).',
+      on: {
+        'employee.health_insurance.offer.action_required': {
+          target: 'action_required',
+          description: 'A new or changed required action; it can recur.',
+        },
+      },
+    },
+    accepted: {
+      type: 'final',
+      description: 'Terminal: the employee accepted; no Kota event announces it.',
+    },
+    not_undertaken: {
+      type: 'final',
+      description: 'Terminal: the employee declined or let the offer lapse; no Kota event announces it.',
+    },
+  },
+});
