@@ -29,8 +29,9 @@ export type PolicyMachineEvent =
  * state, so an activation handled only as a self-loop would leave a cancelled policy cancelled.
  *
  * Terminal states: none. `cancelled` can be reactivated. The provider's status enum also has `expired`, but no
- * event reports it (a policy lapses silently at `expiration_date`), so the machine has no `expired` state that
- * nothing could ever enter; read `expiration_date` from the resource's data, or poll the API, to detect it.
+ * event reports it (as far as the reference shows, a policy lapses silently at `expiration_date`), so the
+ * machine leaves out a state that no event could enter; compare `expiration_date` in the resource's data with
+ * the clock, or poll the API, to detect expiry.
  *
  * @example
  * ```ts
