@@ -59,6 +59,7 @@ export type { MemoryStoreOptions } from './stores/memory.js';
 export { createMemoryStore } from './stores/memory.js';
 
 // Providers and lifecycles (added by the catalog work).
+export { kota, kotaLifecycles } from './providers/kota.js';
 export { ten99policy, ten99policyLifecycles } from './providers/ten99policy.js';
 export type {
   Ten99PolicyAssignment,
