@@ -1,0 +1,66 @@
+import { parseArgs } from 'node:util';
+import { UsageError } from './exit.js';
+
+/** Option specs in node:util `parseArgs` form. */
+export type OptionSpecs = Record<
+  string,
+  { readonly type: 'string' | 'boolean'; readonly short?: string; readonly multiple?: boolean }
+>;
+
+/** Parsed arguments: option values by name, and the positionals. */
+export interface ParsedArgs {
+  readonly values: Readonly<Record<string, string | boolean | Array<string | boolean> | undefined>>;
+  readonly positionals: ReadonlyArray<string>;
+}
+
+/**
+ * Parses a command's arguments strictly (unknown options are usage errors, exit 1) with `--help` built in.
+ *
+ * @example
+ * ```ts
+ * const { values, positionals } = parseCommandArgs('replay', argv, { provider: { type: 'string' } });
+ * ```
+ */
+export function parseCommandArgs(
+  command: string,
+  argv: ReadonlyArray<string>,
+  options: OptionSpecs,
+): ParsedArgs {
+  try {
+    const parsed = parseArgs({
+      args: [...argv],
+      options: { ...options, help: { type: 'boolean', short: 'h' } },
+      allowPositionals: true,
+      strict: true,
+    });
+    return { values: parsed.values, positionals: parsed.positionals };
+  } catch (error) {
+    const message = error instanceof Error ? error.message.split('\n')[0]! : String(error);
+    throw new UsageError(message, `run \`policyflow ${command} --help\` for the options it takes`);
+  }
+}
+
+/**
+ * A string option's value, or undefined.
+ *
+ * @example
+ * ```ts
+ * const provider = stringOption(args, 'provider');
+ * ```
+ */
+export function stringOption(args: ParsedArgs, name: string): string | undefined {
+  const v = args.values[name];
+  return typeof v === 'string' ? v : undefined;
+}
+
+/**
+ * A boolean option's value (false when absent).
+ *
+ * @example
+ * ```ts
+ * if (booleanOption(args, 'json')) printJson();
+ * ```
+ */
+export function booleanOption(args: ParsedArgs, name: string): boolean {
+  return args.values[name] === true;
+}

@@ -1,0 +1,30 @@
+import { join } from 'node:path';
+import type { CliIo } from '../src/io.js';
+
+/** An in-memory CliIo: what a command printed, and a stdin to feed it. */
+export interface CapturedIo extends CliIo {
+  readonly out: () => string;
+  readonly err: () => string;
+}
+
+export function captureIo(options: { stdin?: string; cwd?: string; signal?: AbortSignal } = {}): CapturedIo {
+  let out = '';
+  let err = '';
+  return {
+    stdout: (text) => {
+      out += text;
+    },
+    stderr: (text) => {
+      err += text;
+    },
+    readStdin: async () => options.stdin ?? '',
+    interactive: false,
+    env: {},
+    cwd: options.cwd ?? process.cwd(),
+    ...(options.signal ? { signal: options.signal } : {}),
+    out: () => out,
+    err: () => err,
+  };
+}
+
+export const fixtures = join(import.meta.dirname, '../../testing/fixtures');
