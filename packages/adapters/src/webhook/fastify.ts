@@ -31,7 +31,10 @@ const FIX =
   "Register the route through app.register(fastifyWebhook(handle, { path })), or in its plugin call app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_req, body, done) => done(null, body)).";
 
 function send(reply: FastifyLikeReply, answer: WebhookAnswer): FastifyLikeReply {
-  return reply.code(answer.status).headers({ ...answer.headers }).send(JSON.stringify(answer.body));
+  return reply
+    .code(answer.status)
+    .headers({ ...answer.headers })
+    .send(JSON.stringify(answer.body));
 }
 
 /**
@@ -83,8 +86,10 @@ export function fastifyWebhook(
   return async (app) => {
     app.removeAllContentTypeParsers();
     // One byte over the limit still reaches the handler, so it answers 413 in its own format.
-    app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: handle.maxBodyBytes + 1 }, (_req, body, done) =>
-      done(null, body),
+    app.addContentTypeParser(
+      '*',
+      { parseAs: 'buffer', bodyLimit: handle.maxBodyBytes + 1 },
+      (_req, body, done) => done(null, body),
     );
     app.post(options.path, route);
   };

@@ -26,7 +26,11 @@ export interface WebhookHandlerOptions {
   /** The `source` recorded with each event. Default `webhook`. */
   readonly source?: string;
   /** Called for every delivery answered without ingesting (4xx/5xx other than 422), for logs and metrics. */
-  readonly onReject?: (rejection: { readonly status: number; readonly code: string; readonly message: string }) => void;
+  readonly onReject?: (rejection: {
+    readonly status: number;
+    readonly code: string;
+    readonly message: string;
+  }) => void;
 }
 
 /** The JSON body of an answer. */
@@ -102,7 +106,9 @@ function errorAnswer(code: ErrorCode, message: string, extraHeaders?: Record<str
 export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHandler {
   const { engine, provider, scheme } = options;
   if (engine.catalog(provider) === undefined) {
-    throw new PolicyflowError('invalid_argument', `the engine has no provider '${provider}'`, { path: ['provider'] });
+    throw new PolicyflowError('invalid_argument', `the engine has no provider '${provider}'`, {
+      path: ['provider'],
+    });
   }
   if (options.secrets.length === 0 || options.secrets.some((s) => typeof s !== 'string' || s.length === 0)) {
     throw new PolicyflowError('invalid_argument', 'secrets must list at least one non-empty secret', {
@@ -169,7 +175,11 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
       const result = await engine.ingest(text, { provider, source, receivedAt });
       if (result.status === 'invalid') {
         const error = result.error ?? { code: 'invalid_envelope', message: 'invalid event', path: [] };
-        return { status: 422, headers: JSON_HEADERS, body: { status: 'invalid', eventId: result.eventId, error } };
+        return {
+          status: 422,
+          headers: JSON_HEADERS,
+          body: { status: 'invalid', eventId: result.eventId, error },
+        };
       }
       return { status: 200, headers: JSON_HEADERS, body: { status: result.status, eventId: result.eventId } };
     } catch (error) {
@@ -217,7 +227,10 @@ export function fromRequest(request: Request): RawDelivery {
   };
 }
 
-async function readStream(stream: ReadableStream<Uint8Array>, limit: number): Promise<Uint8Array | undefined> {
+async function readStream(
+  stream: ReadableStream<Uint8Array>,
+  limit: number,
+): Promise<Uint8Array | undefined> {
   const reader = stream.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;

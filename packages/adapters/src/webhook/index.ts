@@ -10,7 +10,13 @@
  */
 export type { FastifyLikeInstance, FastifyLikeReply, FastifyLikeRequest } from './fastify.js';
 export { fastifyWebhook, toFastifyHandler } from './fastify.js';
-export type { RawDelivery, WebhookAnswer, WebhookHandler, WebhookHandlerOptions, WebhookReply } from './handler.js';
+export type {
+  RawDelivery,
+  WebhookAnswer,
+  WebhookHandler,
+  WebhookHandlerOptions,
+  WebhookReply,
+} from './handler.js';
 export { createWebhookHandler, DEFAULT_MAX_BODY_BYTES, fromRequest } from './handler.js';
 export type { HeaderSource } from './headers.js';
 export { readHeader } from './headers.js';
@@ -29,6 +35,12 @@ export type {
   VerifyContext,
   VerifyFailureCode,
 } from './schemes.js';
-export { customScheme, kotaSignature, standardWebhooks, stripeStyle, ten99policySignature } from './schemes.js';
+export {
+  customScheme,
+  kotaSignature,
+  standardWebhooks,
+  stripeStyle,
+  ten99policySignature,
+} from './schemes.js';
 export type { DeliveryVerification, StoredDelivery } from './verify.js';
 export { DEFAULT_TOLERANCE_SECONDS, verifyDelivery } from './verify.js';

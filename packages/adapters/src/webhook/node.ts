@@ -14,7 +14,12 @@ function alreadyParsed(framework: string, fix: string): PolicyflowError {
 }
 
 /** Reads a node request's body, stopping (and answering 413) once it exceeds the limit. */
-function readNodeBody(req: NodeRequest, limit: number, framework: string, fix: string): Promise<Uint8Array | undefined> {
+function readNodeBody(
+  req: NodeRequest,
+  limit: number,
+  framework: string,
+  fix: string,
+): Promise<Uint8Array | undefined> {
   const pre = req.body;
   if (pre !== undefined) {
     if (pre instanceof Uint8Array) return Promise.resolve(pre.byteLength > limit ? undefined : pre);

@@ -22,7 +22,10 @@ export type SchemeOutcome =
   | { readonly ok: false; readonly code: VerifyFailureCode };
 
 /** A verifier bound to its secrets; built once per handler so secrets are decoded once. */
-export type Verifier = (delivery: SignedDelivery, context: VerifyContext) => SchemeOutcome | Promise<SchemeOutcome>;
+export type Verifier = (
+  delivery: SignedDelivery,
+  context: VerifyContext,
+) => SchemeOutcome | Promise<SchemeOutcome>;
 
 /** Options of a scheme's `sign`. */
 export interface SignOptions {
@@ -121,7 +124,8 @@ export function standardWebhooks(options: StandardWebhooksOptions = {}): Signatu
         const provided: Buffer[] = [];
         for (const part of sig.split(' ')) {
           const comma = part.indexOf(',');
-          if (comma > 0 && part.slice(0, comma) === 'v1') provided.push(Buffer.from(part.slice(comma + 1), 'base64'));
+          if (comma > 0 && part.slice(0, comma) === 'v1')
+            provided.push(Buffer.from(part.slice(comma + 1), 'base64'));
         }
         if (provided.length === 0) return fail('signature_invalid');
         for (const key of keys) {
@@ -167,7 +171,11 @@ export interface StripeStyleOptions {
   readonly signedPayload?: (timestamp: string, body: Uint8Array) => string | Uint8Array;
 }
 
-function parseElements(header: string, timestampKey: string, signatureKey: string): { t?: string; sigs: string[] } {
+function parseElements(
+  header: string,
+  timestampKey: string,
+  signatureKey: string,
+): { t?: string; sigs: string[] } {
   let t: string | undefined;
   const sigs: string[] = [];
   for (const part of header.split(',')) {
@@ -229,7 +237,9 @@ export function stripeStyle(options: StripeStyleOptions): SignatureScheme {
           for (const candidate of provided) {
             if (equalDigest(expected, candidate)) {
               const timestamp = Number(t);
-              return withinTolerance(timestamp, context) ? { ok: true, timestamp } : fail('timestamp_out_of_tolerance');
+              return withinTolerance(timestamp, context)
+                ? { ok: true, timestamp }
+                : fail('timestamp_out_of_tolerance');
             }
           }
         }
