@@ -53,12 +53,10 @@ export function policyEvent(
 
 /** Wraps a store so every commit fails, as a broken database would. */
 export function failingStore(inner: Store = createMemoryStore()): Store {
-  return {
-    ...inner,
-    kind: 'failing',
-    commit: () => Promise.reject(new Error('disk on fire')),
-    recordInvalid: (r) => inner.recordInvalid(r),
-  };
+  const store: Store = { ...inner, kind: 'failing', commit: () => Promise.reject(new Error('disk on fire')) };
+  // An in-memory store's synchronous face would bypass the failing commit.
+  delete (store as { sync?: unknown }).sync;
+  return store;
 }
 
 /** True when the store holds nothing at all for the event: no ledger line, no resource, no invalid record. */
