@@ -1,0 +1,219 @@
+import type {
+  ActionJob,
+  Catalog,
+  Engine,
+  EngineEventName,
+  EngineEvents,
+  EngineOptions,
+  IngestResult,
+  ReconcilePolicy,
+  ResourceView,
+  Store,
+  TransitionNotice,
+  ViolationNotice,
+} from '@policyflow/core';
+import { createEngine, createMemoryStore, kota, ten99policy } from '@policyflow/core';
+import type { StateValue } from 'xstate';
+import { createSimulatedClock, type SimulatedClock } from '../clock.js';
+import type { Duration } from '../duration.js';
+import { type Matcher, matches } from './match.js';
+
+/** Options of {@link createTestEngine}. */
+export interface TestEngineOptions {
+  /** Default: the built-in `kota()` and `ten99policy()` catalogs. */
+  readonly providers?: ReadonlyArray<Catalog>;
+  /** Start of the simulated clock. Default `2025-01-01T00:00:00Z`. */
+  readonly start?: number | Date | string;
+  /** Bring your own simulated clock (to share it with other parts of a test). */
+  readonly clock?: SimulatedClock;
+  /** Default: a fresh memory store. */
+  readonly store?: Store;
+  readonly reconcile?: ReconcilePolicy;
+  /** Rules (DESIGN.md's config shape), passed to the engine. */
+  readonly rules?: unknown;
+  /** Action handlers by type, passed to the engine. */
+  readonly actions?: unknown;
+  /** A parsed config object; its `rules` are used when `rules` is not given. */
+  readonly config?: { readonly rules?: unknown; readonly [key: string]: unknown };
+  /** Any other engine option. */
+  readonly engine?: Partial<EngineOptions>;
+}
+
+/** Something `deliver` accepts: a body, or anything carrying one (fixtures, generated events, schedules). */
+export type Deliverable =
+  | { readonly provider: string; readonly body: unknown; readonly source?: string }
+  | { readonly event: { readonly provider: string; readonly body: unknown }; readonly source: string }
+  | Readonly<Record<string, unknown>>
+  | string
+  | Uint8Array;
+
+/** One bus event as the test engine recorded it. */
+export interface RecordedEvent {
+  readonly name: EngineEventName;
+  readonly payload: unknown;
+  readonly at: number;
+}
+
+/** The engine under test plus the tools to drive and inspect it. */
+export interface TestEngine {
+  readonly engine: Engine;
+  readonly clock: SimulatedClock;
+  readonly store: Store;
+  /** Every bus event, in order. */
+  readonly recorded: ReadonlyArray<RecordedEvent>;
+  /** Ingests deliveries one after another (in the order given) and returns their results. */
+  deliver(...items: Deliverable[]): Promise<IngestResult[]>;
+  resource(key: string): Promise<ResourceView | undefined>;
+  /** The resource's state, or undefined when it does not exist. */
+  state(key: string): Promise<StateValue | undefined>;
+  /** Jobs fired (`action.fired`), optionally only those matching. */
+  actions(matcher?: Matcher<ActionJob>): ActionJob[];
+  /** Jobs that ran successfully. */
+  succeeded(matcher?: Matcher<ActionJob>): ActionJob[];
+  /** Jobs cancelled (e.g. a delayed reminder whose resource moved on). */
+  cancelled(matcher?: Matcher<ActionJob>): ActionJob[];
+  /** Jobs that failed an attempt, or went dead. */
+  failed(matcher?: Matcher<ActionJob>): ActionJob[];
+  transitions(matcher?: Matcher<TransitionNotice>): TransitionNotice[];
+  violations(matcher?: Matcher<ViolationNotice>): ViolationNotice[];
+  /** Moves the simulated clock on (due timers fire), then waits for the engine to settle. */
+  advance(by: Duration): Promise<void>;
+  close(): Promise<void>;
+}
+
+const RECORDED: ReadonlyArray<EngineEventName> = [
+  'transition',
+  'violation',
+  'duplicate',
+  'stale',
+  'unhandled',
+  'invalid',
+  'action.fired',
+  'action.succeeded',
+  'action.failed',
+  'action.dead',
+  'action.cancelled',
+  'action.emit',
+  'gap',
+  'warning',
+  'listener.error',
+];
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return (
+    typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Uint8Array)
+  );
+}
+
+function unwrap(item: Deliverable): { provider: string | undefined; body: unknown; source: string } {
+  const r: Record<string, unknown> | undefined = isRecord(item) ? item : undefined;
+  const event = r?.event;
+  if (isRecord(event) && 'body' in event && typeof r?.source === 'string') {
+    return { provider: String(event.provider), body: event.body, source: r.source };
+  }
+  if (r !== undefined && 'body' in r && typeof r.provider === 'string') {
+    return {
+      provider: r.provider,
+      body: r.body,
+      source: typeof r.source === 'string' ? r.source : 'webhook',
+    };
+  }
+  return { provider: undefined, body: item, source: 'webhook' };
+}
+
+function typeOf(body: unknown): string | undefined {
+  if (typeof body === 'string') {
+    try {
+      return typeOf(JSON.parse(body));
+    } catch {
+      return undefined;
+    }
+  }
+  return isRecord(body) && typeof body.type === 'string' ? body.type : undefined;
+}
+
+/**
+ * An engine for tests: memory store, simulated clock, every bus event recorded, and helpers to deliver
+ * events and find the actions they fired.
+ *
+ * @example
+ * ```ts
+ * const t = createTestEngine({ rules });
+ * await t.deliver(...loadFixtures('kota-v1'));
+ * expect(t.actions({ rule: 'quote-needs-action', type: 'http' })).toHaveLength(1);
+ * await t.advance('2d');
+ * expect(t.cancelled({ type: 'log' })).toHaveLength(1);
+ * ```
+ */
+export function createTestEngine(options: TestEngineOptions = {}): TestEngine {
+  const clock =
+    options.clock ?? createSimulatedClock(options.start === undefined ? {} : { start: options.start });
+  const store = options.store ?? createMemoryStore();
+  const providers = options.providers ?? [kota(), ten99policy()];
+  const rules = options.rules ?? options.config?.rules;
+  // Rules and actions go to the engine as they are: the engine validates them.
+  const engine = createEngine({
+    ...options.engine,
+    providers,
+    store,
+    clock,
+    ...(options.reconcile === undefined ? {} : { reconcile: options.reconcile }),
+    ...(rules === undefined ? {} : { rules }),
+    ...(options.actions === undefined ? {} : { actions: options.actions }),
+  } as EngineOptions);
+  const recorded: RecordedEvent[] = [];
+  for (const name of RECORDED) {
+    engine.on(name, (...args: EngineEvents[typeof name]) => {
+      recorded.push({ name, payload: args[0], at: clock.now() });
+    });
+  }
+  const payloads = <T>(names: ReadonlyArray<EngineEventName>): T[] =>
+    recorded.filter((r) => names.includes(r.name)).map((r) => r.payload as T);
+  const jobs = (
+    names: ReadonlyArray<EngineEventName>,
+    matcher: Matcher<ActionJob> | undefined,
+  ): ActionJob[] =>
+    payloads<{ job: ActionJob }>(names)
+      .map((n) => n.job)
+      .filter((j) => matcher === undefined || matches(j, matcher));
+
+  function providerFor(body: unknown): string {
+    if (providers.length === 1) return providers[0]!.provider;
+    const type = typeOf(body);
+    const owners = providers.filter((c) => type !== undefined && c.events.has(type));
+    if (owners.length === 1) return owners[0]!.provider;
+    throw new TypeError(
+      `cannot tell which provider sent a '${type ?? '?'}' event; deliver { provider, body } instead`,
+    );
+  }
+
+  return {
+    engine,
+    clock,
+    store,
+    recorded,
+    async deliver(...items) {
+      const results: IngestResult[] = [];
+      for (const item of items) {
+        const { provider, body, source } = unwrap(item);
+        results.push(await engine.ingest(body, { provider: provider ?? providerFor(body), source }));
+      }
+      return results;
+    },
+    resource: (key) => engine.getResource(key),
+    state: async (key) => (await engine.getResource(key))?.state,
+    actions: (m) => jobs(['action.fired'], m),
+    succeeded: (m) => jobs(['action.succeeded'], m),
+    cancelled: (m) => jobs(['action.cancelled'], m),
+    failed: (m) => jobs(['action.failed', 'action.dead'], m),
+    transitions: (m) =>
+      payloads<TransitionNotice>(['transition']).filter((t) => m === undefined || matches(t, m)),
+    violations: (m) =>
+      payloads<ViolationNotice>(['violation']).filter((v) => m === undefined || matches(v, m)),
+    async advance(by) {
+      await clock.advance(by);
+      await engine.drain();
+    },
+    close: () => engine.close(),
+  };
+}
