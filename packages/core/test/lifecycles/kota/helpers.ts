@@ -105,30 +105,23 @@ export function nodesOf(machine: AnyStateMachine): AnyStateNode[] {
   return out;
 }
 
-/** `region → leaf` of a state value; a flat machine has the one region `''`. */
-function regions(value: StateValue): Map<string, string> {
-  if (typeof value === 'string') return new Map([['', value]]);
-  return new Map(Object.entries(value).map(([k, v]) => [k, stateKey(v as StateValue)]));
-}
-
 /**
- * For each event, per region, every leaf it moves that region to (self-loops left out), over every allowed
- * transition from every reachable state. The engine forces an event that is not allowed into the one leaf
- * per region found here, so each set should have one member.
+ * For each event, per region, every state its explicit targets name, over every transition of the machine
+ * (reachable or not; self-targets included, targetless transitions left out). The engine forces an event that
+ * is not allowed into the state it implies, so each set should have one member.
  */
 export function impliedTargets(machine: AnyStateMachine): Map<string, Map<string, Set<string>>> {
+  const parallel = machine.root.type === 'parallel';
   const out = new Map<string, Map<string, Set<string>>>();
-  for (const snap of reachable(machine).values()) {
-    for (const type of eventsOf(machine)) {
-      if (!handles(machine, snap, type)) continue;
-      const before = regions(snap.value);
-      const after = regions(transition(machine, snap, { type })[0].value);
-      for (const [region, leaf] of after) {
-        if (before.get(region) === leaf) continue;
-        let byRegion = out.get(type);
-        if (!byRegion) out.set(type, (byRegion = new Map()));
-        let leaves = byRegion.get(region);
-        if (!leaves) byRegion.set(region, (leaves = new Set()));
+  for (const node of nodesOf(machine)) {
+    for (const [type, defs] of node.transitions) {
+      for (const target of defs.flatMap((def) => def.target ?? [])) {
+        const region = parallel ? (target.path[0] ?? '') : '';
+        const leaf = target.path[parallel ? 1 : 0] ?? '';
+        const byRegion = out.get(type) ?? new Map<string, Set<string>>();
+        out.set(type, byRegion);
+        const leaves = byRegion.get(region) ?? new Set<string>();
+        byRegion.set(region, leaves);
         leaves.add(leaf);
       }
     }
