@@ -1,13 +1,5 @@
-import type { Catalog } from '@policyflow/core';
-import * as core from '@policyflow/core';
+import { type Catalog, kota, ten99policy } from '@policyflow/core';
 import { UsageError } from './exit.js';
-
-// The Kota catalog lands in parallel with the CLI; read it from the barrel when present so the CLI works
-// (with 1099Policy only) before it does.
-function kotaCatalog(): Catalog | undefined {
-  const factory = (core as Record<string, unknown>).kota;
-  return typeof factory === 'function' ? (factory as () => Catalog)() : undefined;
-}
 
 /**
  * The built-in provider catalogs the CLI loads: Kota and 1099Policy.
@@ -18,8 +10,7 @@ function kotaCatalog(): Catalog | undefined {
  * ```
  */
 export function builtinCatalogs(): Catalog[] {
-  const kota = kotaCatalog();
-  return kota ? [kota, core.ten99policy()] : [core.ten99policy()];
+  return [kota(), ten99policy()];
 }
 
 /**
