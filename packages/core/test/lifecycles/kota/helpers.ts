@@ -140,3 +140,31 @@ export function expand(prefix: string, short: Record<string, Record<string, stri
   }
   return out;
 }
+
+/** The leaf of `region` in a parallel state value. */
+export function leafOf(value: StateValue, region: string): string {
+  return typeof value === 'string' ? value : stateKey((value as Record<string, StateValue>)[region] ?? '');
+}
+
+/**
+ * One region of a parallel machine as a table: region leaf → event → region leaf, for the events that region's
+ * own states handle, over every reachable state. Throws if the region's behaviour depends on another region.
+ */
+export function regionTable(machine: AnyStateMachine, region: string): Table {
+  const out: Table = {};
+  for (const snap of reachable(machine).values()) {
+    const from = leafOf(snap.value, region);
+    const row = out[from] ?? {};
+    out[from] = row;
+    for (const type of eventsOf(machine)) {
+      if (snap.status !== 'active') continue;
+      const own = machine.getTransitionData(snap, { type }).some((t) => t.source.path[0] === region);
+      if (!own) continue;
+      const to = leafOf(transition(machine, snap, { type })[0].value, region);
+      if (row[type] !== undefined && row[type] !== to)
+        throw new Error(`${region}: ${from} ${type} depends on other regions`);
+      row[type] = to;
+    }
+  }
+  return out;
+}
