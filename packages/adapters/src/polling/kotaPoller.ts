@@ -1,0 +1,128 @@
+import { parseTimestamp } from '@policyflow/core';
+import type { KotaClient, KotaEvent, KotaPage } from './kota.js';
+import type { MutableSummary, PassRuntime } from './runtime.js';
+
+const DAY = 86_400_000;
+
+/** Kota-specific poller options. */
+export interface KotaPollOptions {
+  /** Re-read this far behind the checkpoint: `created_after`'s edge is undocumented and timestamps tie. Default 300. */
+  readonly overlapSeconds?: number;
+  /** 1–100. Default 100. */
+  readonly pageSize?: number;
+  /** `GET /events?version=`; default: the versions of your registered endpoints (Kota's default). */
+  readonly version?: 'v1' | 'v2';
+  /** Kota keeps events 30 days. */
+  readonly retentionDays?: number;
+  /** Warn when the checkpoint is this close to the retention horizon. Default 3. */
+  readonly warnDays?: number;
+}
+
+/** The Kota checkpoint: the newest `created` ingested (ISO-8601). */
+interface KotaCheckpoint {
+  readonly created: string;
+}
+
+function createdOf(event: KotaEvent): number {
+  return parseTimestamp(event.created ?? event.created_at) ?? Number.POSITIVE_INFINITY;
+}
+
+/** Stable order by (created, id): Kota does not promise a stable order for equal timestamps. */
+function byCreatedThenId(a: KotaEvent, b: KotaEvent): number {
+  const d = createdOf(a) - createdOf(b);
+  if (d !== 0) return d;
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+function readCheckpoint(raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  try {
+    return parseTimestamp((JSON.parse(raw) as KotaCheckpoint).created);
+  } catch {
+    return parseTimestamp(raw);
+  }
+}
+
+/**
+ * One Kota pass: pages `GET /events?order_direction=asc&created_after=<checkpoint − overlap>` to the end,
+ * de-duplicates by id, ingests each page in (created, id) order and checkpoints after each page.
+ */
+export function kotaPass(client: KotaClient, options: KotaPollOptions, since: number | undefined) {
+  const overlapMs = (options.overlapSeconds ?? 300) * 1000;
+  const pageSize = options.pageSize ?? 100;
+  const retentionMs = (options.retentionDays ?? 30) * DAY;
+  const warnMs = (options.warnDays ?? 3) * DAY;
+  /** Ids seen recently (id → created), so the overlap window is not ingested again on every pass. */
+  const seen = new Map<string, number>();
+
+  return async (rt: PassRuntime, summary: MutableSummary): Promise<void> => {
+    const store = rt.engine.store;
+    const raw = await store.getCheckpoint(rt.checkpointName);
+    const checkpoint = readCheckpoint(raw);
+    const now = rt.now();
+    const horizon = now - retentionMs;
+    let from = checkpoint === undefined ? since : checkpoint - overlapMs;
+    if (checkpoint !== undefined && checkpoint < horizon) {
+      summary.gap = true;
+      rt.engine.emit('gap', {
+        provider: rt.provider,
+        checkpoint: raw ?? '',
+        message: `the Kota checkpoint (${new Date(checkpoint).toISOString()}) is older than Kota's ${options.retentionDays ?? 30}-day retention: events between it and ${new Date(horizon).toISOString()} may be lost; reconcile them by other means`,
+      });
+    } else if (checkpoint !== undefined && checkpoint < horizon + warnMs) {
+      rt.engine.emit('warning', {
+        code: 'poll_checkpoint_near_retention',
+        message: `the Kota checkpoint (${new Date(checkpoint).toISOString()}) is within ${Math.ceil((checkpoint - horizon) / DAY)} day(s) of Kota's retention horizon; poll more often or events will be lost`,
+      });
+    }
+    // Kota rejects a created_after older than its retention; start a minute inside it.
+    if (from !== undefined && from < horizon + 60_000) from = horizon + 60_000;
+    const createdAfter = from === undefined ? undefined : new Date(from).toISOString();
+    let newest = checkpoint ?? Number.NEGATIVE_INFINITY;
+    let saved = checkpoint;
+    summary.checkpoint = raw;
+
+    const fetchPage = (page: number): Promise<KotaPage<KotaEvent>> =>
+      rt.call(summary, () =>
+        client.listEvents(
+          {
+            orderDirection: 'asc',
+            page,
+            pageSize,
+            ...(createdAfter === undefined ? {} : { createdAfter }),
+            ...(options.version === undefined ? {} : { version: options.version }),
+          },
+          rt.signal === undefined ? {} : { signal: rt.signal },
+        ),
+      );
+
+    let page = 1;
+    let pending = fetchPage(page);
+    for (;;) {
+      const result = await pending;
+      // Fetch the next page while this one is ingested.
+      if (result.has_next_page) {
+        pending = fetchPage(page + 1);
+        pending.catch(() => undefined);
+      }
+      summary.fetched += result.items.length;
+      const fresh = result.items.filter((e) => !seen.has(e.id)).sort(byCreatedThenId);
+      await rt.ingest(summary, fresh);
+      for (const e of fresh) {
+        const created = createdOf(e);
+        seen.set(e.id, created);
+        if (created > newest && Number.isFinite(created)) newest = created;
+      }
+      if (Number.isFinite(newest) && newest !== saved) {
+        saved = newest;
+        const value = JSON.stringify({ created: new Date(newest).toISOString() } satisfies KotaCheckpoint);
+        await store.setCheckpoint(rt.checkpointName, value);
+        summary.checkpoint = value;
+      }
+      if (!result.has_next_page || result.items.length === 0) break;
+      page += 1;
+    }
+    const keepFrom = newest - overlapMs;
+    for (const [id, created] of seen) if (created < keepFrom) seen.delete(id);
+  };
+}
