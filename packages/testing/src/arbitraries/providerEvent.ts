@@ -118,6 +118,7 @@ export function providerEvent(
 ): fc.Arbitrary<ProviderEvent> {
   const types = type === undefined ? [...catalog.events.keys()] : [type];
   if (types.length === 0) throw new TypeError(`the ${catalog.provider} catalog has no event types`);
+  for (const t of types) entryOf(catalog, t);
   return fc.constantFrom(...types).chain((t) => {
     const entry = entryOf(catalog, t);
     return fc

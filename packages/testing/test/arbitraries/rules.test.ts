@@ -1,0 +1,51 @@
+import { test } from '@fast-check/vitest';
+import { kota } from '@policyflow/core';
+import fc from 'fast-check';
+import { Engine } from 'json-rules-engine';
+import { describe, expect } from 'vitest';
+import { type ConditionTree, conditionFacts, conditionTree, ruleDefinition } from '../../src/index.js';
+
+async function evaluate(tree: ConditionTree, facts: Record<string, unknown>): Promise<boolean> {
+  const engine = new Engine([], { allowUndefinedFacts: true });
+  engine.addRule({ conditions: tree as never, event: { type: 'hit' } });
+  const { events } = await engine.run(facts);
+  return events.length > 0;
+}
+
+describe('condition trees', () => {
+  test.prop([conditionTree(), conditionFacts()], { numRuns: 200 })(
+    'json-rules-engine accepts every generated tree against generated facts',
+    async (tree, facts) => {
+      expect(typeof (await evaluate(tree, facts))).toBe('boolean');
+    },
+  );
+
+  test('generated trees pass about as often as they fail', async () => {
+    const pairs = fc.sample(fc.tuple(conditionTree(), conditionFacts()), { numRuns: 100, seed: 5 });
+    let passed = 0;
+    for (const [tree, facts] of pairs) if (await evaluate(tree, facts)) passed += 1;
+    expect(passed).toBeGreaterThan(10);
+    expect(passed).toBeLessThan(90);
+  });
+
+  test.prop([conditionTree({ maxDepth: 1, facts: ['event'], paths: ['$.data.x'], operators: ['equal'] })])(
+    'honours facts, paths and operators',
+    (tree) => {
+      const leaves = JSON.stringify(tree).match(/"fact":"[^"]+"/g) ?? [];
+      expect(leaves.every((l) => l === '"fact":"event"')).toBe(true);
+      expect(JSON.stringify(tree)).not.toMatch(/"operator":"(?!equal")/);
+    },
+  );
+});
+
+describe('ruleDefinition', () => {
+  test.prop([ruleDefinition({ catalog: kota(), actionTypes: ['log', 'http'] })])(
+    'draws triggers from the catalog: an event type, or a lifecycle and one of its states',
+    (rule) => {
+      if ('event' in rule.on) expect(kota().events.has(rule.on.event)).toBe(true);
+      else expect(kota().lifecycles.has(rule.on.lifecycle)).toBe(true);
+      expect(rule.actions.length).toBeGreaterThan(0);
+      for (const a of rule.actions) expect(['log', 'http']).toContain(a.type);
+    },
+  );
+});
