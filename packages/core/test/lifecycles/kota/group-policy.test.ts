@@ -1,9 +1,10 @@
 import { kotaLifecycles, tableFor } from '@policyflow/core';
 import { describe, expect, it } from 'vitest';
-import { initialTransition, transition } from 'xstate';
+import { type AnyStateMachine, initialTransition, transition } from 'xstate';
 import { at, eventsOf, expand, handles, leafOf, reachable, regionTable, walk } from './helpers.js';
 
-const machine = kotaLifecycles.group_policy;
+// Typed loosely: the tests send event types built from strings.
+const machine: AnyStateMachine = kotaLifecycles.group_policy;
 const p = (suffix: string) => `group_policy.${suffix}`;
 const statusEvents = ['scheduled', 'active', 'expired', 'cancelled'].map(p);
 const renewalEvents = ['renewal.opened', 'renewal.renewed', 'renewal.canceled'].map(p);

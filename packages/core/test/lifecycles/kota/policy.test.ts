@@ -1,9 +1,10 @@
 import { kotaLifecycles, tableFor } from '@policyflow/core';
 import { describe, expect, it } from 'vitest';
-import { initialTransition, transition } from 'xstate';
+import { type AnyStateMachine, initialTransition, transition } from 'xstate';
 import { at, eventsOf, expand, handles, leafOf, reachable, regionTable, walk } from './helpers.js';
 
-const machine = kotaLifecycles.policy;
+// Typed loosely: the tests send event types built from strings.
+const machine: AnyStateMachine = kotaLifecycles.policy;
 const p = (suffix: string) => `policy.${suffix}`;
 const statusEvents = ['scheduled', 'active', 'imported', 'expired', 'cancelled'].map(p);
 const renewalEvents = ['renewal.opened', 'renewal.renewed', 'renewal.canceled'].map(p);
