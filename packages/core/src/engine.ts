@@ -9,6 +9,7 @@ import { KeyedQueue } from './internal/keyedQueue.js';
 import { mergeData } from './internal/merge.js';
 import { type TransitionTable, tableFor } from './internal/table.js';
 import { normalizeEvent } from './normalize.js';
+import { attachRules, type RulesEngineApi, type RulesEngineOptions } from './rules/attach.js';
 import type {
   ActionJob,
   AuditEntry,
@@ -25,7 +26,7 @@ import { createMemoryStore } from './stores/memory.js';
 export type ReconcilePolicy = 'force' | 'strict';
 
 /** Options of {@link createEngine}. */
-export interface EngineOptions {
+export interface EngineOptions extends RulesEngineOptions {
   /** Provider catalogs: `kota()`, `ten99policy()`, or your own from `defineCatalog`. */
   readonly providers: ReadonlyArray<Catalog>;
   /** Defaults to a fresh `createMemoryStore()`. */
@@ -112,7 +113,7 @@ export interface Reactor {
 }
 
 /** The engine: see DESIGN.md. */
-export interface Engine {
+export interface Engine extends RulesEngineApi {
   readonly store: Store;
   readonly clock: Clock;
   readonly reconcile: ReconcilePolicy;
@@ -474,7 +475,12 @@ export function createEngine(options: EngineOptions): Engine {
     }
   }
 
+  // The rules runtime is the default reactor: its jobs and audit lines commit with the snapshot.
+  const rules = attachRules(options, { store, clock, emit, catalogs, tables, reconcile });
+  reactor = rules.runtime.reactor;
+
   const engine: Engine = {
+    ...rules.api,
     store,
     clock,
     reconcile,

@@ -69,3 +69,35 @@ export type {
   Ten99PolicyPolicy,
   Ten99PolicySession,
 } from './providers/ten99policy/schemas.js';
+
+// Rules, actions and config (added by the rules work).
+export type { ActionContext, ActionDefinition, ActionHandler, ActionOutcome, LogLine, LogSink } from './actions/types.js';
+export { builtinActions, consoleLogSink, emitAction, logAction } from './actions/builtins.js';
+export type { HttpParams } from './actions/http.js';
+export { httpAction, httpParams, signStandardWebhook } from './actions/http.js';
+export { backoff, DEFAULT_RETRY, mergeRetry, parseDelay } from './actions/schedule.js';
+export { compileTemplates, TEMPLATE_ROOTS } from './actions/templates.js';
+export type { ConfigIssue, LoadConfigOptions } from './config/load.js';
+export { loadConfig } from './config/load.js';
+export type { PolicyflowConfig } from './config/schema.js';
+export { configJsonSchema, configSchema, ruleSchema } from './config/schema.js';
+export type { RulesEngineApi, RulesEngineOptions } from './rules/attach.js';
+export type { ConditionTrace, CompiledNode, FactRecord, Predicate } from './rules/compile.js';
+export { compileNode, NotCompilable, toPredicate, trace } from './rules/compile.js';
+export type { ExplainedAction, Explanation, RuleExplanation } from './rules/explain.js';
+export type { OperatorDef, OperatorFn, OperatorSet } from './rules/operators.js';
+export { createOperatorSet, defaultOperators, insuranceOperators, resolveOperator } from './rules/operators.js';
+export type { NormalizedTrigger } from './rules/triggers.js';
+export { normalizeTrigger, TriggerIndex } from './rules/triggers.js';
+export type {
+  ActionSpec,
+  BooleanCondition,
+  Condition,
+  Facts,
+  HostFact,
+  LeafCondition,
+  RetryOverrides,
+  RetryPolicy,
+  RuleSpec,
+  Trigger,
+} from './rules/types.js';

@@ -1,0 +1,96 @@
+import { z } from 'zod';
+import { PolicyflowError } from '../errors.js';
+import { httpAction } from './http.js';
+import type { ActionDefinition, LogSink } from './types.js';
+
+const logParams = z.object({
+  message: z.string(),
+  level: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  data: z.unknown().optional(),
+});
+
+/** The built-in `log` action: writes one line to the engine's log sink. */
+export const logAction: ActionDefinition<z.output<typeof logParams>> = {
+  params: logParams as z.ZodType<z.output<typeof logParams>>,
+  handler(p, ctx) {
+    ctx.log({
+      level: p.level,
+      message: p.message,
+      data: p.data,
+      jobId: ctx.job.id,
+      rule: ctx.job.rule,
+      at: ctx.now(),
+    });
+    return undefined;
+  },
+};
+
+const emitParams = z.object({ name: z.string().min(1), payload: z.unknown().optional() });
+
+/** The built-in `emit` action: emits `action.emit` on the engine's bus, for the host to handle. */
+export const emitAction: ActionDefinition<z.output<typeof emitParams>> = {
+  params: emitParams as z.ZodType<z.output<typeof emitParams>>,
+  handler(p, ctx) {
+    ctx.emit('action.emit', { name: p.name, payload: p.payload, job: ctx.job });
+    return undefined;
+  },
+};
+
+/**
+ * The default log sink: one JSON line a call on stdout.
+ *
+ * @example
+ * ```ts
+ * createEngine({ providers, rules, logSink: consoleLogSink });
+ * ```
+ */
+export const consoleLogSink: LogSink = (line) => {
+  console.log(JSON.stringify(line));
+};
+
+/** Built-in action types by name. */
+export const builtinActions: ReadonlyMap<string, ActionDefinition> = new Map<string, ActionDefinition>([
+  ['http', httpAction as ActionDefinition],
+  ['log', logAction as ActionDefinition],
+  ['emit', emitAction as ActionDefinition],
+]);
+
+/**
+ * A registry of action types: the built-ins plus the host's.
+ *
+ * @example
+ * ```ts
+ * const registry = createActionRegistry({ slack: { handler, params: z.object({ text: z.string() }) } });
+ * ```
+ */
+export function createActionRegistry(
+  custom: Readonly<Record<string, ActionDefinition>> = {},
+): Map<string, ActionDefinition> {
+  const registry = new Map(builtinActions);
+  for (const [name, def] of Object.entries(custom)) registerInto(registry, name, def);
+  return registry;
+}
+
+/**
+ * Adds one action type; a name already taken is an `invalid_argument` error.
+ *
+ * @example
+ * ```ts
+ * registerInto(registry, 'ticket', { handler: openTicket, params: ticketSchema });
+ * ```
+ */
+export function registerInto(
+  registry: Map<string, ActionDefinition>,
+  name: string,
+  def: ActionDefinition,
+): void {
+  if (!/^[A-Za-z][\w.-]*$/.test(name)) {
+    throw new PolicyflowError('invalid_argument', `action name '${name}' must start with a letter`, {
+      path: [name],
+    });
+  }
+  if (registry.has(name)) {
+    throw new PolicyflowError('invalid_argument', `action '${name}' is already registered`, { path: [name] });
+  }
+  registry.set(name, def);
+}

@@ -1,0 +1,149 @@
+import { lookup } from '../rules/path.js';
+
+/** Names a template may start from: the built-in facts and the firing rule. */
+export const TEMPLATE_ROOTS: ReadonlySet<string> = new Set([
+  'event',
+  'resource',
+  'transition',
+  'provider',
+  'now',
+  'status',
+  'rule',
+]);
+
+const TAG = /\{\{([^{}]*)\}\}/g;
+const PATH = /^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)*$/;
+const FORBIDDEN: ReadonlySet<string> = new Set(['__proto__', 'prototype', 'constructor']);
+
+/** A template problem found when the rules are loaded. */
+export interface TemplateIssue {
+  readonly path: ReadonlyArray<string | number>;
+  readonly message: string;
+}
+
+type Part = string | ReadonlyArray<string>;
+
+/** Renders a params value against the template context. */
+export type Renderer = (context: Readonly<Record<string, unknown>>) => unknown;
+
+function checkPath(
+  expr: string,
+  where: ReadonlyArray<string | number>,
+  issues: TemplateIssue[],
+): string[] | undefined {
+  const text = expr.trim();
+  if (!PATH.test(text)) {
+    issues.push({
+      path: where,
+      message: `template {{${expr}}} is not a plain path (letters, digits, _ and dots only)`,
+    });
+    return undefined;
+  }
+  const keys = text.split('.');
+  if (!TEMPLATE_ROOTS.has(keys[0]!)) {
+    issues.push({
+      path: where,
+      message: `template {{${text}}} starts at '${keys[0]}'; use one of ${[...TEMPLATE_ROOTS].join(', ')}`,
+    });
+    return undefined;
+  }
+  const bad = keys.find((k) => FORBIDDEN.has(k));
+  if (bad !== undefined) {
+    issues.push({
+      path: where,
+      message: `template {{${text}}} reaches '${bad}', which templates may not read`,
+    });
+    return undefined;
+  }
+  return keys;
+}
+
+function stringify(value: unknown): string {
+  if (value === undefined || value === null) return '';
+  if (typeof value === 'object') return JSON.stringify(value);
+  return String(value);
+}
+
+function compileString(
+  text: string,
+  where: ReadonlyArray<string | number>,
+  issues: TemplateIssue[],
+): Renderer {
+  if (!text.includes('{{')) return () => text;
+  const parts: Part[] = [];
+  let last = 0;
+  for (const m of text.matchAll(TAG)) {
+    if (m.index > last) parts.push(text.slice(last, m.index));
+    parts.push(checkPath(m[1]!, where, issues) ?? []);
+    last = m.index + m[0].length;
+  }
+  if (last < text.length) parts.push(text.slice(last));
+  if (parts.some((p) => typeof p === 'string' && (p.includes('{{') || p.includes('}}')))) {
+    issues.push({ path: where, message: `unbalanced template braces in '${text}'` });
+  }
+  // A value that is one template keeps its type (a number stays a number); text with templates is text.
+  if (parts.length === 1 && typeof parts[0] !== 'string') {
+    const keys = parts[0]!;
+    return (ctx) => lookup(ctx, keys);
+  }
+  return (ctx) => {
+    let out = '';
+    for (const p of parts) out += typeof p === 'string' ? p : stringify(lookup(ctx, p));
+    return out;
+  };
+}
+
+/**
+ * Compiles every string in an action's params into a renderer. Templates are path look-ups only
+ * (`{{event.data.id}}`): no expressions, no calls, no prototype access. Problems are pushed to `issues`.
+ *
+ * @example
+ * ```ts
+ * const issues: TemplateIssue[] = [];
+ * const render = compileTemplates({ body: { quote: '{{resource.id}}' } }, ['params'], issues);
+ * render({ resource: { id: 'erhq_1' } }); // { body: { quote: 'erhq_1' } }
+ * ```
+ */
+export function compileTemplates(
+  value: unknown,
+  where: ReadonlyArray<string | number>,
+  issues: TemplateIssue[],
+): Renderer {
+  if (typeof value === 'string') return compileString(value, where, issues);
+  if (Array.isArray(value)) {
+    const items = value.map((v, i) => compileTemplates(v, [...where, i], issues));
+    return (ctx) => items.map((r) => r(ctx));
+  }
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value).map(
+      ([k, v]) => [k, compileTemplates(v, [...where, k], issues)] as const,
+    );
+    return (ctx) => {
+      const out: Record<string, unknown> = {};
+      for (const [k, r] of entries) {
+        const v = r(ctx);
+        if (v !== undefined) out[k] = v;
+      }
+      return out;
+    };
+  }
+  return () => value;
+}
+
+/**
+ * True when `value` at `path` inside params is a string holding a template (its type is only known when it fires).
+ *
+ * @example
+ * ```ts
+ * isTemplated({ url: '{{event.data.url}}' }, ['url']); // true
+ * ```
+ */
+export function isTemplated(value: unknown, path: ReadonlyArray<PropertyKey>): boolean {
+  let current = value;
+  for (const key of path) {
+    if (typeof current === 'string') break;
+    if (current === null || typeof current !== 'object') return false;
+    current = (current as Record<PropertyKey, unknown>)[key];
+  }
+  return typeof current === 'string' && current.includes('{{');
+}

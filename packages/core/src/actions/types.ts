@@ -1,0 +1,61 @@
+import type { z } from 'zod';
+import type { EngineEventName, EngineEvents } from '../bus.js';
+import type { ErrorInfo } from '../errors.js';
+import type { RetryOverrides } from '../rules/types.js';
+import type { ActionJob } from '../store.js';
+
+/** One line the `log` action writes. */
+export interface LogLine {
+  readonly level: 'debug' | 'info' | 'warn' | 'error';
+  readonly message: string;
+  readonly data: unknown;
+  readonly jobId: string;
+  readonly rule: string;
+  readonly at: number;
+}
+
+/** Where the `log` action writes; the default prints JSON lines to the console. */
+export type LogSink = (line: LogLine) => void;
+
+/** What a handler is given besides its params. */
+export interface ActionContext {
+  readonly job: ActionJob;
+  /** 1 for the first attempt. */
+  readonly attempt: number;
+  now(): number;
+  emit<E extends EngineEventName>(event: E, ...args: EngineEvents[E]): void;
+  readonly log: LogSink;
+}
+
+/**
+ * What a handler returns: nothing (or `{ ok: true }`) when it worked; `{ ok: false, retryable }` when it did
+ * not. A handler that throws counts as a retryable failure.
+ */
+export type ActionOutcome =
+  | undefined
+  | { readonly ok: true }
+  | { readonly ok: false; readonly retryable: boolean; readonly message: string; readonly error?: ErrorInfo };
+
+/** A side effect: receives params parsed by its schema. */
+export type ActionHandler<P = unknown> = (
+  params: P,
+  context: ActionContext,
+) => ActionOutcome | Promise<ActionOutcome>;
+
+/**
+ * An action type: its handler, the zod schema its params must match (checked at load and again when it runs),
+ * and optionally its own retry policy.
+ *
+ * @example
+ * ```ts
+ * const slack: ActionDefinition<{ channel: string; text: string }> = {
+ *   handler: async (p) => { await post(p.channel, p.text); },
+ *   params: z.object({ channel: z.string(), text: z.string() }),
+ * };
+ * ```
+ */
+export interface ActionDefinition<P = unknown> {
+  readonly handler: ActionHandler<P>;
+  readonly params: z.ZodType<P>;
+  readonly retry?: RetryOverrides;
+}

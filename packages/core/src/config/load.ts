@@ -1,0 +1,235 @@
+import { readFileSync } from 'node:fs';
+import { extname } from 'node:path';
+import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
+import { createActionRegistry } from '../actions/builtins.js';
+import type { ActionDefinition } from '../actions/types.js';
+import { type ErrorCode, type ErrorPath, formatPath, PolicyflowError } from '../errors.js';
+import { checkRules, type RuleIssue } from '../rules/check.js';
+import { createOperatorSet, type OperatorFn } from '../rules/operators.js';
+import type { RuleSpec } from '../rules/types.js';
+import { configSchema, type PolicyflowConfig } from './schema.js';
+
+/** Options of {@link loadConfig}. */
+export interface LoadConfigOptions {
+  /** Variables for `${NAME}`; defaults to `process.env`. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Custom action types the rules may use (the built-ins are always known). */
+  readonly actions?: Readonly<Record<string, ActionDefinition>>;
+  /** Custom operators the conditions may use. */
+  readonly operators?: Readonly<Record<string, OperatorFn>>;
+}
+
+/** One config problem, located. */
+export interface ConfigIssue {
+  readonly code: ErrorCode;
+  readonly path: ErrorPath;
+  readonly message: string;
+  /** 1-based, for YAML files. */
+  readonly line?: number;
+  readonly column?: number;
+}
+
+type Locate = (path: ErrorPath) => { line: number; column: number } | undefined;
+
+const ENV = /\$\$\{|\$\{([^}]*)\}/g;
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+function interpolate(
+  value: unknown,
+  path: ErrorPath,
+  env: Readonly<Record<string, string | undefined>>,
+  issues: ConfigIssue[],
+): unknown {
+  if (typeof value === 'string') {
+    if (!value.includes('${')) return value;
+    return value.replace(ENV, (whole, name: string | undefined) => {
+      if (name === undefined) return '${';
+      if (!ENV_NAME.test(name)) {
+        issues.push({
+          code: 'config_invalid',
+          path,
+          message: `'${whole}' is not an environment variable reference`,
+        });
+        return whole;
+      }
+      const v = env[name];
+      if (v === undefined) {
+        issues.push({ code: 'config_env_missing', path, message: `environment variable ${name} is not set` });
+        return whole;
+      }
+      return v;
+    });
+  }
+  if (Array.isArray(value)) return value.map((v, i) => interpolate(v, [...path, i], env, issues));
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = interpolate(v, [...path, k], env, issues);
+    return out;
+  }
+  return value;
+}
+
+function nodeAt(root: Node | null, path: ErrorPath): { node: Node; exact: boolean } | undefined {
+  let node: Node | null = root;
+  for (let i = 0; i < path.length; i++) {
+    const key = path[i]!;
+    let next: Node | null | undefined;
+    if (isMap(node)) {
+      const pair = node.items.find((p) => (isScalar(p.key) ? p.key.value : p.key) === key);
+      next = pair === undefined ? undefined : ((pair.value as Node | null) ?? (pair.key as Node));
+    } else if (isSeq(node) && typeof key === 'number') {
+      next = node.items[key] as Node | undefined;
+    }
+    if (next === undefined || next === null) return node ? { node, exact: false } : undefined;
+    node = next;
+  }
+  return node ? { node, exact: true } : undefined;
+}
+
+function yamlLocator(text: string): { data: unknown; locate: Locate; syntax: ConfigIssue[] } {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+  const syntax: ConfigIssue[] = doc.errors.map((e) => {
+    const pos = lineCounter.linePos(e.pos[0]);
+    return {
+      code: 'config_invalid',
+      path: [],
+      message: e.message.split('\n')[0]!,
+      line: pos.line,
+      column: pos.col,
+    };
+  });
+  const locate: Locate = (path) => {
+    const hit = nodeAt(doc.contents as Node | null, path);
+    const start = hit?.node.range?.[0];
+    if (start === undefined) return undefined;
+    const pos = lineCounter.linePos(start);
+    return { line: pos.line, column: pos.col };
+  };
+  return { data: syntax.length > 0 ? undefined : doc.toJS(), locate, syntax };
+}
+
+function read(source: string): { data: unknown; locate: Locate; syntax: ConfigIssue[]; name: string } {
+  let text: string;
+  try {
+    text = readFileSync(source, 'utf8');
+  } catch (cause) {
+    throw new PolicyflowError(
+      'config_invalid',
+      `cannot read config file ${source}: ${(cause as Error).message}`,
+      { cause },
+    );
+  }
+  if (extname(source).toLowerCase() === '.json') {
+    try {
+      return { data: JSON.parse(text), locate: () => undefined, syntax: [], name: source };
+    } catch (e) {
+      const issue: ConfigIssue = {
+        code: 'config_invalid',
+        path: [],
+        message: `not JSON: ${(e as Error).message}`,
+      };
+      return { data: undefined, locate: () => undefined, syntax: [issue], name: source };
+    }
+  }
+  return { ...yamlLocator(text), name: source };
+}
+
+function describe(issue: ConfigIssue): string {
+  const where = formatPath(issue.path) || '(root)';
+  const at = issue.line === undefined ? '' : ` (line ${issue.line}, column ${issue.column})`;
+  return `${where}${at}: ${issue.message}`;
+}
+
+function fail(name: string, issues: ReadonlyArray<ConfigIssue>): never {
+  const codes = new Set(issues.map((i) => i.code));
+  const code: ErrorCode = codes.size === 1 ? issues[0]!.code : 'config_invalid';
+  const text = issues.map((i) => `  ${describe(i)}`).join('\n');
+  throw new PolicyflowError(code, `${name}: ${issues.length} problem(s):\n${text}`, {
+    path: issues[0]!.path,
+    issues: issues.map((i) => ({ path: i.path, message: describe(i) })),
+  });
+}
+
+/**
+ * Validates a config value (already parsed) and returns it typed, or throws one `PolicyflowError` listing
+ * every problem with its path (and line and column when `locate` knows them).
+ */
+function validate(raw: unknown, options: LoadConfigOptions, locate: Locate, name: string): PolicyflowConfig {
+  const issues: ConfigIssue[] = [];
+  const data = interpolate(raw, [], options.env ?? process.env, issues);
+  const parsed = configSchema.safeParse(data);
+  const rules = (parsed.success ? parsed.data.rules : rulesOf(data)) as RuleSpec[];
+  const semantic: RuleIssue[] = checkRules(rules, ['rules'], {
+    operators: createOperatorSet(() => Date.now(), options.operators ?? {}),
+    actions: createActionRegistry(options.actions ?? {}),
+    conditions: namedOf(parsed.success ? parsed.data : data),
+  });
+  if (!parsed.success) {
+    // A union's "no branch matched" under a condition the semantic check already explains adds nothing.
+    const explained = semantic.map((i) => formatPath(i.path));
+    for (const e of parsed.error.issues) {
+      const path = e.path as Array<string | number>;
+      const here = formatPath(path);
+      if (e.code === 'invalid_union' && explained.some((p) => p.startsWith(here))) continue;
+      issues.push({ code: 'config_invalid', path, message: e.message });
+    }
+  }
+  const all = dedupe([...issues, ...semantic]);
+  if (all.length === 0) return parsed.data as PolicyflowConfig;
+  fail(
+    name,
+    all.map((i) => ({ ...i, ...locate(i.path) })),
+  );
+}
+
+function dedupe(issues: ReadonlyArray<ConfigIssue>): ConfigIssue[] {
+  const seen = new Set<string>();
+  return issues.filter((i) => {
+    const k = `${formatPath(i.path)}|${i.message}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
+// When the shape check failed, the semantic checks still run over the rules that look like rules, so one
+// run reports everything.
+function rulesOf(data: unknown): RuleSpec[] {
+  const rules = (data as { rules?: unknown } | null)?.rules;
+  if (!Array.isArray(rules)) return [];
+  return rules.map((r) => {
+    const o = (r ?? {}) as Record<string, unknown>;
+    return {
+      name: typeof o.name === 'string' ? o.name : '',
+      on: 'none',
+      ...(o.conditions !== null && typeof o.conditions === 'object' ? { conditions: o.conditions } : {}),
+      actions: Array.isArray(o.actions)
+        ? o.actions.filter((a) => a !== null && typeof a === 'object' && typeof a.type === 'string')
+        : [],
+    } as RuleSpec;
+  });
+}
+
+function namedOf(data: unknown): Map<string, unknown> {
+  const c = (data as { conditions?: unknown } | null)?.conditions;
+  return new Map(c !== null && typeof c === 'object' ? Object.entries(c) : []);
+}
+
+/**
+ * Loads a config: a YAML or JSON file path, or an object. `${NAME}` is replaced from the environment (a missing
+ * variable is an error naming it). Every problem is reported at once, each with its path and, for YAML, line
+ * and column; actions and operators are checked against the built-ins plus `options.actions`/`operators`.
+ *
+ * @example
+ * ```ts
+ * const config = loadConfig('policyflow.config.yaml', { actions: { ticket } });
+ * const engine = createEngine({ providers: [kota()], config, actions: { ticket } });
+ * ```
+ */
+export function loadConfig(source: string | object, options: LoadConfigOptions = {}): PolicyflowConfig {
+  if (typeof source !== 'string') return validate(source, options, () => undefined, 'config');
+  const { data, locate, syntax, name } = read(source);
+  if (syntax.length > 0) fail(name, syntax);
+  return validate(data, options, locate, name);
+}

@@ -1,0 +1,168 @@
+import { z } from 'zod';
+import type { BooleanCondition, Condition, RuleSpec } from '../rules/types.js';
+
+const leafCondition = z
+  .object({
+    fact: z.string().min(1),
+    operator: z.string().min(1),
+    value: z
+      .unknown()
+      .meta({ description: 'A value, or { fact, path?, params? } to compare with another fact.' }),
+    path: z.string().optional().meta({ description: 'JSONPath into the fact value, e.g. $.data.status' }),
+    params: z.record(z.string(), z.unknown()).optional(),
+    priority: z.number().int().min(1).optional(),
+    name: z.string().optional(),
+  })
+  .strict();
+
+const meta = { name: z.string().optional(), priority: z.number().int().min(1).optional() };
+
+/** json-rules-engine's condition grammar, verbatim (all / any / not / condition references / leaves). */
+export const conditionSchema: z.ZodType<Condition> = z.lazy(() =>
+  z.union([
+    z.object({ all: z.array(conditionSchema), ...meta }).strict(),
+    z.object({ any: z.array(conditionSchema), ...meta }).strict(),
+    z.object({ not: conditionSchema, ...meta }).strict(),
+    z.object({ condition: z.string().min(1), ...meta }).strict(),
+    leafCondition,
+  ]),
+) as z.ZodType<Condition>;
+
+/** A rule's top-level conditions: a boolean condition or a reference, as json-rules-engine requires. */
+export const topLevelConditionSchema = z.union(
+  [
+    z.object({ all: z.array(conditionSchema), ...meta }).strict(),
+    z.object({ any: z.array(conditionSchema), ...meta }).strict(),
+    z.object({ not: conditionSchema, ...meta }).strict(),
+    z.object({ condition: z.string().min(1), ...meta }).strict(),
+  ],
+  { error: 'expected { all: [...] }, { any: [...] }, { not: {...} } or { condition: name }' },
+) as z.ZodType<BooleanCondition>;
+
+const states = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]);
+
+/** A rule's `on`. */
+export const triggerSchema = z.union(
+  [
+    z.string().min(1).meta({ description: "An event type, a wildcard such as 'policy.*', or 'violation'." }),
+    z.array(z.string().min(1)).min(1),
+    z.object({ event: states, provider: z.string().optional() }).strict(),
+    z
+      .object({
+        lifecycle: z.string().min(1),
+        provider: z.string().optional(),
+        from: states.optional(),
+        to: states.optional(),
+      })
+      .strict(),
+    z
+      .object({
+        violation: z.literal(true),
+        lifecycle: z.string().optional(),
+        provider: z.string().optional(),
+      })
+      .strict(),
+  ],
+  {
+    error:
+      "expected an event type, a list of them, { event }, { lifecycle, from?, to? }, 'violation' or { violation: true }",
+  },
+);
+
+/** Retry policy fields (all optional: the engine's default fills the rest). */
+export const retrySchema = z
+  .object({
+    attempts: z.number().int().min(1).max(100).optional(),
+    baseMs: z.number().int().min(0).optional(),
+    maxMs: z.number().int().min(0).optional(),
+  })
+  .strict();
+
+/** One action of a rule. */
+export const actionSchema = z
+  .object({
+    type: z.string().min(1).meta({ description: 'http, log, emit, or an action the host registers.' }),
+    params: z.unknown().optional(),
+    delay: z
+      .union([
+        z.string().regex(/^\d+(?:\.\d+)?\s*(?:ms|s|m|h|d|w)$/, 'expected a delay such as 30s, 15m, 2h, 2d'),
+        z.number().min(0),
+      ])
+      .optional(),
+    at: z
+      .string()
+      .min(1)
+      .optional()
+      .meta({ description: 'A template of a date, e.g. "{{resource.context.end_date}}".' }),
+    whileIn: z.string().min(1).optional(),
+    retry: retrySchema.optional(),
+  })
+  .strict();
+
+/** One rule. */
+export const ruleSchema = z
+  .object({
+    name: z.string().min(1),
+    description: z.string().optional(),
+    on: triggerSchema,
+    conditions: topLevelConditionSchema.optional(),
+    priority: z.number().int().min(1).optional(),
+    actions: z.array(actionSchema),
+  })
+  .strict();
+
+const providerSchema = z
+  .object({
+    webhook: z
+      .object({
+        secrets: z.array(z.string()).optional(),
+        toleranceSeconds: z.number().int().min(0).optional(),
+      })
+      .loose()
+      .optional(),
+    api: z.object({ baseUrl: z.string().optional(), key: z.string().optional() }).loose().optional(),
+    poll: z.object({ every: z.string().optional() }).loose().optional(),
+  })
+  .loose();
+
+const storeSchema = z.union([
+  z.object({ type: z.literal('memory') }).strict(),
+  z.object({ type: z.literal('pglite'), path: z.string().optional() }).strict(),
+  z.object({ type: z.literal('postgres'), url: z.string().min(1) }).loose(),
+]);
+
+/** The config file (`policyflow.config.yaml` / `.json`). */
+export const configSchema = z
+  .object({
+    $schema: z.string().optional(),
+    store: storeSchema.optional(),
+    providers: z.record(z.string(), providerSchema).optional(),
+    retry: retrySchema.optional(),
+    conditions: z
+      .record(z.string(), topLevelConditionSchema)
+      .optional()
+      .meta({ description: 'Named conditions that rules reference with { condition: name }.' }),
+    rules: z.array(ruleSchema).default([]),
+  })
+  .strict();
+
+/** A loaded, validated config. */
+export interface PolicyflowConfig {
+  readonly store?: z.output<typeof storeSchema>;
+  readonly providers?: Readonly<Record<string, z.output<typeof providerSchema>>>;
+  readonly retry?: z.output<typeof retrySchema>;
+  readonly conditions?: Readonly<Record<string, BooleanCondition>>;
+  readonly rules: ReadonlyArray<RuleSpec>;
+}
+
+/**
+ * The JSON Schema of the config file, for editors (`# yaml-language-server: $schema=…`).
+ *
+ * @example
+ * ```ts
+ * writeFileSync('policyflow.schema.json', JSON.stringify(configJsonSchema(), null, 2));
+ * ```
+ */
+export function configJsonSchema(): Record<string, unknown> {
+  return z.toJSONSchema(configSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+}

@@ -1,0 +1,300 @@
+import { evaluatorOf, type OperatorFn, type OperatorSet, resolveOperator } from './operators.js';
+import { applyPath, parseSimplePath } from './path.js';
+
+/** The per-evaluation fact record: built-in facts by name. */
+export type FactRecord = Readonly<Record<string, unknown>>;
+
+/** A synchronous fact computed from the record (a host fact). */
+export type SyncFactFn = (facts: FactRecord, params: Readonly<Record<string, unknown>>) => unknown;
+
+/** What the compiler knows about facts and named conditions. */
+export interface CompileEnv {
+  readonly operators: OperatorSet;
+  /** Facts read straight from the record. */
+  readonly valueFacts: ReadonlySet<string>;
+  /** Synchronous host facts (compiled). */
+  readonly syncFacts: ReadonlyMap<string, SyncFactFn>;
+  /** Asynchronous host facts: a condition naming one is left to json-rules-engine. */
+  readonly asyncFacts: ReadonlySet<string>;
+  /** Named conditions, for `{ condition: name }` references. */
+  readonly conditions: ReadonlyMap<string, unknown>;
+}
+
+type Getter = (facts: FactRecord) => unknown;
+
+/** One leaf, ready to evaluate; `evaluate` returns the fact value, the value and the result for `explain`. */
+export interface LeafNode {
+  readonly kind: 'leaf';
+  readonly priority: number;
+  readonly source: Readonly<Record<string, unknown>>;
+  readonly fact: Getter;
+  readonly value: Getter;
+  readonly op: OperatorFn;
+}
+
+/** A compiled condition tree. `sets` groups children by priority, highest first, as json-rules-engine does. */
+export type CompiledNode =
+  | LeafNode
+  | {
+      readonly kind: 'all' | 'any';
+      readonly priority: number;
+      readonly source: Readonly<Record<string, unknown>>;
+      readonly sets: ReadonlyArray<ReadonlyArray<CompiledNode>>;
+      readonly children: ReadonlyArray<CompiledNode>;
+    }
+  | {
+      readonly kind: 'not';
+      readonly priority: number;
+      readonly source: Readonly<Record<string, unknown>>;
+      readonly child: CompiledNode;
+    };
+
+/** Why a condition could not be compiled (it then runs on json-rules-engine). */
+export class NotCompilable extends Error {}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+const has = (o: object, k: string): boolean => Object.hasOwn(o, k);
+const NO_PARAMS: Readonly<Record<string, unknown>> = Object.freeze({});
+
+function factGetter(env: CompileEnv, name: unknown, params: unknown, path: unknown): Getter {
+  if (typeof name !== 'string') throw new NotCompilable('fact is not a string');
+  let keys: string[] | undefined;
+  if (path !== undefined && path !== null && path !== '') {
+    if (typeof path !== 'string') throw new NotCompilable('path is not a string');
+    keys = parseSimplePath(path);
+    if (keys === undefined) throw new NotCompilable(`path ${path} needs jsonpath-plus`);
+  }
+  if (env.asyncFacts.has(name)) throw new NotCompilable(`fact ${name} is asynchronous`);
+  const sync = env.syncFacts.get(name);
+  if (sync !== undefined) {
+    const p = isRecord(params) ? params : NO_PARAMS;
+    return keys === undefined ? (f) => sync(f, p) : (f) => applyPath(sync(f, p), keys);
+  }
+  // An undeclared fact is undefined (json-rules-engine with allowUndefinedFacts).
+  if (!env.valueFacts.has(name)) return () => undefined;
+  return keys === undefined ? (f) => f[name] : (f) => applyPath(f[name], keys);
+}
+
+function valueGetter(env: CompileEnv, value: unknown): Getter {
+  // json-rules-engine reads `{ fact: … }` as a reference to another fact.
+  if (value !== null && typeof value === 'object' && has(value, 'fact')) {
+    const ref = value as Record<string, unknown>;
+    return factGetter(env, ref.fact, ref.params, ref.path);
+  }
+  return () => value;
+}
+
+function leafPriority(c: Record<string, unknown>): number {
+  const p = c.priority;
+  return typeof p === 'number' && p !== 0 && !Number.isNaN(p) ? p : 1;
+}
+
+function booleanPriority(c: Record<string, unknown>): number {
+  return Number.parseInt(String(c.priority), 10) || 1;
+}
+
+function groupSets(children: ReadonlyArray<CompiledNode>): CompiledNode[][] {
+  const byPriority = new Map<number, CompiledNode[]>();
+  for (const child of children) {
+    const list = byPriority.get(child.priority) ?? [];
+    list.push(child);
+    byPriority.set(child.priority, list);
+  }
+  return [...byPriority.entries()].sort((a, b) => b[0] - a[0]).map(([, list]) => list);
+}
+
+/**
+ * Compiles one condition (leaf or boolean) to a tree of closures. Throws {@link NotCompilable} when the condition
+ * needs json-rules-engine (a custom operator, an asynchronous fact, a JSONPath beyond plain keys).
+ *
+ * @example
+ * ```ts
+ * const node = compileNode({ all: [{ fact: 'event', path: '$.type', operator: 'equal', value: 'x' }] }, env);
+ * ```
+ */
+export function compileNode(condition: unknown, env: CompileEnv, depth = 0): CompiledNode {
+  if (depth > 64) throw new NotCompilable('conditions nest too deeply');
+  if (!isRecord(condition)) throw new NotCompilable('a condition is not an object');
+  if (has(condition, 'any') || has(condition, 'all')) {
+    const kind = has(condition, 'any') ? 'any' : 'all';
+    const list = condition[kind];
+    if (!Array.isArray(list)) throw new NotCompilable(`${kind} is not an array`);
+    const children = list.map((c) => compileNode(c, env, depth + 1));
+    return {
+      kind,
+      priority: booleanPriority(condition),
+      source: condition,
+      sets: groupSets(children),
+      children,
+    };
+  }
+  if (has(condition, 'not')) {
+    return {
+      kind: 'not',
+      priority: booleanPriority(condition),
+      source: condition,
+      child: compileNode(condition.not, env, depth + 1),
+    };
+  }
+  if (has(condition, 'condition')) {
+    const named = env.conditions.get(String(condition.condition));
+    if (named === undefined) throw new NotCompilable(`no condition named ${String(condition.condition)}`);
+    // The reference keeps its own priority among its siblings; its body is the named condition.
+    const body = compileNode(named, env, depth + 1);
+    return { ...body, priority: leafPriority(condition), source: condition } as CompiledNode;
+  }
+  const operator = condition.operator;
+  if (typeof operator !== 'string') throw new NotCompilable('operator is not a string');
+  const resolved = resolveOperator(env.operators, operator);
+  if (resolved === undefined) throw new NotCompilable(`unknown operator ${operator}`);
+  if (resolved.custom) throw new NotCompilable(`operator ${operator} is a host operator`);
+  if (!has(condition, 'fact') || !has(condition, 'value'))
+    throw new NotCompilable('fact and value are required');
+  return {
+    kind: 'leaf',
+    priority: leafPriority(condition),
+    source: condition,
+    fact: factGetter(env, condition.fact, condition.params, condition.path),
+    value: valueGetter(env, condition.value),
+    op: evaluatorOf(env.operators, resolved),
+  };
+}
+
+/** A predicate over the fact record. Throws where json-rules-engine's run rejects (e.g. `in` on a number). */
+export type Predicate = (facts: FactRecord) => boolean;
+
+function setPredicate(set: ReadonlyArray<Predicate>, kind: 'all' | 'any'): Predicate {
+  // json-rules-engine evaluates a priority set as a whole (Promise.all), then combines: no short circuit
+  // inside a set, so an error in any member surfaces, as it does there.
+  if (set.length === 1) {
+    const only = set[0]!;
+    return (f) => only(f) === true;
+  }
+  if (set.length === 2) {
+    const [a, b] = set as [Predicate, Predicate];
+    return kind === 'all'
+      ? (f) => {
+          const x = a(f) === true;
+          const y = b(f) === true;
+          return x && y;
+        }
+      : (f) => {
+          const x = a(f) === true;
+          const y = b(f) === true;
+          return x || y;
+        };
+  }
+  return (f) => {
+    let out = kind === 'all';
+    for (const p of set) {
+      const r = p(f) === true;
+      out = kind === 'all' ? out && r : out || r;
+    }
+    return out;
+  };
+}
+
+function groupPredicate(node: Extract<CompiledNode, { kind: 'all' | 'any' }>): Predicate {
+  const { kind } = node;
+  if (node.children.length === 0) return () => true;
+  // A single condition is returned as it is (json-rules-engine's prioritizeAndRun does not compare it to true).
+  if (node.children.length === 1) return toPredicate(node.children[0]!);
+  const sets = node.sets.map((set) => setPredicate(set.map(toPredicate), kind));
+  if (sets.length === 1) return sets[0]!;
+  return (f) => {
+    for (const s of sets) {
+      const r = s(f);
+      if (kind === 'all' && !r) return false;
+      if (kind === 'any' && r) return true;
+    }
+    return kind === 'all';
+  };
+}
+
+/**
+ * Turns a compiled tree into one closure.
+ *
+ * @example
+ * ```ts
+ * const pass = toPredicate(compileNode(rule.conditions, env));
+ * if (pass({ event, resource, transition, provider, now, status })) fire();
+ * ```
+ */
+export function toPredicate(node: CompiledNode): Predicate {
+  switch (node.kind) {
+    case 'leaf': {
+      const { fact, value, op } = node;
+      return (f) => op(fact(f), value(f));
+    }
+    case 'not': {
+      const child = toPredicate(node.child);
+      return (f) => !child(f);
+    }
+    default: {
+      const inner = groupPredicate(node);
+      // Boolean conditions report `=== true` to their parent, like json-rules-engine's evaluateCondition.
+      return (f) => inner(f) === true;
+    }
+  }
+}
+
+/** One condition's outcome, for `explain`. */
+export interface ConditionTrace {
+  readonly condition: Readonly<Record<string, unknown>>;
+  readonly result: boolean | undefined;
+  readonly factValue?: unknown;
+  readonly value?: unknown;
+  readonly children?: ReadonlyArray<ConditionTrace>;
+}
+
+function traceGroup(node: Extract<CompiledNode, { kind: 'all' | 'any' }>, facts: FactRecord): ConditionTrace {
+  const traces = new Map<CompiledNode, ConditionTrace>();
+  let out: boolean;
+  if (node.children.length === 0) out = true;
+  else if (node.children.length === 1) {
+    const t = trace(node.children[0]!, facts);
+    traces.set(node.children[0]!, t);
+    out = t.result === true;
+  } else {
+    out = node.kind === 'all';
+    for (const set of node.sets) {
+      if ((node.kind === 'all' && !out) || (node.kind === 'any' && out)) break;
+      const results = set.map((c) => {
+        const t = trace(c, facts);
+        traces.set(c, t);
+        return t.result === true;
+      });
+      out = node.kind === 'all' ? results.every(Boolean) : results.some(Boolean);
+    }
+  }
+  const children = node.children.map((c) => traces.get(c) ?? { condition: c.source, result: undefined });
+  return { condition: node.source, result: out, children };
+}
+
+/**
+ * Evaluates a compiled tree and records each condition's fact value and result (conditions skipped by a
+ * short circuit have `result: undefined`).
+ *
+ * @example
+ * ```ts
+ * const t = trace(node, facts); console.log(t.result, t.children?.[0]?.factValue);
+ * ```
+ */
+export function trace(node: CompiledNode, facts: FactRecord): ConditionTrace {
+  switch (node.kind) {
+    case 'leaf': {
+      const factValue = node.fact(facts);
+      const value = node.value(facts);
+      return { condition: node.source, result: node.op(factValue, value), factValue, value };
+    }
+    case 'not': {
+      const child = trace(node.child, facts);
+      return { condition: node.source, result: !child.result, children: [child] };
+    }
+    default:
+      return traceGroup(node, facts);
+  }
+}

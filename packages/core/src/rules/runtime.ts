@@ -1,0 +1,291 @@
+import type { z } from 'zod';
+import { consoleLogSink, createActionRegistry, registerInto } from '../actions/builtins.js';
+import { createJobRunner, type JobRunner } from '../actions/runner.js';
+import { DEFAULT_RETRY, mergeRetry } from '../actions/schedule.js';
+import type { ActionDefinition, ActionHandler, LogSink } from '../actions/types.js';
+import type { EngineEventName, EngineEvents } from '../bus.js';
+import type { Clock } from '../clock.js';
+import { ruleSchema } from '../config/schema.js';
+import type { Reaction, ReactionInput, Reactor } from '../engine.js';
+import { formatPath, PolicyflowError } from '../errors.js';
+import { parseTimestamp } from '../internal/envelope.js';
+import type { ActionJob, AuditEntry, Store } from '../store.js';
+import { checkRules, type RuleIssue } from './check.js';
+import type { FactRecord, SyncFactFn } from './compile.js';
+import { createOperatorSet, type OperatorFn } from './operators.js';
+import { buildRuleSet, type CompiledAction, type CompiledRule, type RuleSet } from './ruleset.js';
+import {
+  type BooleanCondition,
+  BUILTIN_FACTS,
+  type HostFact,
+  type RetryOverrides,
+  type RetryPolicy,
+  type RuleSpec,
+} from './types.js';
+
+/** Rules-related options of the engine. */
+export interface RulesOptions {
+  readonly rules?: ReadonlyArray<RuleSpec>;
+  readonly conditions?: Readonly<Record<string, BooleanCondition>>;
+  readonly actions?: Readonly<Record<string, ActionDefinition>>;
+  readonly operators?: Readonly<Record<string, OperatorFn>>;
+  readonly facts?: Readonly<Record<string, HostFact>>;
+  readonly retry?: RetryOverrides;
+  readonly random?: () => number;
+  readonly logSink?: LogSink;
+}
+
+/** What the runtime needs from the engine. */
+export interface RuntimeDeps {
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly emit: <E extends EngineEventName>(event: E, ...args: EngineEvents[E]) => void;
+}
+
+/** The rules-and-actions half of an engine. */
+export interface RulesRuntime {
+  readonly reactor: Reactor;
+  readonly ruleSet: () => RuleSet;
+  readonly retry: RetryPolicy;
+  registerAction<P>(name: string, handler: ActionHandler<P>, params: z.ZodType<P>): void;
+  evaluate(rule: CompiledRule, facts: FactRecord): Promise<boolean>;
+  renderJob(
+    rule: CompiledRule,
+    action: CompiledAction,
+    facts: FactRecord,
+    eventId: string,
+    key: string | undefined,
+  ): ActionJob;
+  retryDead(id: string): Promise<boolean>;
+}
+
+const NO_REACTION: Reaction = Object.freeze({ jobs: [], audit: [] });
+
+function throwIssues(issues: ReadonlyArray<RuleIssue>): never {
+  const codes = new Set(issues.map((i) => i.code));
+  const code = codes.size === 1 ? issues[0]!.code : 'config_invalid';
+  const lines = issues.map((i) => `  ${formatPath(i.path) || '(root)'}: ${i.message}`);
+  throw new PolicyflowError(code, `${issues.length} problem(s) in the rules:\n${lines.join('\n')}`, {
+    path: issues[0]!.path,
+    issues: issues.map(({ path, message }) => ({ path, message })),
+  });
+}
+
+function parseRules(rules: ReadonlyArray<unknown>): RuleSpec[] {
+  const issues: RuleIssue[] = [];
+  const out: RuleSpec[] = [];
+  rules.forEach((r, i) => {
+    const parsed = ruleSchema.safeParse(r);
+    if (parsed.success) out.push(parsed.data as RuleSpec);
+    else
+      for (const e of parsed.error.issues)
+        issues.push({
+          code: 'config_invalid',
+          path: ['rules', i, ...(e.path as Array<string | number>)],
+          message: e.message,
+        });
+  });
+  if (issues.length > 0) throwIssues(issues);
+  return out;
+}
+
+function splitFacts(facts: Readonly<Record<string, HostFact>>) {
+  const sync = new Map<string, SyncFactFn>();
+  const async = new Map<string, (f: FactRecord, p: Readonly<Record<string, unknown>>) => Promise<unknown>>();
+  for (const [name, fact] of Object.entries(facts)) {
+    if (BUILTIN_FACTS.has(name))
+      throw new PolicyflowError('invalid_argument', `fact '${name}' is built in`, { path: ['facts', name] });
+    if (typeof fact === 'function') sync.set(name, fact as unknown as SyncFactFn);
+    else
+      async.set(
+        name,
+        fact.async as unknown as (f: FactRecord, p: Readonly<Record<string, unknown>>) => Promise<unknown>,
+      );
+  }
+  return { sync, async };
+}
+
+/**
+ * Builds the rules runtime: validates and compiles the rules, and returns the reactor the engine installs.
+ * Throws a `PolicyflowError` listing every problem when the rules do not check.
+ *
+ * @example
+ * ```ts
+ * const runtime = createRulesRuntime({ rules, actions }, { store, clock, emit });
+ * engine.useReactor(runtime.reactor);
+ * ```
+ */
+export function createRulesRuntime(options: RulesOptions, deps: RuntimeDeps): RulesRuntime {
+  const { store, clock, emit } = deps;
+  const registry = createActionRegistry(options.actions ?? {});
+  const operators = createOperatorSet(() => clock.now(), options.operators ?? {});
+  const conditions = new Map<string, unknown>(Object.entries(options.conditions ?? {}));
+  const facts = splitFacts(options.facts ?? {});
+  const retry = mergeRetry(DEFAULT_RETRY, options.retry);
+  const specs = parseRules(options.rules ?? []);
+  const issues = checkRules(specs, ['rules'], { operators, actions: registry, conditions });
+  if (issues.length > 0) throwIssues(issues);
+  const valueFacts = BUILTIN_FACTS;
+  const ruleSet = buildRuleSet({
+    rules: specs,
+    operators,
+    valueFacts,
+    syncFacts: facts.sync,
+    asyncFacts: new Set(facts.async.keys()),
+    conditions,
+    jre: { operators, syncFacts: facts.sync, asyncFacts: facts.async, conditions },
+    retry,
+    actions: registry,
+  });
+  const runner: JobRunner = createJobRunner({
+    store,
+    clock,
+    actions: registry,
+    retryFor: (job) => ruleSet.retryFor(job.rule, job.actionIndex),
+    random: options.random ?? Math.random,
+    emit,
+    log: options.logSink ?? consoleLogSink,
+  });
+
+  function renderJob(
+    rule: CompiledRule,
+    action: CompiledAction,
+    f: FactRecord,
+    eventId: string,
+    key: string | undefined,
+  ): ActionJob {
+    const ctx = { ...f, rule: { name: rule.name } };
+    const now = f.now as number;
+    let runAt = now + action.delayMs;
+    let lastError: ActionJob['lastError'];
+    if (action.at !== undefined) {
+      const when = parseTimestamp(action.at(ctx));
+      if (when === undefined) {
+        lastError = {
+          code: 'template_invalid',
+          message: `'at' of ${rule.name}[${action.index}] is not a date`,
+          path: ['at'],
+        };
+      } else {
+        runAt = when;
+      }
+    }
+    return {
+      id: `${eventId}:${rule.name}:${action.index}`,
+      eventId,
+      resourceKey: key,
+      rule: rule.name,
+      actionIndex: action.index,
+      type: action.spec.type,
+      params: action.render(ctx),
+      whileIn: action.spec.whileIn,
+      status: lastError ? 'dead' : 'pending',
+      attempts: 0,
+      maxAttempts: action.retry.attempts,
+      runAt,
+      lastError,
+      createdAt: now,
+      updatedAt: now,
+    };
+  }
+
+  function failed(rule: CompiledRule, error: unknown): false {
+    emit('warning', {
+      code: 'rule_error',
+      message: `rule '${rule.name}' failed to evaluate: ${(error as Error)?.message ?? String(error)}`,
+    });
+    return false;
+  }
+
+  async function evaluate(rule: CompiledRule, f: FactRecord): Promise<boolean> {
+    try {
+      return await ruleSet.evaluate(rule, f);
+    } catch (error) {
+      return failed(rule, error);
+    }
+  }
+
+  function fire(
+    rule: CompiledRule,
+    input: ReactionInput,
+    f: FactRecord,
+    jobs: ActionJob[],
+    audit: AuditEntry[],
+  ): void {
+    const key = input.event.resource?.key;
+    audit.push({
+      at: input.now,
+      resourceKey: key,
+      eventId: input.event.id,
+      kind: 'rule.fired',
+      rule: rule.name,
+    });
+    for (const action of rule.actions) jobs.push(renderJob(rule, action, f, input.event.id, key));
+  }
+
+  function react(input: ReactionInput): Reaction | Promise<Reaction> {
+    const event = input.event;
+    const candidates = ruleSet.index.candidates({
+      provider: event.provider,
+      type: event.type,
+      lifecycle: event.resource?.lifecycle,
+      status: input.status,
+      transition: input.transition,
+    });
+    if (candidates.length === 0) return NO_REACTION;
+    const f: FactRecord = {
+      event,
+      resource: input.resource,
+      transition: input.transition,
+      provider: event.provider,
+      now: input.now,
+      status: input.status,
+    };
+    const jobs: ActionJob[] = [];
+    const audit: AuditEntry[] = [];
+    for (let i = 0; i < candidates.length; i++) {
+      const rule = candidates[i]!;
+      if (rule.predicate === undefined) return reactAsync(candidates, i, input, f, jobs, audit);
+      let passed: boolean;
+      try {
+        passed = Boolean(rule.predicate(f));
+      } catch (error) {
+        passed = failed(rule, error);
+      }
+      if (passed) fire(rule, input, f, jobs, audit);
+    }
+    return jobs.length === 0 && audit.length === 0 ? NO_REACTION : { jobs, audit };
+  }
+
+  async function reactAsync(
+    candidates: ReadonlyArray<CompiledRule>,
+    from: number,
+    input: ReactionInput,
+    f: FactRecord,
+    jobs: ActionJob[],
+    audit: AuditEntry[],
+  ): Promise<Reaction> {
+    for (let i = from; i < candidates.length; i++) {
+      const rule = candidates[i]!;
+      if (await evaluate(rule, f)) fire(rule, input, f, jobs, audit);
+    }
+    return { jobs, audit };
+  }
+
+  return {
+    reactor: {
+      react,
+      committed: () => runner.kick(),
+      drain: () => runner.drain(),
+      close: async () => runner.close(),
+    },
+    ruleSet: () => ruleSet,
+    retry,
+    registerAction(name, handler, params) {
+      registerInto(registry, name, { handler, params } as ActionDefinition);
+    },
+    evaluate,
+    renderJob,
+    retryDead: (id) => runner.retryDead(id),
+  };
+}

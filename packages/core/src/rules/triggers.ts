@@ -1,0 +1,160 @@
+import { matchesState, type StateValue } from 'xstate';
+import { stateKey } from '../internal/table.js';
+import type { IngestStatus } from '../store.js';
+import type { Trigger } from './types.js';
+
+/** A trigger in one shape. */
+export type NormalizedTrigger =
+  | { readonly kind: 'event'; readonly types: ReadonlyArray<string>; readonly provider: string | undefined }
+  | {
+      readonly kind: 'transition';
+      readonly lifecycle: string;
+      readonly provider: string | undefined;
+      readonly from: ReadonlyArray<string> | undefined;
+      readonly to: ReadonlyArray<string> | undefined;
+    }
+  | {
+      readonly kind: 'violation';
+      readonly lifecycle: string | undefined;
+      readonly provider: string | undefined;
+    };
+
+const list = (v: string | ReadonlyArray<string> | undefined): ReadonlyArray<string> | undefined =>
+  v === undefined ? undefined : typeof v === 'string' ? [v] : v;
+
+/**
+ * Reads a rule's `on` into one shape. The string `violation` means any violation.
+ *
+ * @example
+ * ```ts
+ * normalizeTrigger('policy.*');                          // { kind: 'event', types: ['policy.*'], … }
+ * normalizeTrigger({ lifecycle: 'policy', to: 'cancelled' }); // { kind: 'transition', … }
+ * ```
+ */
+export function normalizeTrigger(on: Trigger): NormalizedTrigger {
+  if (on === 'violation') return { kind: 'violation', lifecycle: undefined, provider: undefined };
+  if (typeof on === 'string') return { kind: 'event', types: [on], provider: undefined };
+  if (Array.isArray(on)) return { kind: 'event', types: on as ReadonlyArray<string>, provider: undefined };
+  const t = on as Exclude<Trigger, string | ReadonlyArray<string>>;
+  if ('event' in t) return { kind: 'event', types: list(t.event)!, provider: t.provider };
+  if ('violation' in t) return { kind: 'violation', lifecycle: t.lifecycle, provider: t.provider };
+  return {
+    kind: 'transition',
+    lifecycle: t.lifecycle,
+    provider: t.provider,
+    from: list(t.from),
+    to: list(t.to),
+  };
+}
+
+/** `policy.*` → a matcher; a name without `*` matches itself only. */
+function patternOf(type: string): (candidate: string) => boolean {
+  if (!type.includes('*')) return (c) => c === type;
+  const source = type
+    .split('*')
+    .map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+    .join('.*');
+  const re = new RegExp(`^${source}$`);
+  return (c) => re.test(c);
+}
+
+function stateMatches(patterns: ReadonlyArray<string> | undefined, value: StateValue | undefined): boolean {
+  if (patterns === undefined) return true;
+  if (value === undefined) return false;
+  return patterns.some((p) => matchesState(p, value));
+}
+
+/** What the index needs to know about one ingest. */
+export interface TriggerInput {
+  readonly provider: string;
+  readonly type: string;
+  readonly lifecycle: string | undefined;
+  readonly status: IngestStatus;
+  readonly transition: { readonly from: StateValue | undefined; readonly to: StateValue } | undefined;
+}
+
+interface Indexed<R> {
+  readonly rule: R;
+  readonly trigger: NormalizedTrigger;
+  readonly order: number;
+}
+
+const EVENT_STATUSES: ReadonlySet<IngestStatus> = new Set(['applied', 'forced', 'rejected', 'unhandled']);
+
+/**
+ * Rules indexed by trigger, so an event meets only its candidate rules. Event-type candidates are worked out once
+ * per (provider, type) and cached; transitions are looked up by lifecycle.
+ *
+ * @example
+ * ```ts
+ * const index = new TriggerIndex(rules.map((r) => ({ rule: r, trigger: normalizeTrigger(r.on), priority: r.priority ?? 1 })));
+ * const candidates = index.candidates({ provider: 'kota', type: 'employee.policy.cancelled', lifecycle: 'employee_policy', status: 'applied', transition });
+ * ```
+ */
+export class TriggerIndex<R> {
+  readonly #events: Array<Indexed<R> & { readonly match: (type: string) => boolean }> = [];
+  readonly #transitions = new Map<string, Array<Indexed<R>>>();
+  readonly #violations: Array<Indexed<R>> = [];
+  readonly #eventCache = new Map<string, ReadonlyArray<Indexed<R>>>();
+  readonly #priority: (rule: R) => number;
+
+  constructor(
+    entries: ReadonlyArray<{ rule: R; trigger: NormalizedTrigger }>,
+    priority: (rule: R) => number,
+  ) {
+    this.#priority = priority;
+    entries.forEach(({ rule, trigger }, order) => {
+      const item = { rule, trigger, order };
+      if (trigger.kind === 'event') {
+        const matchers = trigger.types.map(patternOf);
+        this.#events.push({ ...item, match: (t) => matchers.some((m) => m(t)) });
+      } else if (trigger.kind === 'transition') {
+        const bucket = this.#transitions.get(trigger.lifecycle) ?? [];
+        bucket.push(item);
+        this.#transitions.set(trigger.lifecycle, bucket);
+      } else {
+        this.#violations.push(item);
+      }
+    });
+  }
+
+  #eventRules(provider: string, type: string): ReadonlyArray<Indexed<R>> {
+    const key = `${provider}\u0000${type}`;
+    let hit = this.#eventCache.get(key);
+    if (hit === undefined) {
+      hit = this.#events.filter(
+        (e) => (e.trigger.provider === undefined || e.trigger.provider === provider) && e.match(type),
+      );
+      this.#eventCache.set(key, hit);
+    }
+    return hit;
+  }
+
+  /** Candidate rules for one ingest, highest priority first (definition order among equals). */
+  candidates(input: TriggerInput): R[] {
+    const out: Array<Indexed<R>> = [];
+    if (EVENT_STATUSES.has(input.status)) out.push(...this.#eventRules(input.provider, input.type));
+    const t = input.transition;
+    if (t !== undefined && input.lifecycle !== undefined && this.#transitions.size > 0) {
+      const changed = t.from === undefined || stateKey(t.from) !== stateKey(t.to);
+      const bucket = changed ? this.#transitions.get(input.lifecycle) : undefined;
+      for (const item of bucket ?? []) {
+        const trig = item.trigger as Extract<NormalizedTrigger, { kind: 'transition' }>;
+        if (trig.provider !== undefined && trig.provider !== input.provider) continue;
+        if (stateMatches(trig.from, t.from) && stateMatches(trig.to, t.to)) out.push(item);
+      }
+    }
+    if ((input.status === 'forced' || input.status === 'rejected') && this.#violations.length > 0) {
+      for (const item of this.#violations) {
+        const trig = item.trigger as Extract<NormalizedTrigger, { kind: 'violation' }>;
+        if (trig.provider !== undefined && trig.provider !== input.provider) continue;
+        if (trig.lifecycle !== undefined && trig.lifecycle !== input.lifecycle) continue;
+        out.push(item);
+      }
+    }
+    if (out.length === 0) return [];
+    if (out.length === 1) return [out[0]!.rule];
+    out.sort((a, b) => this.#priority(b.rule) - this.#priority(a.rule) || a.order - b.order);
+    return out.map((i) => i.rule);
+  }
+}
