@@ -2,11 +2,12 @@ import type { Command } from './command.js';
 import { demoCommand } from './commands/demo.js';
 import { graphCommand } from './commands/graph.js';
 import { replayCommand } from './commands/replay.js';
+import { serveCommand } from './commands/serve.js';
 import { reportError } from './exit.js';
 import type { CliIo } from './io.js';
 
 /** Every sub-command, in the order `policyflow --help` lists them. */
-export const commands: ReadonlyArray<Command> = [demoCommand, replayCommand, graphCommand];
+export const commands: ReadonlyArray<Command> = [demoCommand, replayCommand, serveCommand, graphCommand];
 
 function help(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

@@ -1,0 +1,146 @@
+import { parseDuration } from '@policyflow/adapters/polling';
+import { booleanOption, parseCommandArgs, stringOption } from '../args.js';
+import type { Command } from '../command.js';
+import { configPath, loadConfigFile } from '../config.js';
+import { UsageError } from '../exit.js';
+import type { CliIo } from '../io.js';
+import { pollLoop } from '../pollLoop.js';
+import { createRuntime, type Runtime } from '../runtime.js';
+import { startServer } from '../server.js';
+
+const usage = `Usage: policyflow serve [--config FILE] [--port N] [--host H] [--unsigned]
+
+Runs the webhook server and the configured pollers until SIGTERM/SIGINT.
+
+  POST /webhooks/:provider                    signed provider webhooks (kota, ten99policy)
+  GET  /resources/:provider/:lifecycle/:id    a resource's state, data and history
+  GET  /healthz                               200 while serving
+  GET  /metrics                               Prometheus text: events, actions, queue depth, poll lag
+
+  --config FILE   policyflow.config.yaml (default: ./policyflow.config.{yaml,yml,json} if present)
+  --port N        default $PORT or 3000 (0 picks a free port)
+  --host H        default 127.0.0.1 (use 0.0.0.0 in a container)
+  --unsigned      accept webhooks without signatures: local testing only
+
+On SIGTERM it stops accepting requests, finishes those in flight, stops the pollers and closes the store.
+`;
+
+function portOf(value: string | undefined, env: CliIo['env']): number {
+  const raw = value ?? env.PORT ?? '3000';
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new UsageError(`'${raw}' is not a port`, 'pass --port with a number from 0 to 65535');
+  }
+  return port;
+}
+
+function waitForAbort(signal: AbortSignal | undefined): Promise<void> {
+  if (signal === undefined) return new Promise(() => {});
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+}
+
+function startPolling(runtime: Runtime, io: CliIo, signal: AbortSignal): Promise<void>[] {
+  return runtime.pollers.map(({ poller, every }) =>
+    pollLoop(poller, parseDuration(every), signal, {
+      onPass: (s) => {
+        runtime.lastPoll.set(poller.provider, runtime.engine.clock.now());
+        if (s.ingested > 0)
+          io.stderr(`poll ${poller.provider}: ${s.ingested} events ${JSON.stringify(s.statuses)}\n`);
+      },
+      onError: (e) =>
+        io.stderr(`poll ${poller.provider} failed: ${e instanceof Error ? e.message : String(e)}\n`),
+    }),
+  );
+}
+
+/**
+ * `policyflow serve`: webhooks, resources, health and metrics over HTTP, plus the configured pollers.
+ *
+ * @example
+ * ```ts
+ * const controller = new AbortController();
+ * const done = serveCommand.run(['--port', '0', '--unsigned'], { ...nodeIo(), signal: controller.signal });
+ * controller.abort(); // graceful stop
+ * await done;
+ * ```
+ */
+export const serveCommand: Command = {
+  name: 'serve',
+  summary: 'run the webhook server (+ pollers) with /resources, /healthz and /metrics',
+  usage,
+  async run(argv, io) {
+    const args = parseCommandArgs('serve', argv, {
+      config: { type: 'string' },
+      port: { type: 'string' },
+      host: { type: 'string' },
+      unsigned: { type: 'boolean' },
+    });
+    if (args.values.help) {
+      io.stdout(usage);
+      return 0;
+    }
+    const port = portOf(stringOption(args, 'port'), io.env);
+    const host = stringOption(args, 'host') ?? '127.0.0.1';
+    const path = configPath(stringOption(args, 'config'), io.cwd);
+    const config = path === undefined ? undefined : await loadConfigFile(path, io.env);
+    const runtime = await createRuntime(config, {
+      cwd: io.cwd,
+      unsigned: booleanOption(args, 'unsigned'),
+      engine: config ? { config: config as never } : {},
+    });
+    let server: Awaited<ReturnType<typeof startServer>>;
+    try {
+      server = await startServer(
+        {
+          engine: runtime.engine,
+          handlers: runtime.handlers,
+          disabled: runtime.disabled,
+          metrics: runtime.metrics,
+          beforeScrape: () => {
+            const now = runtime.engine.clock.now();
+            for (const { poller } of runtime.pollers) {
+              const last = runtime.lastPoll.get(poller.provider);
+              const lag = last === undefined ? -1 : (now - last) / 1000;
+              runtime.metrics.gauge(
+                'policyflow_poll_lag_seconds',
+                'Seconds since the last successful poll (-1: none yet).',
+                { provider: poller.provider },
+                lag,
+              );
+            }
+          },
+        },
+        port,
+        host,
+      );
+    } catch (error) {
+      await runtime.close();
+      const code = (error as NodeJS.ErrnoException).code;
+      throw new UsageError(
+        `cannot listen on ${host}:${port}${code ? ` (${code})` : ''}`,
+        code === 'EADDRINUSE'
+          ? 'pick another --port, or stop the process using it'
+          : 'check --host and --port',
+        2,
+      );
+    }
+    io.stdout(
+      `policyflow serve listening on ${server.url}${path ? ` (config ${path})` : ' (no config: memory store, no rules)'}\n`,
+    );
+    for (const provider of runtime.handlers.keys()) io.stdout(`  POST ${server.url}/webhooks/${provider}\n`);
+    for (const why of runtime.disabled.values()) io.stderr(`warning: ${why}\n`);
+    if (booleanOption(args, 'unsigned'))
+      io.stderr('warning: --unsigned accepts webhooks without checking signatures\n');
+    const polling = new AbortController();
+    const loops = startPolling(runtime, io, polling.signal);
+    await waitForAbort(io.signal);
+    io.stderr('shutting down: finishing in-flight requests, stopping pollers, closing the store\n');
+    polling.abort();
+    await server.close();
+    await Promise.all(loops);
+    await runtime.close();
+    io.stderr('stopped\n');
+    return 0;
+  },
+};

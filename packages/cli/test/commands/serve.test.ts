@@ -1,0 +1,73 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { main } from '../../src/main.js';
+import { type CapturedIo, captureIo, fixtures } from '../helpers.js';
+
+async function started(io: CapturedIo): Promise<string> {
+  for (let i = 0; i < 500; i++) {
+    const match = /listening on (http:\/\/[^\s]+)/.exec(io.out());
+    if (match) return match[1]!;
+    await new Promise((r) => setImmediate(r));
+  }
+  throw new Error(`serve did not start: ${io.err()}`);
+}
+
+const lines = readFileSync(join(fixtures, 'ten99policy.ndjson'), 'utf8').trim().split('\n');
+
+describe('serve', () => {
+  it('ingests webhooks, serves resources, health and metrics, and stops on abort', async () => {
+    const controller = new AbortController();
+    const io = captureIo({ signal: controller.signal });
+    const done = main(['serve', '--port', '0', '--unsigned'], io);
+    const url = await started(io);
+
+    const post = (body: string) =>
+      fetch(`${url}/webhooks/ten99policy`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+      });
+    const first = await post(lines[0]!);
+    expect(first.status).toBe(200);
+    expect(await first.json()).toMatchObject({ status: 'applied' });
+    expect(await (await post(lines[0]!)).json()).toMatchObject({ status: 'duplicate' });
+    expect((await post('{"type":"policy.active"}')).status).toBe(422);
+
+    const resource = await fetch(`${url}/resources/ten99policy/policy/pl_WzFRszJhoY`);
+    expect(resource.status).toBe(200);
+    expect(await resource.json()).toMatchObject({ state: 'active', lifecycle: 'policy' });
+    expect((await fetch(`${url}/resources/ten99policy/policy/pl_nope`)).status).toBe(404);
+    expect(await (await fetch(`${url}/healthz`)).json()).toEqual({ status: 'ok' });
+
+    const metrics = await (await fetch(`${url}/metrics`)).text();
+    expect(metrics).toContain('# TYPE policyflow_events_total counter');
+    expect(metrics).toContain('policyflow_events_total{provider="ten99policy",status="applied"} 1');
+    expect(metrics).toContain('policyflow_events_total{provider="ten99policy",status="duplicate"} 1');
+    expect(metrics).toContain('policyflow_events_total{provider="ten99policy",status="invalid"} 1');
+    expect(metrics).toContain('policyflow_action_queue_depth{status="pending"} 0');
+
+    controller.abort();
+    expect(await done).toBe(0);
+    expect(io.err()).toContain('stopped');
+  });
+
+  it('answers 503 with what to configure when a provider has no webhook secret', async () => {
+    const controller = new AbortController();
+    const io = captureIo({ signal: controller.signal, cwd: fixtures });
+    const done = main(['serve', '--port', '0'], io);
+    const url = await started(io);
+    const res = await fetch(`${url}/webhooks/kota`, { method: 'POST', body: '{}' });
+    expect(res.status).toBe(503);
+    expect(JSON.stringify(await res.json())).toContain('providers.kota.webhook.secrets');
+    expect((await fetch(`${url}/webhooks/acme`, { method: 'POST', body: '{}' })).status).toBe(404);
+    controller.abort();
+    expect(await done).toBe(0);
+  });
+
+  it('rejects a bad port with exit 1', async () => {
+    const io = captureIo();
+    expect(await main(['serve', '--port', 'eighty'], io)).toBe(1);
+    expect(io.err()).toContain('--port');
+  });
+});
