@@ -46,3 +46,13 @@ export function lifecycleNameOf(catalog: Catalog, machine: AnyStateMachine): str
   for (const [name, spec] of catalog.lifecycles) if (spec.machine === machine) return name;
   return undefined;
 }
+
+type Snapshot = ReturnType<AnyStateMachine['resolveState']>;
+
+/**
+ * True when the machine has a transition for `type` in this snapshot, targetless ones included: core's
+ * definition of "allowed" (XState's `snapshot.can()` rejects a targetless transition without actions).
+ */
+export function handles(machine: AnyStateMachine, snapshot: Snapshot, type: string): boolean {
+  return snapshot.status === 'active' && machine.getTransitionData(snapshot, { type }).length > 0;
+}

@@ -2,7 +2,7 @@ import type { Catalog } from '@policyflow/core';
 import { stateKey } from '@policyflow/core';
 import { type AnyStateMachine, initialTransition, type StateValue, transition } from 'xstate';
 import { getStateNodes } from 'xstate/graph';
-import { lifecycleNameOf, type ResolvedLifecycle, resolveLifecycle } from '../internal/lifecycle.js';
+import { handles, lifecycleNameOf, type ResolvedLifecycle, resolveLifecycle } from '../internal/lifecycle.js';
 
 /** What {@link checkLifecycle} can find. */
 export type FindingKind =
@@ -24,6 +24,7 @@ export interface Finding {
 /** A finding a machine documents as intended, with why. */
 export interface IntendedFinding {
   readonly kind: FindingKind;
+  /** The finding's subject, or `*` for every finding of this kind. */
   readonly subject: string;
   readonly reason: string;
 }
@@ -59,7 +60,7 @@ function explore(lc: ResolvedLifecycle): Map<string, Snapshot> {
   while (queue.length > 0) {
     const snap = queue.shift()!;
     for (const type of lc.machineEvents) {
-      if (snap.status !== 'active' || !snap.can({ type })) continue;
+      if (!handles(lc.machine, snap, type)) continue;
       const [next] = transition(lc.machine, snap, { type });
       const key = stateKey(next.value);
       if (!seen.has(key)) {
@@ -93,7 +94,7 @@ function unreachable(lc: ResolvedLifecycle, snaps: Map<string, Snapshot>): Findi
 function moves(lc: ResolvedLifecycle, snap: Snapshot): Array<{ type: string; next: Snapshot }> {
   if (snap.status !== 'active') return [];
   return lc.machineEvents
-    .filter((type) => snap.can({ type }))
+    .filter((type) => handles(lc.machine, snap, type))
     .map((type) => ({ type, next: transition(lc.machine, snap, { type })[0] }));
 }
 
@@ -220,16 +221,15 @@ export function checkLifecycle(
     ...orderDependent(lc),
   ];
   const intendedList = [...documented(machine), ...(options.intended ?? [])];
-  const reasonOf = (f: Finding) =>
-    intendedList.find((i) => i.kind === f.kind && i.subject === f.subject)?.reason;
+  const covers = (i: IntendedFinding, f: Finding): boolean =>
+    i.kind === f.kind && (i.subject === '*' || i.subject === f.subject);
+  const reasonOf = (f: Finding) => intendedList.find((i) => covers(i, f))?.reason;
   const intended = findings.flatMap((f) => {
     const reason = reasonOf(f);
     return reason === undefined ? [] : [{ ...f, reason }];
   });
   const unexpected = findings.filter((f) => reasonOf(f) === undefined);
-  const stale = intendedList.filter(
-    (i) => !findings.some((f) => f.kind === i.kind && f.subject === i.subject),
-  );
+  const stale = intendedList.filter((i) => !findings.some((f) => covers(i, f)));
   return {
     provider: catalog.provider,
     lifecycle: name,

@@ -9,7 +9,7 @@ import type {
 } from '../arbitraries/lifecycleHistory.js';
 import { lifecycleHistory } from '../arbitraries/lifecycleHistory.js';
 import { createSimulatedClock, type SimulatedClock } from '../clock.js';
-import { type ResolvedLifecycle, resolveLifecycle } from '../internal/lifecycle.js';
+import { handles, type ResolvedLifecycle, resolveLifecycle } from '../internal/lifecycle.js';
 
 /** The plain model: what the engine should know about the one resource of the history. */
 export interface LifecycleModelState {
@@ -61,7 +61,7 @@ function predict(
   const from = m.current?.state ?? lc.table.initial;
   const machine: AnyStateMachine = lc.machine;
   const snap = machine.resolveState({ value: from, context: undefined });
-  if (snap.status === 'active' && snap.can({ type: e.machineEvent })) {
+  if (handles(machine, snap, e.machineEvent)) {
     return { status: 'applied', to: transition(machine, snap, { type: e.machineEvent })[0].value };
   }
   if (reconcile === 'strict') return { status: 'rejected', to: from };
