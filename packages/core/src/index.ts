@@ -60,6 +60,7 @@ export { createMemoryStore } from './stores/memory.js';
 
 // Providers and lifecycles (added by the catalog work).
 export { kota, kotaLifecycles } from './providers/kota.js';
+export type { KotaData } from './providers/kota/schemas.js';
 export { ten99policy, ten99policyLifecycles } from './providers/ten99policy.js';
 export type {
   Ten99PolicyAssignment,

@@ -23,7 +23,7 @@ export type GroupMachineEvent =
 const membership = {
   'group.updated': { description: "The group's data changed." },
   'group.employee.added': { description: 'An employee joined the group.' },
-  'group.employee.eligible': { description: 'A member became eligible for the group’s benefits.' },
+  'group.employee.eligible': { description: "A member became eligible for the group's benefits." },
   'group.employee.removed': { description: 'An employee left the group.' },
   'group.employee.moved': { description: 'An employee moved into this group (keyed by `new_group_id`).' },
   'group.employee.move.scheduled': {

@@ -416,3 +416,36 @@ export const kotaGroupPolicyIntentSchema = z.looseObject({
  * ```
  */
 export const kotaAssociatedPersonSchema = z.looseObject({ id, employee_id: id, ...reference });
+
+/**
+ * The `data` of Kota events as the schemas read it, by lifecycle (and, for the group, by membership event).
+ * v1 fields are optional because v2 references carry ids only.
+ *
+ * @example
+ * ```ts
+ * const quote = event.data as KotaData['employer_quote'];
+ * if (quote.required_action?.code === 'missing_documents') notify(quote.employer_id);
+ * ```
+ */
+export interface KotaData {
+  employee: z.infer<typeof kotaEmployeeSchema>;
+  employer: z.infer<typeof kotaEmployerSchema>;
+  employer_quote: z.infer<typeof kotaEmployerQuoteSchema>;
+  employee_offer: z.infer<typeof kotaEmployeeOfferSchema>;
+  employee_policy: z.infer<typeof kotaEmployeePolicySchema>;
+  contribution_report: z.infer<typeof kotaContributionReportSchema>;
+  group: z.infer<typeof kotaGroupSchema>;
+  group_employee: z.infer<typeof kotaGroupEmployeeSchema>;
+  group_employee_removed: z.infer<typeof kotaGroupEmployeeRemovedSchema>;
+  group_employee_moved: z.infer<typeof kotaGroupEmployeeMovedSchema>;
+  group_employee_move_scheduled: z.infer<typeof kotaGroupEmployeeMoveScheduledSchema>;
+  policy: z.infer<typeof kotaPolicySchema>;
+  group_policy: z.infer<typeof kotaGroupPolicySchema>;
+  enrolment_intent: z.infer<typeof kotaEnrolmentIntentSchema>;
+  policy_amendment_intent: z.infer<typeof kotaPolicyAmendmentIntentSchema>;
+  dependents_management_intent: z.infer<typeof kotaDependentsManagementIntentSchema>;
+  policy_import_intent: z.infer<typeof kotaPolicyImportIntentSchema>;
+  group_quote_intent: z.infer<typeof kotaGroupQuoteIntentSchema>;
+  group_policy_intent: z.infer<typeof kotaGroupPolicyIntentSchema>;
+  associated_person: z.infer<typeof kotaAssociatedPersonSchema>;
+}
