@@ -63,3 +63,18 @@ export type {
   LifecycleScenario,
 } from './model/lifecycleModel.js';
 export { lifecycleModel } from './model/lifecycleModel.js';
+export type {
+  ApiFaults,
+  DeliverOptions,
+  DeliveryFaults,
+  DeliveryOutcome,
+  DeliveryReport,
+  FakeKotaOptions,
+  FakeProvider,
+  FakeProviderName,
+  FakeProviderOptions,
+  FakeProviderStats,
+  FakeSignature,
+  FakeTen99PolicyOptions,
+} from './fakeProvider/index.js';
+export { createFakeProvider, signStandardWebhooks, signStripeStyle } from './fakeProvider/index.js';
