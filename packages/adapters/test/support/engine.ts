@@ -1,35 +1,17 @@
 import {
-  type Catalog,
   createEngine,
   createMemoryStore,
-  defineCatalog,
   type Engine,
   type EngineOptions,
+  kota,
   type Store,
   ten99policy,
-  ten99policyLifecycles,
 } from '@policyflow/core';
-
-/**
- * A small Kota-named catalog for tests (one lifecycle borrowed from the 1099Policy machines), so the adapter
- * tests do not depend on the whole Kota catalog.
- */
-export function kotaTestCatalog(): Catalog {
-  return defineCatalog({
-    provider: 'kota',
-    lifecycles: { policy: ten99policyLifecycles.policy },
-    events: {
-      'policy.active': { lifecycle: 'policy', id: 'id' },
-      'policy.cancelled': { lifecycle: 'policy', id: 'id' },
-      'policy.reactivated': { lifecycle: 'policy', id: 'id' },
-    },
-  });
-}
 
 /** An engine with both providers and a memory store. */
 export function testEngine(options: Partial<EngineOptions> = {}): { engine: Engine; store: Store } {
   const store = options.store ?? createMemoryStore({ historyLimit: 1000 });
-  const engine = createEngine({ providers: [kotaTestCatalog(), ten99policy()], ...options, store });
+  const engine = createEngine({ providers: [kota(), ten99policy()], ...options, store });
   return { engine, store };
 }
 
@@ -67,4 +49,23 @@ export async function storesNothing(store: Store, eventId: string): Promise<bool
     store.listInvalid(),
   ]);
   return ledger === undefined && resources.length === 0 && invalid.length === 0;
+}
+
+/**
+ * A Kota v2 group event. `step` picks the type along the group's life (created → ready → updated…), so a
+ * group's events in step order are all allowed by the machine.
+ */
+export function kotaEvent(
+  n: number,
+  options: { createdMs: number; group: string; step: number },
+): Record<string, unknown> {
+  return {
+    id: `evt_${n.toString(16).padStart(32, '0')}`,
+    type: options.step === 0 ? 'group.created' : options.step === 1 ? 'group.ready' : 'group.updated',
+    platform_id: 'pt_7f9a2c4d5e6b7a8c9d0e1f2a3b4c5d6e',
+    data: { id: options.group, employer_id: 'er_1', resource_type: 'group', object: 'group' },
+    created_at: new Date(options.createdMs).toISOString(),
+    object: 'event',
+    version: 'V2',
+  };
 }
