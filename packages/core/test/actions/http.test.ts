@@ -1,0 +1,172 @@
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { signStandardWebhook } from '../../src/actions/http.js';
+import { createEngine } from '../../src/engine.js';
+import type { ActionSpec } from '../../src/rules/types.js';
+import { createSimClock, insurer, quoteEvent } from '../rules/helpers.js';
+
+interface Hit {
+  readonly path: string;
+  readonly headers: IncomingHttpHeaders;
+  readonly body: string;
+}
+
+// A local server that answers each path with a scripted list of statuses (the last one repeats).
+let server: Server;
+let base: string;
+const hits: Hit[] = [];
+const scripts = new Map<string, number[]>();
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => {
+      body += c;
+    });
+    req.on('end', () => {
+      const path = req.url ?? '/';
+      hits.push({ path, headers: req.headers, body });
+      const script = scripts.get(path) ?? [200];
+      const status = script.length > 1 ? script.shift()! : script[0]!;
+      if (status === 0) {
+        req.socket.destroy();
+        return;
+      }
+      res.writeHead(status, { 'content-type': 'text/plain' }).end(`status ${status}`);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+});
+
+function engineWith(action: ActionSpec) {
+  const clock = createSimClock();
+  const engine = createEngine({
+    providers: [insurer],
+    clock,
+    random: () => 0.5,
+    rules: [{ name: 'hook', on: 'quote.created', actions: [action] }],
+  });
+  return { engine, clock };
+}
+
+const hitsTo = (path: string) => hits.filter((h) => h.path === path);
+
+describe('http action', () => {
+  test('5xx, 429 and dropped connections are retried with backoff, then dead-lettered with the last error', async () => {
+    scripts.set('/flaky', [500, 429, 0, 503]);
+    const { engine, clock } = engineWith({
+      type: 'http',
+      retry: { attempts: 4, baseMs: 1000, maxMs: 60_000 },
+      params: { url: `${base}/flaky`, body: { quote: '{{resource.id}}', amount: '{{event.data.amount}}' } },
+    });
+    const dead: string[] = [];
+    const failed: number[] = [];
+    engine.on('action.failed', (n) => failed.push(n.job.runAt - clock.now()));
+    engine.on('action.dead', (n) => dead.push(n.job.id));
+    const r = await engine.ingest(quoteEvent('quote.created', 'q1', 100, { amount: 42 }), {
+      provider: 'insurer',
+    });
+    await engine.drain();
+    // Full jitter with random() = 0.5: 500, 1000, 2000 ms.
+    for (const wait of [500, 1000, 2000]) {
+      expect(hitsTo('/flaky').length).toBeLessThan(4);
+      clock.advance(wait);
+      await engine.drain();
+    }
+    expect(failed).toEqual([500, 1000, 2000]);
+    expect(hitsTo('/flaky')).toHaveLength(4);
+    const keys = new Set(hitsTo('/flaky').map((h) => h.headers['idempotency-key']));
+    expect([...keys]).toEqual([`${r.eventId}:hook:0`]);
+    expect(JSON.parse(hitsTo('/flaky')[0]!.body)).toEqual({ quote: 'q1', amount: 42 });
+    expect(dead).toEqual([`${r.eventId}:hook:0`]);
+    const letters = await engine.deadLetters();
+    expect(letters).toHaveLength(1);
+    expect(letters[0]).toMatchObject({ status: 'dead', attempts: 4, lastError: { code: 'action_failed' } });
+    expect(letters[0]!.lastError!.message).toMatch(/answered 503/);
+    const trail = await engine.audit('insurer/quote/q1');
+    expect(trail.map((a) => a.kind)).toEqual([
+      'rule.fired',
+      'action.failed',
+      'action.failed',
+      'action.failed',
+      'action.dead',
+    ]);
+
+    // Once the receiver is fixed, the dead letter can be sent again.
+    scripts.set('/flaky', [200]);
+    expect(await engine.retryDead(letters[0]!.id)).toBe(true);
+    await engine.drain();
+    expect((await engine.store.getJob(letters[0]!.id))?.status).toBe('succeeded');
+    expect(await engine.deadLetters()).toEqual([]);
+    expect(await engine.retryDead('nope')).toBe(false);
+  });
+
+  test('other 4xx fail at once', async () => {
+    scripts.set('/gone', [410]);
+    const { engine } = engineWith({ type: 'http', params: { url: `${base}/gone` } });
+    await engine.ingest(quoteEvent('quote.created', 'q2', 100), { provider: 'insurer' });
+    await engine.drain();
+    expect(hitsTo('/gone')).toHaveLength(1);
+    const [letter] = await engine.deadLetters();
+    expect(letter).toMatchObject({ attempts: 1, status: 'dead' });
+    expect(letter!.lastError!.message).toMatch(/answered 410/);
+  });
+
+  test('a timeout is retried', async () => {
+    const slow = createServer(() => undefined);
+    await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(slow.address() as AddressInfo).port}/slow`;
+    const { engine } = engineWith({ type: 'http', retry: { attempts: 2 }, params: { url, timeoutMs: 50 } });
+    const failed: string[] = [];
+    engine.on('action.failed', (n) => failed.push(n.error?.message ?? ''));
+    await engine.ingest(quoteEvent('quote.created', 'q3', 100), { provider: 'insurer' });
+    await engine.drain();
+    slow.closeAllConnections();
+    await new Promise<void>((resolve) => slow.close(() => resolve()));
+    expect(failed).toHaveLength(1);
+    expect(failed[0]).toMatch(/timed out after 50 ms/);
+  });
+
+  test('signs with Standard Webhooks headers when a secret is set', async () => {
+    scripts.set('/signed', [204]);
+    const secret = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
+    const { engine, clock } = engineWith({
+      type: 'http',
+      params: {
+        url: `${base}/signed`,
+        secret,
+        headers: { 'x-extra': '{{event.type}}' },
+        body: { id: '{{event.id}}' },
+      },
+    });
+    await engine.ingest(quoteEvent('quote.created', 'q4', 100, {}, 'evt_signed'), { provider: 'insurer' });
+    await engine.drain();
+    const [hit] = hitsTo('/signed');
+    const ts = Math.floor(clock.now() / 1000);
+    expect(hit!.headers).toMatchObject({
+      'webhook-id': 'evt_signed:hook:0',
+      'webhook-timestamp': String(ts),
+      'x-extra': 'quote.created',
+      'content-type': 'application/json',
+    });
+    expect(hit!.headers['webhook-signature']).toBe(
+      signStandardWebhook(secret, 'evt_signed:hook:0', ts, hit!.body)['webhook-signature'],
+    );
+  });
+
+  test('the signature matches the Standard Webhooks reference vector', () => {
+    const headers = signStandardWebhook(
+      'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
+      'msg_p5jXN8AQM9LWM0D4loKWxJek',
+      1614265330,
+      '{"test": 2432232314}',
+    );
+    expect(headers['webhook-signature']).toBe('v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=');
+  });
+});

@@ -1,0 +1,174 @@
+import { describe, expect, test } from 'vitest';
+import { z } from 'zod';
+import type { ActionDefinition, LogLine } from '../../src/actions/types.js';
+import { createEngine } from '../../src/engine.js';
+import type { RuleSpec } from '../../src/rules/types.js';
+import { createMemoryStore } from '../../src/stores/memory.js';
+import { createSimClock, insurer, quoteEvent } from '../rules/helpers.js';
+
+const DAY = 86_400_000;
+
+function setup(
+  rules: RuleSpec[],
+  actions: Record<string, ActionDefinition> = {},
+  store = createMemoryStore(),
+) {
+  const lines: LogLine[] = [];
+  const clock = createSimClock();
+  const engine = createEngine({
+    providers: [insurer],
+    rules,
+    actions,
+    store,
+    clock,
+    random: () => 0,
+    logSink: (l) => lines.push(l),
+  });
+  return { engine, lines, clock, store };
+}
+
+const reminder: RuleSpec = {
+  name: 'remind',
+  on: { lifecycle: 'quote', to: 'action_required' },
+  actions: [
+    {
+      type: 'log',
+      delay: '2d',
+      whileIn: 'action_required',
+      params: { message: 'quote {{resource.id}} still needs action' },
+    },
+  ],
+};
+
+describe('delayed actions', () => {
+  test('run when due under a simulated clock', async () => {
+    const { engine, lines, clock } = setup([reminder]);
+    const r = await engine.ingest(quoteEvent('quote.action_required', 'q1', 100), { provider: 'insurer' });
+    expect(r.actions[0]?.runAt).toBe(clock.now() + 2 * DAY);
+    await engine.drain();
+    expect(lines).toEqual([]);
+    clock.advance(DAY);
+    await engine.drain();
+    expect(lines).toEqual([]);
+    clock.advance(DAY);
+    await engine.drain();
+    expect(lines.map((l) => l.message)).toEqual(['quote q1 still needs action']);
+  });
+
+  test('whileIn cancels the job when the resource has left the state', async () => {
+    const { engine, lines, clock } = setup([reminder]);
+    const cancelled: string[] = [];
+    engine.on('action.cancelled', (n) => cancelled.push(n.job.id));
+    await engine.ingest(quoteEvent('quote.action_required', 'q2', 100), { provider: 'insurer' });
+    await engine.ingest(quoteEvent('quote.accepted', 'q2', 200), { provider: 'insurer' });
+    clock.advance(3 * DAY);
+    await engine.drain();
+    expect(lines).toEqual([]);
+    expect(cancelled).toHaveLength(1);
+    const trail = await engine.audit('insurer/quote/q2');
+    expect(trail.map((a) => a.kind)).toEqual(['rule.fired', 'action.cancelled']);
+    expect((await engine.store.listJobs({ status: ['cancelled'] })).length).toBe(1);
+  });
+
+  test('at: a template of a date', async () => {
+    const { engine, lines, clock } = setup([
+      {
+        name: 'renewal',
+        on: 'quote.created',
+        actions: [
+          { type: 'log', at: '{{event.data.renews_at}}', params: { message: 'renew {{resource.id}}' } },
+        ],
+      },
+    ]);
+    const at = new Date(clock.now() + 5 * DAY).toISOString();
+    const r = await engine.ingest(quoteEvent('quote.created', 'q3', 100, { renews_at: at }), {
+      provider: 'insurer',
+    });
+    expect(r.actions[0]?.runAt).toBe(Date.parse(at));
+    clock.advance(5 * DAY - 1);
+    await engine.drain();
+    expect(lines).toEqual([]);
+    clock.advance(1);
+    await engine.drain();
+    expect(lines.map((l) => l.message)).toEqual(['renew q3']);
+
+    const bad = await engine.ingest(quoteEvent('quote.created', 'q4', 100, { renews_at: 'someday' }), {
+      provider: 'insurer',
+    });
+    const job = await engine.store.getJob(bad.actions[0]!.idempotencyKey);
+    expect(job).toMatchObject({ status: 'dead', lastError: { code: 'template_invalid' } });
+  });
+
+  test('due jobs live in the store: a new engine on the same store runs them', async () => {
+    const store = createMemoryStore();
+    const first = setup([reminder], {}, store);
+    await first.engine.ingest(quoteEvent('quote.action_required', 'q5', 100), { provider: 'insurer' });
+    const second = setup([reminder], {}, store);
+    second.clock.set(first.clock.now() + 2 * DAY);
+    await second.engine.drain();
+    expect(second.lines.map((l) => l.message)).toEqual(['quote q5 still needs action']);
+  });
+});
+
+describe('custom and emit actions', () => {
+  test('registered actions get parsed params; throwing counts as a retryable failure', async () => {
+    const seen: Array<{ title: string; n: number }> = [];
+    let calls = 0;
+    const ticket: ActionDefinition<{ title: string; n: number }> = {
+      params: z.object({ title: z.string(), n: z.coerce.number() }),
+      handler(p) {
+        calls += 1;
+        if (calls === 1) throw new Error('ticket API down');
+        seen.push(p);
+        return undefined;
+      },
+    };
+    const { engine } = setup(
+      [
+        {
+          name: 't',
+          on: 'quote.created',
+          actions: [{ type: 'ticket', params: { title: 'Quote {{resource.id}}', n: '{{event.data.n}}' } }],
+        },
+      ],
+      { ticket: ticket as ActionDefinition },
+    );
+    const failures: string[] = [];
+    engine.on('action.failed', (n) => failures.push(n.error?.message ?? ''));
+    await engine.ingest(quoteEvent('quote.created', 'q1', 100, { n: '7' }), { provider: 'insurer' });
+    await engine.drain();
+    expect(failures).toEqual(['ticket API down']);
+    expect(seen).toEqual([{ title: 'Quote q1', n: 7 }]);
+  });
+
+  test('params that do not match when rendered dead-letter at once', async () => {
+    const { engine } = setup([
+      {
+        name: 'n',
+        on: 'quote.created',
+        actions: [{ type: 'log', params: { message: '{{event.data.note}}' } }],
+      },
+    ]);
+    await engine.ingest(quoteEvent('quote.created', 'q1', 100, { note: 42 }), { provider: 'insurer' });
+    await engine.drain();
+    const [dead] = await engine.deadLetters();
+    expect(dead).toMatchObject({ attempts: 1, lastError: { code: 'action_params_invalid' } });
+  });
+
+  test('engine.registerAction adds a type; emit reaches the host on the bus', async () => {
+    const { engine } = setup([
+      {
+        name: 'e',
+        on: 'quote.created',
+        actions: [{ type: 'emit', params: { name: 'quote.new', payload: { id: '{{resource.id}}' } } }],
+      },
+    ]);
+    const emitted: unknown[] = [];
+    engine.on('action.emit', (e) => emitted.push([e.name, e.payload]));
+    engine.registerAction('noop', () => undefined, z.object({}));
+    expect(() => engine.registerAction('noop', () => undefined, z.object({}))).toThrow(/already registered/);
+    await engine.ingest(quoteEvent('quote.created', 'q1', 100), { provider: 'insurer' });
+    await engine.drain();
+    expect(emitted).toEqual([['quote.new', { id: 'q1' }]]);
+  });
+});

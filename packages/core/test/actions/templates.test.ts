@@ -1,0 +1,81 @@
+import fc from 'fast-check';
+import { describe, expect, test } from 'vitest';
+import { backoff, mergeRetry, parseDelay } from '../../src/actions/schedule.js';
+import { compileTemplates, type TemplateIssue } from '../../src/actions/templates.js';
+
+const ctx = {
+  event: { id: 'evt_1', data: { amount: 12, items: [{ id: 'a' }], nested: { ok: true } } },
+  resource: { id: 'q1', state: 'pending' },
+  now: 5,
+};
+
+function render(value: unknown) {
+  const issues: TemplateIssue[] = [];
+  const r = compileTemplates(value, ['params'], issues);
+  return { issues, out: r(ctx) };
+}
+
+describe('templates', () => {
+  test('a whole-value template keeps its type; text interpolates', () => {
+    expect(
+      render({ n: '{{event.data.amount}}', s: 'n={{ event.data.amount }}', o: '{{event.data.nested}}' }).out,
+    ).toEqual({
+      n: 12,
+      s: 'n=12',
+      o: { ok: true },
+    });
+    expect(render(['{{event.data.items.0.id}}', 'x{{resource.missing}}y', 3]).out).toEqual(['a', 'xy', 3]);
+    expect(render({ gone: '{{resource.missing}}' }).out).toEqual({});
+  });
+
+  test('only plain paths from known roots, never prototypes', () => {
+    const cases = [
+      '{{event.data.amount + 1}}',
+      '{{process.env.HOME}}',
+      '{{event.constructor}}',
+      '{{event.__proto__.x}}',
+      "{{event['id']}}",
+      '{{event.id()}}',
+    ];
+    for (const c of cases) {
+      const { issues } = render({ v: c });
+      expect(issues, c).toHaveLength(1);
+      expect(issues[0]?.path).toEqual(['params', 'v']);
+    }
+  });
+
+  test('rendering never reaches inherited properties', () => {
+    fc.assert(
+      fc.property(fc.constantFrom('toString', 'hasOwnProperty', 'valueOf', 'length'), (key) => {
+        const { out } = render({ v: `{{resource.${key}}}` });
+        expect(out).toEqual({});
+      }),
+    );
+  });
+});
+
+describe('delays and backoff', () => {
+  test('parses durations', () => {
+    expect(parseDelay('2d')).toBe(172_800_000);
+    expect(parseDelay('90s')).toBe(90_000);
+    expect(parseDelay('1.5h')).toBe(5_400_000);
+    expect(parseDelay(250)).toBe(250);
+    expect(parseDelay('soon')).toBeUndefined();
+  });
+
+  test('full jitter stays within the exponential cap', () => {
+    const policy = mergeRetry({ attempts: 5, baseMs: 100, maxMs: 1000 }, { baseMs: 200 }, undefined);
+    expect(policy).toEqual({ attempts: 5, baseMs: 200, maxMs: 1000 });
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 30 }),
+        fc.double({ min: 0, max: 0.999999, noNaN: true }),
+        (attempt, r) => {
+          const wait = backoff(policy, attempt, () => r);
+          expect(wait).toBeGreaterThanOrEqual(0);
+          expect(wait).toBeLessThan(Math.min(1000, 200 * 2 ** (attempt - 1)));
+        },
+      ),
+    );
+  });
+});
