@@ -1,0 +1,203 @@
+import {
+  type ActionDefinition,
+  type ActionJob,
+  type ActionOutcome,
+  type AuditEntry,
+  builtinActions,
+  consoleLogSink,
+  DEFAULT_RETRY,
+  type Engine,
+  type ErrorInfo,
+  type LogSink,
+  type ResourceSnapshot,
+  type RetryPolicy,
+  type Store,
+} from '@policyflow/core';
+import type { JobResult, JobWithMetadata, PgBoss } from 'pg-boss';
+import { bossDb, queues } from './boss.js';
+import { uuidOf } from './ids.js';
+import type { JobsHook } from './write.js';
+
+/** What an action job carries in pg-boss: its idempotency key; the job itself lives in the store's table. */
+export interface ActionPayload {
+  readonly id: string;
+}
+
+/**
+ * The store hook that sends the jobs a commit inserted to pg-boss on that same transaction: pg-boss then
+ * owns when they run (`startAfter` = `runAt`), retries with exponential backoff and dead letters. The pg-boss
+ * job id is derived from the idempotency key, so a job can never be queued twice.
+ *
+ * @example
+ * ```ts
+ * const store = await createSqlStore(client, { onJobs: sendActionsHook(() => boss) });
+ * ```
+ */
+export function sendActionsHook(boss: () => PgBoss, retry: RetryPolicy = DEFAULT_RETRY): JobsHook {
+  return async (tx, jobs) => {
+    await boss().insert(
+      queues.actions,
+      jobs.map((j) => ({
+        id: uuidOf(j.id),
+        data: { id: j.id } satisfies ActionPayload,
+        startAfter: new Date(j.runAt),
+        retryLimit: Math.max(0, j.maxAttempts - 1),
+        retryDelay: Math.max(1, Math.round(retry.baseMs / 1000)),
+        retryBackoff: true,
+        retryDelayMax: Math.max(1, Math.round(retry.maxMs / 1000)),
+        deadLetter: queues.actionsDead,
+      })),
+      { db: bossDb(tx) },
+    );
+  };
+}
+
+/** `whileIn` against a state value: `'a'` matches `'a'` and `{ a: … }`; `'a.b'` matches `{ a: 'b' }`. */
+export function stateMatches(path: string, state: ResourceSnapshot['state']): boolean {
+  const [head, ...rest] = path.split('.');
+  if (head === undefined) return false;
+  if (typeof state === 'string') return rest.length === 0 && state === head;
+  const inner = (state as Record<string, ResourceSnapshot['state']>)[head];
+  if (inner === undefined) return false;
+  return rest.length === 0 || stateMatches(rest.join('.'), inner);
+}
+
+/** Options of {@link runActionJobs}. */
+export interface ActionWorkerOptions {
+  readonly store: Store;
+  readonly actions: ReadonlyMap<string, ActionDefinition>;
+  readonly emit?: Engine['emit'];
+  readonly log?: LogSink;
+  readonly now?: () => number;
+}
+
+type Ended = { status: ActionJob['status']; kind: AuditEntry['kind']; error?: ErrorInfo };
+
+function fail(code: ErrorInfo['code'], message: string): ErrorInfo {
+  return { code, message, path: [] };
+}
+
+async function invoke(
+  def: ActionDefinition,
+  params: unknown,
+  ctx: Parameters<ActionDefinition['handler']>[1],
+) {
+  try {
+    return (await def.handler(params, ctx)) as ActionOutcome;
+  } catch (error) {
+    return { ok: false, retryable: true, message: (error as Error)?.message ?? String(error) } as const;
+  }
+}
+
+/** One attempt of one job, with the same meaning as core's runner: whileIn, params check, handler outcome. */
+async function attempt(
+  job: ActionJob,
+  n: number,
+  lastTry: boolean,
+  o: ActionWorkerOptions,
+): Promise<Ended & { result: JobResult['status'] }> {
+  const def = o.actions.get(job.type);
+  if (def === undefined) {
+    return {
+      status: 'dead',
+      kind: 'action.dead',
+      result: 'deadletter',
+      error: fail('unknown_action', `no action type '${job.type}' is registered`),
+    };
+  }
+  if (job.whileIn !== undefined && job.resourceKey !== undefined) {
+    const snap = await o.store.getResource(job.resourceKey);
+    if (snap === undefined || !stateMatches(job.whileIn, snap.state)) {
+      const error = fail('action_failed', `the resource left '${job.whileIn}' before the job came due`);
+      return { status: 'cancelled', kind: 'action.cancelled', result: 'completed', error };
+    }
+  }
+  const parsed = def.params.safeParse(job.params);
+  if (!parsed.success) {
+    const message = parsed.error.issues
+      .map((i) => `${i.path.join('.') || '(params)'}: ${i.message}`)
+      .join('; ');
+    const error = fail('action_params_invalid', `params of '${job.type}' do not match: ${message}`);
+    return { status: 'dead', kind: 'action.dead', result: 'deadletter', error };
+  }
+  const now = o.now ?? Date.now;
+  const outcome = await invoke(def, parsed.data, {
+    job,
+    attempt: n,
+    now,
+    emit: o.emit ?? (() => {}),
+    log: o.log ?? consoleLogSink,
+  });
+  if (outcome === undefined || outcome.ok)
+    return { status: 'succeeded', kind: 'action.succeeded', result: 'completed' };
+  const error = outcome.error ?? fail('action_failed', outcome.message);
+  if (outcome.retryable && !lastTry)
+    return { status: 'pending', kind: 'action.failed', result: 'failed', error };
+  return { status: 'dead', kind: 'action.dead', result: 'deadletter', error };
+}
+
+const FINAL = new Set<ActionJob['status']>(['succeeded', 'cancelled', 'dead']);
+
+/**
+ * Runs a batch of pg-boss action jobs and maps each outcome onto the store's job row and audit, so
+ * `listJobs`, `engine.deadLetters()` and `engine.audit()` read the same as with core's runner. pg-boss does
+ * the retrying: a retryable failure is reported `failed` (pg-boss schedules the next attempt with backoff),
+ * the last one or a permanent one `deadletter` (pg-boss moves it to the dead-letter queue).
+ *
+ * @example
+ * ```ts
+ * await boss.work(queues.actions, { includeMetadata: true, perJobResults: true, batchSize: 20 },
+ *   (jobs) => runActionJobs(jobs, { store, actions }));
+ * ```
+ */
+export async function runActionJobs(
+  jobs: ReadonlyArray<JobWithMetadata<ActionPayload>>,
+  o: ActionWorkerOptions,
+): Promise<JobResult[]> {
+  return Promise.all(
+    jobs.map(async (bj): Promise<JobResult> => {
+      const job = await o.store.getJob(bj.data.id);
+      // Already settled (a redelivery after a crash between our write and pg-boss's): nothing to do again.
+      if (job === undefined || FINAL.has(job.status)) return { id: bj.id, status: 'completed' };
+      const n = bj.retryCount + 1;
+      const ended = await attempt(job, n, bj.retryCount >= bj.retryLimit, o);
+      const at = (o.now ?? Date.now)();
+      const next: ActionJob = {
+        ...job,
+        status: ended.status,
+        attempts: ended.kind === 'action.cancelled' ? job.attempts : n,
+        lastError: ended.error,
+        updatedAt: at,
+      };
+      const audit: AuditEntry = {
+        at,
+        resourceKey: job.resourceKey,
+        eventId: job.eventId,
+        kind: ended.kind,
+        rule: job.rule,
+        jobId: job.id,
+        ...(ended.error ? { error: ended.error } : {}),
+      };
+      await o.store.updateJob(next, [audit]);
+      o.emit?.(
+        ended.kind as 'action.succeeded',
+        ended.error ? { job: next, error: ended.error } : { job: next },
+      );
+      return { id: bj.id, status: ended.result, ...(ended.error ? { output: ended.error } : {}) };
+    }),
+  );
+}
+
+/**
+ * Action types by name: the built-ins plus the host's, as the engine registers them.
+ *
+ * @example
+ * ```ts
+ * const registry = actionRegistry({ sink: { handler, params: z.object({ key: z.string() }) } });
+ * ```
+ */
+export function actionRegistry(
+  custom: Readonly<Record<string, ActionDefinition>> = {},
+): Map<string, ActionDefinition> {
+  return new Map([...builtinActions, ...Object.entries(custom)]);
+}

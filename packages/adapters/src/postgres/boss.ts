@@ -1,0 +1,85 @@
+import { type Db, fromPglite, PgBoss } from 'pg-boss';
+import type { PgliteSqlClient } from './pglite.js';
+import type { SqlClient, SqlQueryable } from './sql.js';
+
+/** pg-boss queue names the store and the workers use. */
+export const queues = Object.freeze({
+  ingest: 'policyflow.ingest',
+  ingestDead: 'policyflow.ingest.dead',
+  actions: 'policyflow.actions',
+  actionsDead: 'policyflow.actions.dead',
+});
+
+/** Options of {@link startBoss}. */
+export interface BossOptions {
+  /** pg-boss's own schema. Default: the store schema followed by `_boss`. */
+  readonly schema: string;
+  /** How often expired active jobs are found and retried (seconds). Default 60; tests use 1. */
+  readonly superviseIntervalSeconds?: number;
+  /** Seconds an ingest job may stay active before it is retried (a worker died holding it). Default 60. */
+  readonly ingestExpireSeconds?: number;
+  /** Seconds an action attempt may run before it is retried. Default 300. */
+  readonly actionExpireSeconds?: number;
+}
+
+/** pg-boss's database interface over one of our clients or transactions. */
+export function bossDb(q: SqlQueryable): Db {
+  return { executeSql: (text, values) => q.query(text, values) };
+}
+
+function isPglite(client: SqlClient): client is PgliteSqlClient {
+  return client.dialect === 'pglite';
+}
+
+/**
+ * Starts pg-boss on the same database as the store (same PGlite instance, or same pool) and makes sure the
+ * queues exist: ingest with `key_strict_fifo` (one resource's events in order), actions with dead letters.
+ *
+ * @example
+ * ```ts
+ * const boss = await startBoss(client, { schema: 'policyflow_boss' });
+ * ```
+ */
+export async function startBoss(client: SqlClient, options: BossOptions): Promise<PgBoss> {
+  const supervise = options.superviseIntervalSeconds ?? 60;
+  const boss = new PgBoss({
+    db: isPglite(client) ? fromPglite(client.db) : bossDb(client),
+    ...(isPglite(client) ? { backend: 'pglite' as const } : {}),
+    schema: options.schema,
+    schedule: false,
+    superviseIntervalSeconds: supervise,
+    monitorIntervalSeconds: supervise,
+  });
+  // pg-boss reports background failures as events; without a listener an EventEmitter would throw.
+  (boss as unknown as NodeJS.EventEmitter).on('error', () => {});
+  await boss.start();
+  const have = new Set((await boss.getQueues()).map((q) => q.name));
+  const ensure = async (name: string, opts: Parameters<PgBoss['createQueue']>[1]) => {
+    if (have.has(name)) return;
+    // Another process starting at the same moment may create it first; that is fine.
+    await boss.createQueue(name, opts).catch(async (error: unknown) => {
+      if ((await boss.getQueue(name)) === null) throw error;
+    });
+  };
+  await ensure(queues.ingestDead, { policy: 'standard' });
+  await ensure(queues.ingest, {
+    policy: 'key_strict_fifo',
+    retryLimit: 1000,
+    retryDelay: 1,
+    retryBackoff: true,
+    retryDelayMax: 60,
+    expireInSeconds: options.ingestExpireSeconds ?? 60,
+    deadLetter: queues.ingestDead,
+  });
+  await ensure(queues.actionsDead, { policy: 'standard' });
+  await ensure(queues.actions, {
+    policy: 'standard',
+    expireInSeconds: options.actionExpireSeconds ?? 300,
+    deadLetter: queues.actionsDead,
+  });
+  // insert() reads the queue from a cache it fills through its own connection; filling it now means an
+  // insert made inside our transaction never waits on a second connection (on PGlite that would deadlock).
+  await boss.insert(queues.ingest, []);
+  await boss.insert(queues.actions, []);
+  return boss;
+}

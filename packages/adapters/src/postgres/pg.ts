@@ -1,0 +1,69 @@
+import pg from 'pg';
+import type { SqlClient, SqlQueryable, SqlResult } from './sql.js';
+
+/** Options of {@link postgresClient}: a connection string, or a pool you own. */
+export type PostgresClientOptions =
+  | { readonly url: string; readonly max?: number; readonly pool?: undefined }
+  | { readonly pool: pg.Pool; readonly url?: undefined };
+
+/** A {@link SqlClient} and the pool behind it. */
+export interface PostgresSqlClient extends SqlClient {
+  readonly pool: pg.Pool;
+}
+
+function wrap(q: pg.Pool | pg.PoolClient): SqlQueryable {
+  return {
+    async query<R>(text: string, params?: ReadonlyArray<unknown>): Promise<SqlResult<R>> {
+      const r = await q.query(text, params ? [...params] : undefined);
+      return { rows: r.rows as R[], rowCount: r.rowCount ?? r.rows.length };
+    },
+  };
+}
+
+/**
+ * A {@link SqlClient} on PostgreSQL through a `pg` Pool.
+ *
+ * @example
+ * ```ts
+ * const client = postgresClient({ url: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test' });
+ * await client.transaction((tx) => tx.query('SELECT 1'));
+ * await client.close();
+ * ```
+ */
+export function postgresClient(options: PostgresClientOptions): PostgresSqlClient {
+  const owned = options.pool === undefined;
+  const pool = options.pool ?? new pg.Pool({ connectionString: options.url, max: options.max ?? 10 });
+  // An idle client that loses its connection emits here; without a listener the process would crash.
+  pool.on('error', () => {});
+  const base = wrap(pool);
+  async function session<T>(fn: (s: SqlQueryable) => Promise<T>): Promise<T> {
+    const conn = await pool.connect();
+    try {
+      return await fn(wrap(conn));
+    } finally {
+      conn.release();
+    }
+  }
+  return {
+    dialect: 'postgres',
+    parallelism: Math.max(1, Math.min(4, (options.pool === undefined ? options.max : undefined) ?? 4)),
+    pool,
+    query: base.query,
+    session,
+    transaction: (fn) =>
+      session(async (s) => {
+        await s.query('BEGIN');
+        try {
+          const out = await fn(s);
+          await s.query('COMMIT');
+          return out;
+        } catch (error) {
+          await s.query('ROLLBACK').catch(() => {});
+          throw error;
+        }
+      }),
+    async close() {
+      if (owned) await pool.end();
+    },
+  };
+}

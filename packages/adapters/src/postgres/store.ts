@@ -1,0 +1,267 @@
+import type { ActionJob, CommitOutcome, IngestWrite, ResourceSnapshot, Store } from '@policyflow/core';
+import { Coalescer } from './coalesce.js';
+import {
+  type AuditRow,
+  type HistoryRow,
+  type InvalidRow,
+  type JobRow,
+  json,
+  type LedgerRow,
+  type ResourceRow,
+  toAudit,
+  toHistory,
+  toInvalid,
+  toJob,
+  toLedger,
+  toSnapshot,
+} from './rows.js';
+import { migrate } from './schema.js';
+import { ident, isRetryable, type SqlClient, type SqlQueryable } from './sql.js';
+import { commitBatch, insertAudit, type JobsHook } from './write.js';
+
+/** Options of {@link createSqlStore}. */
+export interface SqlStoreOptions {
+  /** The PostgreSQL schema the tables live in. Default `policyflow`. */
+  readonly schema?: string;
+  /** Most ingests committed in one transaction. Default 500. */
+  readonly maxBatch?: number;
+  /** History lines `getHistory` returns when no limit is given. Default 50. */
+  readonly historyLimit?: number;
+  /** Audit lines `listAudit` returns when no limit is given. Default 200. */
+  readonly auditLimit?: number;
+  /**
+   * Called inside each commit transaction with the jobs it inserted. When set, something else (pg-boss) runs
+   * the jobs, so `claimJobs` hands out nothing and `nextJobDueAt` is always undefined.
+   */
+  readonly onJobs?: JobsHook;
+  /** Close the client when the store closes. Default true. */
+  readonly ownsClient?: boolean;
+}
+
+/** A {@link Store} on SQL, with the client it runs on. */
+export interface SqlStore extends Store {
+  readonly client: SqlClient;
+  readonly schema: string;
+}
+
+const RETRIES = 5;
+
+async function withRetry<T>(fn: () => Promise<T>): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await fn();
+    } catch (error) {
+      if (!isRetryable(error) || attempt >= RETRIES) throw error;
+    }
+  }
+}
+
+/**
+ * Splits writes into rounds in which no event id and no resource key appears twice, so each batch
+ * statement sees every row at most once. The engine already serializes one resource's ingests, so in practice
+ * there is one round.
+ */
+function rounds(writes: ReadonlyArray<IngestWrite>): Array<Array<[number, IngestWrite]>> {
+  const out: Array<Array<[number, IngestWrite]>> = [];
+  const seen: Array<Set<string>> = [];
+  writes.forEach((w, i) => {
+    const ids = [`e:${w.ledger.eventId}`, ...(w.snapshot ? [`k:${w.snapshot.key}`] : [])];
+    let r = 0;
+    while (r < out.length && ids.some((id) => seen[r]!.has(id))) r++;
+    if (r === out.length) {
+      out.push([]);
+      seen.push(new Set());
+    }
+    out[r]!.push([i, w]);
+    for (const id of ids) seen[r]!.add(id);
+  });
+  return out;
+}
+
+/**
+ * The one SQL store implementation behind `createPgliteStore` and `createPostgresStore`: applies migrations,
+ * then serves the Store port. Concurrent commits are grouped into one transaction, and concurrent
+ * `getResource` / `hasEvent` calls into one query each.
+ *
+ * @example
+ * ```ts
+ * const store = await createSqlStore(await pgliteClient(), { schema: 'policyflow' });
+ * const engine = createEngine({ providers: [kota()], store });
+ * ```
+ */
+export async function createSqlStore(client: SqlClient, options: SqlStoreOptions = {}): Promise<SqlStore> {
+  const schema = options.schema ?? 'policyflow';
+  const s = ident(schema);
+  const historyLimit = options.historyLimit ?? 50;
+  const auditLimit = options.auditLimit ?? 200;
+  const external = options.onJobs !== undefined;
+  await migrate(client, schema);
+
+  const batching = { parallelism: client.parallelism, maxBatch: options.maxBatch ?? 500 };
+  const commits = new Coalescer<IngestWrite, CommitOutcome>(async (writes) => {
+    const outcomes: CommitOutcome[] = new Array(writes.length);
+    for (const round of rounds(writes)) {
+      const part = round.map(([, w]) => w);
+      const results = await withRetry(() =>
+        client.transaction((tx) => commitBatch(tx, s, part, options.onJobs)),
+      );
+      round.forEach(([i], j) => {
+        outcomes[i] = results[j]!;
+      });
+    }
+    return outcomes;
+  }, batching);
+  const resources = new Coalescer<string, ResourceSnapshot | undefined>(async (keys) => {
+    const { rows } = await client.query<ResourceRow>(
+      `SELECT * FROM ${s}.resources WHERE key = ANY($1::text[])`,
+      [[...new Set(keys)]],
+    );
+    const byKey = new Map(rows.map((r) => [r.key, toSnapshot(r)]));
+    return keys.map((k) => byKey.get(k));
+  }, batching);
+  const events = new Coalescer<string, boolean>(async (ids) => {
+    const { rows } = await client.query<{ event_id: string }>(
+      `SELECT event_id FROM ${s}.ledger WHERE event_id = ANY($1::text[])`,
+      [[...new Set(ids)]],
+    );
+    const seen = new Set(rows.map((r) => r.event_id));
+    return ids.map((id) => seen.has(id));
+  }, batching);
+  let closed = false;
+
+  return {
+    kind: client.dialect,
+    client,
+    schema,
+    getResource: (key) => resources.run(key),
+    async listResources(filter = {}) {
+      const { rows } = await client.query<ResourceRow>(
+        `SELECT * FROM ${s}.resources WHERE ($1::text IS NULL OR provider = $1) AND ($2::text IS NULL OR lifecycle = $2)
+         ORDER BY key LIMIT $3`,
+        [filter.provider ?? null, filter.lifecycle ?? null, filter.limit ?? null],
+      );
+      return rows.map(toSnapshot);
+    },
+    async getHistory(key, limit = historyLimit) {
+      const { rows } = await client.query<HistoryRow>(
+        `SELECT * FROM (SELECT * FROM ${s}.history WHERE key = $1 ORDER BY seq DESC LIMIT $2) h ORDER BY seq`,
+        [key, limit],
+      );
+      return rows.map(toHistory);
+    },
+    hasEvent: (eventId) => events.run(eventId),
+    async getLedgerEntry(eventId) {
+      const { rows } = await client.query<LedgerRow>(`SELECT * FROM ${s}.ledger WHERE event_id = $1`, [
+        eventId,
+      ]);
+      return rows[0] === undefined ? undefined : toLedger(rows[0]);
+    },
+    commit: (write) => commits.run(write),
+    async recordInvalid(record) {
+      await client.query(
+        `INSERT INTO ${s}.invalid (id, provider, source, received_at, error, body) VALUES ($1, $2, $3, $4, $5::jsonb, $6)
+         ON CONFLICT (id) DO NOTHING`,
+        [record.id, record.provider, record.source, record.receivedAt, json(record.error), record.body],
+      );
+    },
+    async listInvalid(filter = {}) {
+      const { rows } = await client.query<InvalidRow>(
+        `SELECT * FROM (SELECT * FROM ${s}.invalid WHERE ($1::text IS NULL OR provider = $1) ORDER BY seq DESC LIMIT $2) v
+         ORDER BY seq`,
+        [filter.provider ?? null, filter.limit ?? null],
+      );
+      return rows.map(toInvalid);
+    },
+    async getCheckpoint(name) {
+      const { rows } = await client.query<{ value: string }>(
+        `SELECT value FROM ${s}.checkpoints WHERE name = $1`,
+        [name],
+      );
+      return rows[0]?.value;
+    },
+    async setCheckpoint(name, value) {
+      await client.query(
+        `INSERT INTO ${s}.checkpoints (name, value) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET value = EXCLUDED.value`,
+        [name, value],
+      );
+    },
+    async claimJobs(now, limit) {
+      if (external) return [];
+      // SKIP LOCKED lets several processes claim at once without handing one job to two of them.
+      const { rows } = await client.query<JobRow>(
+        `UPDATE ${s}.jobs j SET status = 'running', updated_at = $1
+         FROM (SELECT id FROM ${s}.jobs WHERE status = 'pending' AND run_at <= $1 ORDER BY run_at, created_at, seq
+               LIMIT $2 FOR UPDATE SKIP LOCKED) c
+         WHERE j.id = c.id RETURNING j.*`,
+        [now, limit],
+      );
+      return rows.map(toJob).sort((a, b) => a.runAt - b.runAt || a.createdAt - b.createdAt);
+    },
+    async updateJob(job, audit) {
+      await client.transaction(async (tx) => {
+        await upsertJob(tx, s, job);
+        if (audit) await insertAudit(tx, s, audit);
+      });
+    },
+    async getJob(id) {
+      const { rows } = await client.query<JobRow>(`SELECT * FROM ${s}.jobs WHERE id = $1`, [id]);
+      return rows[0] === undefined ? undefined : toJob(rows[0]);
+    },
+    async listJobs(filter = {}) {
+      const { rows } = await client.query<JobRow>(
+        `SELECT * FROM ${s}.jobs WHERE ($1::text[] IS NULL OR status = ANY($1::text[]))
+         AND ($2::text IS NULL OR resource_key = $2) ORDER BY seq LIMIT $3`,
+        [filter.status ? [...filter.status] : null, filter.resourceKey ?? null, filter.limit ?? null],
+      );
+      return rows.map(toJob);
+    },
+    async nextJobDueAt() {
+      if (external) return undefined;
+      const { rows } = await client.query<{ at: string | number | null }>(
+        `SELECT min(run_at) AS at FROM ${s}.jobs WHERE status = 'pending'`,
+      );
+      const at = rows[0]?.at;
+      return at === null || at === undefined ? undefined : Number(at);
+    },
+    async listAudit(resourceKey, limit = auditLimit) {
+      const { rows } = await client.query<AuditRow>(
+        `SELECT * FROM (SELECT * FROM ${s}.audit WHERE resource_key = $1 ORDER BY seq DESC LIMIT $2) a ORDER BY seq`,
+        [resourceKey, limit],
+      );
+      return rows.map(toAudit);
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      if (options.ownsClient ?? true) await client.close();
+    },
+  };
+}
+
+/** Writes a job's whole row (insert when missing). */
+export async function upsertJob(tx: SqlQueryable, s: string, job: ActionJob): Promise<void> {
+  await tx.query(
+    `INSERT INTO ${s}.jobs (id, event_id, resource_key, rule, action_index, type, params, while_in, status, attempts,
+       max_attempts, run_at, last_error, created_at, updated_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9, $10, $11, $12, $13::jsonb, $14, $15)
+     ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status, attempts = EXCLUDED.attempts, run_at = EXCLUDED.run_at,
+       last_error = EXCLUDED.last_error, updated_at = EXCLUDED.updated_at`,
+    [
+      job.id,
+      job.eventId,
+      job.resourceKey ?? null,
+      job.rule,
+      job.actionIndex,
+      job.type,
+      json(job.params),
+      job.whileIn ?? null,
+      job.status,
+      job.attempts,
+      job.maxAttempts,
+      job.runAt,
+      json(job.lastError),
+      job.createdAt,
+      job.updatedAt,
+    ],
+  );
+}

@@ -1,0 +1,276 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ActionJob, IngestWrite, ResourceSnapshot, Store } from '@policyflow/core';
+import { createEngine, createMemoryStore } from '@policyflow/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPgliteStore, createPostgresStore, migrate, postgresClient } from '../../src/postgres/index.js';
+import { acme, dropSchemas, PG_URL, postgresReachable, workload } from './helpers.js';
+
+const pgUp = await postgresReachable();
+const SCHEMA = 'pf_test_store';
+let seq = 0;
+
+type Factory = () => Promise<Store>;
+const backends: Array<[string, Factory]> = [['pglite', () => createPgliteStore()]];
+if (pgUp) {
+  backends.push([
+    'postgres',
+    async () => createPostgresStore({ url: PG_URL, schema: `${SCHEMA}_${++seq}`, max: 4 }),
+  ]);
+}
+
+beforeAll(async () => {
+  if (pgUp) await dropSchemas(...Array.from({ length: 40 }, (_, i) => `${SCHEMA}_${i + 1}`));
+});
+afterAll(async () => {
+  if (pgUp) await dropSchemas(...Array.from({ length: 40 }, (_, i) => `${SCHEMA}_${i + 1}`));
+});
+
+function snapshot(key: string, version: number, state = 'opened'): ResourceSnapshot {
+  return {
+    key,
+    provider: 'acme',
+    lifecycle: 'claim',
+    id: key.split('/')[2]!,
+    state,
+    context: { id: key, nested: { a: [1, 2] } },
+    lastEventId: `e_${key}_${version}`,
+    lastEventType: 'claim.opened',
+    occurredAt: 1_700_000_000_000 + version,
+    createdAt: 1_700_000_000_000,
+    updatedAt: 1_700_000_000_000 + version,
+    version,
+  };
+}
+
+function write(eventId: string, key: string, version: number, extra: Partial<IngestWrite> = {}): IngestWrite {
+  return {
+    ledger: {
+      eventId,
+      provider: 'acme',
+      type: 'claim.opened',
+      key,
+      status: 'applied',
+      occurredAt: 1_700_000_000_000,
+      receivedAt: 1_700_000_000_500,
+      source: 'webhook',
+    },
+    snapshot: snapshot(key, version),
+    expectedVersion: version - 1,
+    history: {
+      eventId,
+      type: 'claim.opened',
+      status: 'applied',
+      from: version === 1 ? undefined : 'opened',
+      to: 'opened',
+      occurredAt: 1_700_000_000_000,
+      recordedAt: 1_700_000_000_600,
+      source: 'webhook',
+    },
+    ...extra,
+  };
+}
+
+function job(id: string, key: string, runAt: number, extra: Partial<ActionJob> = {}): ActionJob {
+  return {
+    id,
+    eventId: id.split(':')[0]!,
+    resourceKey: key,
+    rule: 'r',
+    actionIndex: 0,
+    type: 'log',
+    params: { message: 'hi' },
+    whileIn: undefined,
+    status: 'pending',
+    attempts: 0,
+    maxAttempts: 3,
+    runAt,
+    lastError: undefined,
+    createdAt: runAt,
+    updatedAt: runAt,
+    ...extra,
+  };
+}
+
+describe.each(backends)('the %s store', { timeout: 60_000 }, (_name, open) => {
+  it('commits a write whole and reads it back', async () => {
+    const store = await open();
+    try {
+      const j = job('e1:r:0', 'acme/claim/c1', 5);
+      expect(await store.commit(write('e1', 'acme/claim/c1', 1, { jobs: [j] }))).toBe('committed');
+      expect(await store.getResource('acme/claim/c1')).toEqual(snapshot('acme/claim/c1', 1));
+      expect(await store.hasEvent('e1')).toBe(true);
+      expect(await store.hasEvent('e2')).toBe(false);
+      expect((await store.getLedgerEntry('e1'))?.status).toBe('applied');
+      const history = await store.getHistory('acme/claim/c1');
+      expect(history).toHaveLength(1);
+      expect(history[0]?.from).toBeUndefined();
+      expect(await store.getJob('e1:r:0')).toEqual(j);
+      expect(await store.getResource('acme/claim/none')).toBeUndefined();
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('answers duplicate and conflict without writing anything', async () => {
+    const store = await open();
+    try {
+      await store.commit(write('e1', 'acme/claim/c1', 1));
+      expect(await store.commit(write('e1', 'acme/claim/c1', 2))).toBe('duplicate');
+      expect(await store.commit(write('e2', 'acme/claim/c1', 1))).toBe('conflict');
+      expect(await store.commit(write('e3', 'acme/claim/c1', 5))).toBe('conflict');
+      expect(await store.hasEvent('e2')).toBe(false);
+      expect(await store.hasEvent('e3')).toBe(false);
+      expect(await store.getHistory('acme/claim/c1')).toHaveLength(1);
+      expect(
+        await store.commit(write('e2', 'acme/claim/c1', 2, { jobs: [job('e2:r:0', 'acme/claim/c1', 1)] })),
+      ).toBe('committed');
+      expect((await store.getResource('acme/claim/c1'))?.version).toBe(2);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('groups concurrent commits and still gives each its own outcome', async () => {
+    const store = await open();
+    try {
+      const writes = Array.from({ length: 300 }, (_, i) => write(`e${i}`, `acme/claim/c${i}`, 1));
+      const dupes = Array.from({ length: 50 }, (_, i) => write(`e${i}`, `acme/claim/x${i}`, 1));
+      const outcomes = await Promise.all([...writes, ...dupes].map((w) => store.commit(w)));
+      expect(outcomes.filter((o) => o === 'committed')).toHaveLength(300);
+      expect(outcomes.slice(300).every((o) => o === 'duplicate')).toBe(true);
+      expect(await store.listResources({ provider: 'acme', lifecycle: 'claim' })).toHaveLength(300);
+      expect(await store.listResources({ limit: 7 })).toHaveLength(7);
+      expect(await store.listResources({ provider: 'other' })).toHaveLength(0);
+      const reads = await Promise.all(writes.map((w) => store.getResource(w.snapshot!.key)));
+      expect(reads.every((r, i) => r?.key === `acme/claim/c${i}`)).toBe(true);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('claims due jobs oldest first, once, and keeps dead letters and audit', async () => {
+    const store = await open();
+    try {
+      const jobs = [
+        job('a:r:0', 'acme/claim/c1', 30),
+        job('b:r:0', 'acme/claim/c1', 10),
+        job('c:r:0', 'acme/claim/c1', 99),
+      ];
+      await store.commit(
+        write('a', 'acme/claim/c1', 1, {
+          jobs,
+          audit: [{ at: 1, resourceKey: 'acme/claim/c1', eventId: 'a', kind: 'rule.fired', rule: 'r' }],
+        }),
+      );
+      expect(await store.nextJobDueAt()).toBe(10);
+      const claimed = await store.claimJobs(50, 10);
+      expect(claimed.map((j) => j.id)).toEqual(['b:r:0', 'a:r:0']);
+      expect(claimed.every((j) => j.status === 'running')).toBe(true);
+      expect(await store.claimJobs(50, 10)).toEqual([]);
+      const error = { code: 'action_failed' as const, message: 'boom', path: [] };
+      await store.updateJob({ ...claimed[0]!, status: 'dead', attempts: 3, lastError: error }, [
+        {
+          at: 2,
+          resourceKey: 'acme/claim/c1',
+          eventId: 'b',
+          kind: 'action.dead',
+          rule: 'r',
+          jobId: 'b:r:0',
+          error,
+        },
+      ]);
+      const dead = await store.listJobs({ status: ['dead'] });
+      expect(dead.map((j) => [j.id, j.lastError?.message])).toEqual([['b:r:0', 'boom']]);
+      expect(await store.listJobs({ resourceKey: 'acme/claim/c1' })).toHaveLength(3);
+      const audit = await store.listAudit('acme/claim/c1');
+      expect(audit.map((a) => a.kind)).toEqual(['rule.fired', 'action.dead']);
+      expect(audit[1]?.error?.message).toBe('boom');
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('keeps invalid deliveries and checkpoints', async () => {
+    const store = await open();
+    try {
+      const error = { code: 'invalid_json' as const, message: 'bad', path: [] };
+      await store.recordInvalid({
+        id: 'i1',
+        provider: 'acme',
+        source: 'webhook',
+        receivedAt: 1,
+        error,
+        body: '{',
+      });
+      await store.recordInvalid({
+        id: 'i2',
+        provider: 'kota',
+        source: 'poll',
+        receivedAt: 2,
+        error,
+        body: 'x',
+      });
+      expect((await store.listInvalid()).map((r) => r.id)).toEqual(['i1', 'i2']);
+      expect((await store.listInvalid({ provider: 'kota' }))[0]?.body).toBe('x');
+      expect(await store.getCheckpoint('kota')).toBeUndefined();
+      await store.setCheckpoint('kota', 'ev_1');
+      await store.setCheckpoint('kota', 'ev_2');
+      expect(await store.getCheckpoint('kota')).toBe('ev_2');
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('gives the engine the same final states as the memory store', async () => {
+    const store = await open();
+    const durable = createEngine({ providers: [acme], store });
+    const memory = createEngine({ providers: [acme], store: createMemoryStore() });
+    try {
+      const events = workload(600, 40, 11);
+      const a = await Promise.all(events.map((e) => durable.ingest(e, { provider: 'acme' })));
+      for (const e of events) await memory.ingest(e, { provider: 'acme' });
+      expect(a.filter((r) => r.status === 'duplicate').length).toBeGreaterThan(0);
+      for (let r = 0; r < 40; r++) {
+        const key = `acme/claim/clm_${r}`;
+        const [d, m] = [await durable.getResource(key), await memory.getResource(key)];
+        expect([d?.state, d?.lastEventId, d?.version]).toEqual([m?.state, m?.lastEventId, m?.version]);
+      }
+    } finally {
+      await durable.close();
+      await memory.close();
+    }
+  });
+});
+
+describe('PGlite on disk', { timeout: 60_000 }, () => {
+  it('keeps what was committed across a reopen', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pf-pglite-'));
+    try {
+      const first = await createPgliteStore({ path: dir });
+      await first.commit(write('e1', 'acme/claim/c1', 1));
+      await first.close();
+      const second = await createPgliteStore({ path: dir });
+      expect((await second.getResource('acme/claim/c1'))?.version).toBe(1);
+      expect(await second.commit(write('e1', 'acme/claim/c1', 2))).toBe('duplicate');
+      await second.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe.runIf(pgUp)('migrations on PostgreSQL', { timeout: 60_000 }, () => {
+  it('are idempotent and safe when several processes start at once', async () => {
+    const schema = `${SCHEMA}_${++seq}`;
+    const clients = Array.from({ length: 4 }, () => postgresClient({ url: PG_URL, max: 2 }));
+    try {
+      const applied = await Promise.all(clients.map((c) => migrate(c, schema)));
+      expect(applied.flat()).toEqual([1]);
+      expect(await migrate(clients[0]!, schema)).toEqual([]);
+    } finally {
+      await Promise.all(clients.map((c) => c.close()));
+    }
+  });
+});
