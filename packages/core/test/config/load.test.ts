@@ -1,0 +1,168 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { z } from 'zod';
+import { loadConfig } from '../../src/config/load.js';
+import { configJsonSchema } from '../../src/config/schema.js';
+import { createEngine } from '../../src/engine.js';
+import { isPolicyflowError, type PolicyflowError } from '../../src/errors.js';
+import { insurer, quoteEvent } from '../rules/helpers.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'policyflow-config-'));
+function file(name: string, text: string): string {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+}
+
+function failure(fn: () => unknown): PolicyflowError {
+  try {
+    fn();
+  } catch (e) {
+    if (isPolicyflowError(e)) return e;
+    throw e;
+  }
+  throw new Error('expected loadConfig to fail');
+}
+
+const GOOD = `
+store: { type: memory }
+providers:
+  kota:
+    webhook: { secrets: ["\${KOTA_SECRET}"], toleranceSeconds: 300 }
+rules:
+  - name: quote-needs-action
+    on: { event: quote.action_required }
+    conditions:
+      all:
+        - { fact: event, path: $.data.required_action.code, operator: equal, value: missing_documents }
+    actions:
+      - { type: http, params: { url: "https://hooks.example.com/quotes", body: { quote: "{{resource.id}}" } } }
+      - { type: log, delay: 2d, whileIn: action_required, params: { message: "quote {{resource.id}} still needs action" } }
+`;
+
+describe('loadConfig', () => {
+  test('loads YAML with ${ENV} interpolation, and the engine runs its rules', async () => {
+    const config = loadConfig(file('good.yaml', GOOD), { env: { KOTA_SECRET: 'whsec_abc' } });
+    expect(config.providers?.kota?.webhook?.secrets).toEqual(['whsec_abc']);
+    expect(config.rules).toHaveLength(1);
+    const engine = createEngine({ providers: [insurer], config, logSink: () => undefined });
+    const r = await engine.explain(
+      quoteEvent('quote.action_required', 'q1', 100, { required_action: { code: 'missing_documents' } }),
+      { provider: 'insurer' },
+    );
+    expect(r.candidates.map((c) => [c.rule, c.passed, c.actions.length])).toEqual([
+      ['quote-needs-action', true, 2],
+    ]);
+  });
+
+  test('loads JSON and plain objects; $${ escapes interpolation', () => {
+    const json = file(
+      'c.json',
+      JSON.stringify({
+        rules: [{ name: 'r', on: 'x.*', actions: [{ type: 'log', params: { message: 'cost $${X}' } }] }],
+      }),
+    );
+    const config = loadConfig(json, { env: {} });
+    expect(config.rules[0]?.actions[0]?.params).toEqual({ message: 'cost ${X}' });
+    expect(loadConfig({ rules: [] }).rules).toEqual([]);
+  });
+
+  test('a missing environment variable is an error naming it', () => {
+    const e = failure(() => loadConfig(file('env.yaml', GOOD), { env: {} }));
+    expect(e.code).toBe('config_env_missing');
+    expect(e.message).toMatch(
+      /providers\.kota\.webhook\.secrets\[0\] \(line 5, column 25\): environment variable KOTA_SECRET is not set/,
+    );
+  });
+
+  test('every problem at once, each with its path, line and column', () => {
+    const yaml = `rules:
+  - name: a
+    on: quote.created
+    conditions:
+      all:
+        - { fact: event, operator: equals, value: 1 }
+        - { fact: event, operator: equal }
+    actions:
+      - { type: htp }
+      - { type: log, params: { message: "{{event.data.amount + 1}}" } }
+      - { type: http, params: { url: "https://x.test", timeoutMs: soon } }
+  - on: quote.updated
+    actions: []
+`;
+    const e = failure(() => loadConfig(file('bad.yaml', yaml), { env: {} }));
+    expect(e.code).toBe('config_invalid');
+    const lines = e.issues?.map((i) => i.message) ?? [];
+    expect(lines).toEqual([
+      'rules[1].name (line 12, column 5): Invalid input: expected string, received undefined',
+      "rules[0].conditions.all[0].operator (line 6, column 36): unknown operator 'equals' (known: equal, notEqual, in, notIn, contains, doesNotContain, lessThan, lessThanInclusive, greaterThan, greaterThanInclusive, dateBefore, dateAfter, withinDays, daysUntil)",
+      "rules[0].conditions.all[1].value (line 7, column 11): a condition needs 'value'",
+      "rules[0].actions[0].type (line 9, column 17): unknown action 'htp' (registered: http, log, emit)",
+      'rules[0].actions[1].params.message (line 10, column 41): template {{event.data.amount + 1}} is not a plain path (letters, digits, _ and dots only)',
+      'rules[0].actions[2].params.timeoutMs (line 11, column 67): Invalid input: expected number, received string',
+    ]);
+  });
+
+  test('a single kind of problem keeps its own code', () => {
+    const rule = (type: string) => ({ rules: [{ name: 'r', on: 'x', actions: [{ type }] }] });
+    expect(failure(() => loadConfig(rule('nope'))).code).toBe('unknown_action');
+    const op = {
+      rules: [
+        {
+          name: 'r',
+          on: 'x',
+          conditions: { any: [{ fact: 'now', operator: 'near', value: 1 }] },
+          actions: [],
+        },
+      ],
+    };
+    expect(failure(() => loadConfig(op)).code).toBe('unknown_operator');
+    const tpl = {
+      rules: [{ name: 'r', on: 'x', actions: [{ type: 'log', params: { message: '{{x.y}}' } }] }],
+    };
+    expect(failure(() => loadConfig(tpl)).code).toBe('template_invalid');
+  });
+
+  test('custom actions and operators are known when passed in', () => {
+    const config = {
+      rules: [
+        {
+          name: 'r',
+          on: 'x',
+          conditions: { all: [{ fact: 'event', operator: 'near', value: 1 }] },
+          actions: [{ type: 'ticket', params: { title: '{{event.id}}' } }],
+        },
+      ],
+    };
+    const ticket = { handler: () => undefined, params: z.object({ title: z.string() }) };
+    expect(() => loadConfig(config, { actions: { ticket }, operators: { near: () => true } })).not.toThrow();
+    const wrong = { rules: [{ ...config.rules[0], actions: [{ type: 'ticket', params: { title: 3 } }] }] };
+    const e = failure(() => loadConfig(wrong, { actions: { ticket }, operators: { near: () => true } }));
+    expect(e.code).toBe('action_params_invalid');
+    expect(e.issues?.[0]?.message).toMatch(/^rules\[0\]\.actions\[0\]\.params\.title: /);
+  });
+
+  test('YAML syntax errors carry line and column', () => {
+    const e = failure(() => loadConfig(file('syntax.yaml', 'rules:\n  - name: [unclosed\n')));
+    expect(e.code).toBe('config_invalid');
+    expect(e.issues?.[0]?.message).toMatch(/\(line \d+, column \d+\)/);
+  });
+});
+
+describe('configJsonSchema', () => {
+  test('describes the file format, conditions included', () => {
+    const schema = configJsonSchema() as {
+      properties: Record<string, unknown>;
+      $defs?: Record<string, unknown>;
+    };
+    expect(Object.keys(schema.properties)).toEqual(
+      expect.arrayContaining(['store', 'providers', 'rules', 'conditions', 'retry']),
+    );
+    const text = JSON.stringify(schema);
+    expect(text).toContain('"operator"');
+    expect(text).toContain('"whileIn"');
+    expect(text).toContain('"lifecycle"');
+  });
+});
