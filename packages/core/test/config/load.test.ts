@@ -73,7 +73,7 @@ describe('loadConfig', () => {
     const e = failure(() => loadConfig(file('env.yaml', GOOD), { env: {} }));
     expect(e.code).toBe('config_env_missing');
     expect(e.message).toMatch(
-      /providers\.kota\.webhook\.secrets\[0\] \(line 5, column 25\): environment variable KOTA_SECRET is not set/,
+      /providers\.kota\.webhook\.secrets\[0\] \(line 5, column 26\): environment variable KOTA_SECRET is not set/,
     );
   });
 
