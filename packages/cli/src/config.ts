@@ -1,8 +1,14 @@
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
-import * as core from '@policyflow/core';
+import { relative, resolve } from 'node:path';
+import {
+  type ErrorPath,
+  formatPath,
+  isPolicyflowError,
+  loadConfig,
+  type PolicyflowConfig,
+  type PolicyflowError,
+} from '@policyflow/core';
 import { UsageError } from './exit.js';
-import type { RuntimeConfig } from './runtime.js';
 
 /** Config file names looked for in the working folder when `--config` is not given. */
 export const defaultConfigFiles = [
@@ -10,11 +16,6 @@ export const defaultConfigFiles = [
   'policyflow.config.yml',
   'policyflow.config.json',
 ];
-
-type LoadConfig = (
-  path: string,
-  options?: { env?: Readonly<Record<string, string | undefined>> },
-) => Promise<RuntimeConfig>;
 
 /**
  * The config path to use: `--config`, else a `policyflow.config.*` in the working folder, else none.
@@ -34,30 +35,109 @@ export function configPath(option: string | undefined, cwd: string): string | un
 }
 
 /**
- * Loads and validates a config file with `loadConfig` from `@policyflow/core` (env vars interpolated).
+ * Loads and validates a config file with `loadConfig` from `@policyflow/core` (`${ENV}` interpolated from `env`).
+ * Throws a `UsageError` when the file does not exist, and loadConfig's `PolicyflowError` when it is invalid.
  *
  * @example
  * ```ts
- * const config = await loadConfigFile('policyflow.config.yaml', io.env);
+ * const config = loadConfigFile('policyflow.config.yaml', io.env);
  * ```
  */
-export async function loadConfigFile(
+export function loadConfigFile(
   path: string,
   env: Readonly<Record<string, string | undefined>>,
-): Promise<RuntimeConfig> {
+): PolicyflowConfig {
   if (!existsSync(path)) {
     throw new UsageError(
       `no config file at ${path}`,
-      'pass --config with the path of your policyflow.config.yaml',
+      'pass --config with the path of your policyflow.config.yaml (`policyflow schema` prints its JSON Schema)',
     );
   }
-  const load = (core as Record<string, unknown>).loadConfig as LoadConfig | undefined;
-  if (load === undefined) {
+  return loadConfig(path, { env });
+}
+
+/** One located config problem, as `validate` prints it. */
+export interface LocatedIssue {
+  readonly file: string;
+  readonly line: number | undefined;
+  readonly column: number | undefined;
+  readonly path: string;
+  readonly message: string;
+}
+
+// loadConfig's issue messages read `<path> (line L, column C): <message>`; take the parts back apart.
+function locate(file: string, path: ErrorPath, text: string): LocatedIssue {
+  const where = formatPath(path) || '(root)';
+  let rest = text.startsWith(where) ? text.slice(where.length) : `: ${text}`;
+  let line: number | undefined;
+  let column: number | undefined;
+  const at = /^ \(line (\d+), column (\d+)\)/.exec(rest);
+  if (at) {
+    line = Number(at[1]);
+    column = Number(at[2]);
+    rest = rest.slice(at[0].length);
+  }
+  return { file, line, column, path: where, message: rest.replace(/^: /, '') };
+}
+
+/**
+ * Every problem of a failed `loadConfig`, located (`file`, `line`, `column`, `path`, `message`).
+ *
+ * @example
+ * ```ts
+ * try { loadConfigFile(path, env); } catch (e) { if (isPolicyflowError(e)) issuesOf(e, path, cwd); }
+ * ```
+ */
+export function issuesOf(error: PolicyflowError, path: string, cwd: string): LocatedIssue[] {
+  const file = relative(cwd, path) || path;
+  if (error.issues && error.issues.length > 0)
+    return error.issues.map((i) => locate(file, i.path, i.message));
+  return [
+    {
+      file,
+      line: undefined,
+      column: undefined,
+      path: formatPath(error.path) || '(root)',
+      message: error.message,
+    },
+  ];
+}
+
+/**
+ * `file:line:col path: message`, the format editors and CI annotate.
+ *
+ * @example
+ * ```ts
+ * formatIssue({ file: 'p.yaml', line: 3, column: 5, path: 'rules[0].on', message: 'expected …' });
+ * ```
+ */
+export function formatIssue(issue: LocatedIssue): string {
+  const at = issue.line === undefined ? issue.file : `${issue.file}:${issue.line}:${issue.column ?? 1}`;
+  return `${at} ${issue.path}: ${issue.message}`;
+}
+
+/**
+ * Loads the config for a command: the file's errors become a readable list and exit code 1.
+ *
+ * @example
+ * ```ts
+ * const config = loadForCommand(stringOption(args, 'config'), io);
+ * ```
+ */
+export function loadForCommand(
+  option: string | undefined,
+  io: { readonly cwd: string; readonly env: Readonly<Record<string, string | undefined>> },
+): { config: PolicyflowConfig | undefined; path: string | undefined } {
+  const path = configPath(option, io.cwd);
+  if (path === undefined) return { config: undefined, path: undefined };
+  try {
+    return { config: loadConfigFile(path, io.env), path };
+  } catch (error) {
+    if (!isPolicyflowError(error)) throw error;
+    const lines = issuesOf(error, path, io.cwd).map(formatIssue);
     throw new UsageError(
-      'config files are not supported by this build of @policyflow/core',
-      'run without --config',
-      2,
+      `the config is invalid:\n  ${lines.join('\n  ')}`,
+      `fix the lines above (\`policyflow validate --config ${relative(io.cwd, path) || path}\` rechecks)`,
     );
   }
-  return load(path, { env });
 }

@@ -1,13 +1,24 @@
 import type { Command } from './command.js';
 import { demoCommand } from './commands/demo.js';
+import { explainCommand } from './commands/explain.js';
 import { graphCommand } from './commands/graph.js';
 import { replayCommand } from './commands/replay.js';
+import { schemaCommand } from './commands/schema.js';
 import { serveCommand } from './commands/serve.js';
+import { validateCommand } from './commands/validate.js';
 import { reportError } from './exit.js';
 import type { CliIo } from './io.js';
 
 /** Every sub-command, in the order `policyflow --help` lists them. */
-export const commands: ReadonlyArray<Command> = [demoCommand, replayCommand, serveCommand, graphCommand];
+export const commands: ReadonlyArray<Command> = [
+  demoCommand,
+  validateCommand,
+  replayCommand,
+  explainCommand,
+  serveCommand,
+  graphCommand,
+  schemaCommand,
+];
 
 function help(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

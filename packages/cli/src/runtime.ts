@@ -7,29 +7,20 @@ import {
   ten99policySignature,
   type WebhookHandler,
 } from '@policyflow/adapters/webhook';
-import { createEngine, type Engine, type EngineOptions, type Store } from '@policyflow/core';
+import {
+  createEngine,
+  type Engine,
+  type EngineOptions,
+  type LogSink,
+  type PolicyflowConfig,
+  type Store,
+} from '@policyflow/core';
 import { countEngineEvents, Metrics } from './metrics.js';
 import { builtinCatalogs } from './providers.js';
 import { openStore } from './store.js';
 
-/** The parts of a loaded config (`loadConfig`) the runtime reads. */
-export interface RuntimeConfig {
-  readonly store?: { readonly type: string; readonly path?: string; readonly url?: string } | undefined;
-  readonly providers?:
-    | Readonly<
-        Record<
-          string,
-          {
-            readonly webhook?:
-              | { readonly secrets?: ReadonlyArray<string>; readonly toleranceSeconds?: number }
-              | undefined;
-            readonly api?: { readonly baseUrl?: string; readonly key?: string } | undefined;
-            readonly poll?: { readonly every?: string } | undefined;
-          }
-        >
-      >
-    | undefined;
-}
+/** A loaded config (`loadConfig`); the runtime reads `store` and `providers`. */
+export type RuntimeConfig = PolicyflowConfig;
 
 /** Options of {@link createRuntime}. */
 export interface RuntimeOptions {
@@ -39,6 +30,8 @@ export interface RuntimeOptions {
   readonly store?: Store;
   /** Extra engine options (the loaded config, actions, clock…). */
   readonly engine?: Partial<EngineOptions>;
+  /** Where the `log` action writes (default: JSON lines on the console). */
+  readonly logSink?: LogSink;
   /** Folder relative store paths resolve against. */
   readonly cwd: string;
 }
@@ -66,7 +59,7 @@ const unsignedScheme = customScheme('unsigned', () => true);
 function pollerFor(
   engine: Engine,
   provider: string,
-  api: { baseUrl?: string; key?: string },
+  api: { readonly baseUrl?: string | undefined; readonly key?: string | undefined },
 ): Poller | undefined {
   if (api.key === undefined) return undefined;
   const base = api.baseUrl === undefined ? {} : { baseUrl: api.baseUrl };
@@ -93,7 +86,13 @@ export async function createRuntime(
   options: RuntimeOptions,
 ): Promise<Runtime> {
   const store = options.store ?? (await openStore(config?.store, options.cwd));
-  const engine = createEngine({ ...options.engine, providers: builtinCatalogs(), store });
+  const engine = createEngine({
+    ...options.engine,
+    ...(config ? { config } : {}),
+    ...(options.logSink ? { logSink: options.logSink } : {}),
+    providers: builtinCatalogs(),
+    store,
+  });
   const metrics = new Metrics();
   const stopCounting = countEngineEvents(engine, metrics);
   const handlers = new Map<string, WebhookHandler>();

@@ -4,8 +4,8 @@ import { UsageError } from './exit.js';
 /** A config's `store`. */
 export interface StoreSpec {
   readonly type: string;
-  readonly path?: string;
-  readonly url?: string;
+  readonly path?: string | undefined;
+  readonly url?: string | undefined;
 }
 
 /**
@@ -23,4 +23,22 @@ export async function openStore(spec: StoreSpec | undefined, _cwd: string): Prom
     'use store: { type: memory } for now',
     2,
   );
+}
+
+/**
+ * Wraps a store so its action jobs are recorded but never claimed: the job runner finds nothing due, so a
+ * dry run fires actions (with their idempotency keys) without running them.
+ *
+ * @example
+ * ```ts
+ * const engine = createEngine({ providers, config, store: dryRunStore(createMemoryStore()) });
+ * ```
+ */
+export function dryRunStore(inner: Store): Store {
+  return {
+    ...inner,
+    kind: inner.kind,
+    claimJobs: async () => [],
+    nextJobDueAt: async () => undefined,
+  };
 }

@@ -1,22 +1,27 @@
 import { basename } from 'node:path';
-import { createEngine, formatPath } from '@policyflow/core';
+import { createEngine, createMemoryStore, formatPath, type LogLine } from '@policyflow/core';
 import { booleanOption, parseCommandArgs, stringOption } from '../args.js';
 import type { Command } from '../command.js';
+import { loadForCommand } from '../config.js';
 import { readEvents } from '../events.js';
 import { UsageError } from '../exit.js';
 import { countByStatus, formatCounts, formatState, renderTable, resourceRows } from '../format.js';
 import type { CliIo } from '../io.js';
 import { builtinCatalogs, requireProvider } from '../providers.js';
 import { eventsPerKey, jsonLine, progressBar, type ReplayedEvent, replayInto } from '../replay.js';
+import { dryRunStore } from '../store.js';
 
-const usage = `Usage: policyflow replay FILE|- --provider kota|ten99policy [--json] [--states]
+const usage = `Usage: policyflow replay FILE|- --provider kota|ten99policy [--config FILE] [--json] [--states] [--execute]
 
-Feeds saved provider events through the engine, in file order, as a dry run, and reports what each did.
+Feeds saved provider events through the engine, in file order, and reports what each did. A dry run by
+default: rules fire and their actions are recorded (with idempotency keys) but not run.
 FILE is NDJSON (one event a line), a JSON array, or a saved list-API page; - reads stdin.
 
-  --provider P   the provider that sent the events: kota or ten99policy
-  --json         one JSON line per event, then a {"summary":{…}} line
-  --states       print each resource's final state
+  --provider P    the provider that sent the events: kota or ten99policy
+  --config FILE   rules to fire (default: ./policyflow.config.yaml if present); the store is always memory
+  --json          one JSON line per event, then a {"summary":{…}} line
+  --states        print each resource's final state
+  --execute       run the actions for real (http calls, logs, emits) and wait for them
 
 Exit code: 0 when every event was accepted, 1 when some were invalid (they are listed with their line).
 Example: policyflow replay events.ndjson --provider kota --states
@@ -34,10 +39,25 @@ function describe({ line, result }: ReplayedEvent): string {
   return `line ${line}: ${result.status} ${result.type}${move}`;
 }
 
-function printHuman(io: CliIo, file: string, provider: string, replayed: ReadonlyArray<ReplayedEvent>): void {
+function printHuman(
+  io: CliIo,
+  file: string,
+  provider: string,
+  replayed: ReadonlyArray<ReplayedEvent>,
+  execute: boolean,
+): void {
   const counts = countByStatus(replayed.map((r) => r.result));
-  io.stdout(`replayed ${replayed.length} events from ${file} as ${provider} (dry run)\n`);
+  const mode = execute ? 'actions executed' : 'dry run';
+  io.stdout(`replayed ${replayed.length} events from ${file} as ${provider} (${mode})\n`);
   io.stdout(`${formatCounts(counts)}\n`);
+  const fired = replayed.flatMap((r) =>
+    r.result.actions.map((a) => `${a.rule} → ${a.type} (${a.idempotencyKey})`),
+  );
+  if (fired.length > 0) {
+    io.stdout(`\nactions ${execute ? 'run' : 'recorded, not run'}:\n`);
+    for (const line of fired.slice(0, maxProblems)) io.stdout(`  ${line}\n`);
+    if (fired.length > maxProblems) io.stdout(`  … and ${fired.length - maxProblems} more\n`);
+  }
   const problems = replayed.filter((r) => notable.has(r.result.status));
   if (problems.length === 0) return;
   io.stdout('\nworth a look:\n');
@@ -62,8 +82,10 @@ export const replayCommand: Command = {
   async run(argv, io) {
     const args = parseCommandArgs('replay', argv, {
       provider: { type: 'string' },
+      config: { type: 'string' },
       json: { type: 'boolean' },
       states: { type: 'boolean' },
+      execute: { type: 'boolean' },
     });
     if (args.values.help) {
       io.stdout(usage);
@@ -79,9 +101,14 @@ export const replayCommand: Command = {
     const catalogs = builtinCatalogs();
     const provider = requireProvider(stringOption(args, 'provider'), catalogs);
     const events = await readEvents(file, io);
-    const engine = createEngine({ providers: catalogs });
+    const { config } = loadForCommand(stringOption(args, 'config'), io);
+    const execute = booleanOption(args, 'execute');
+    const store = execute ? createMemoryStore() : dryRunStore(createMemoryStore());
+    const json = booleanOption(args, 'json');
+    // Keep stdout parseable under --json: action log lines go to stderr there.
+    const logSink = (line: LogLine) => (json ? io.stderr : io.stdout)(`${JSON.stringify(line)}\n`);
+    const engine = createEngine({ providers: catalogs, store, logSink, ...(config ? { config } : {}) });
     try {
-      const json = booleanOption(args, 'json');
       const progress = progressBar(io, events.length);
       const replayed = await replayInto(engine, events, {
         provider,
@@ -89,9 +116,10 @@ export const replayCommand: Command = {
         ...(json ? { onResult: (r: ReplayedEvent) => io.stdout(`${JSON.stringify(jsonLine(r))}\n`) } : {}),
       });
       progress.done();
+      if (execute) await engine.drain();
       const counts = countByStatus(replayed.map((r) => r.result));
       if (json) io.stdout(`${JSON.stringify({ summary: counts })}\n`);
-      else printHuman(io, file === '-' ? 'stdin' : basename(file), provider, replayed);
+      else printHuman(io, file === '-' ? 'stdin' : basename(file), provider, replayed, execute);
       if (booleanOption(args, 'states')) {
         const rows = await resourceRows(engine, eventsPerKey(replayed.map((r) => r.result)));
         io.stdout(`\n${renderTable(['resource', 'lifecycle', 'state', 'events'], rows)}`);

@@ -1,7 +1,7 @@
 import { parseDuration } from '@policyflow/adapters/polling';
 import { booleanOption, parseCommandArgs, stringOption } from '../args.js';
 import type { Command } from '../command.js';
-import { configPath, loadConfigFile } from '../config.js';
+import { loadForCommand } from '../config.js';
 import { UsageError } from '../exit.js';
 import type { CliIo } from '../io.js';
 import { pollLoop } from '../pollLoop.js';
@@ -82,12 +82,11 @@ export const serveCommand: Command = {
     }
     const port = portOf(stringOption(args, 'port'), io.env);
     const host = stringOption(args, 'host') ?? '127.0.0.1';
-    const path = configPath(stringOption(args, 'config'), io.cwd);
-    const config = path === undefined ? undefined : await loadConfigFile(path, io.env);
+    const { config, path } = loadForCommand(stringOption(args, 'config'), io);
     const runtime = await createRuntime(config, {
       cwd: io.cwd,
       unsigned: booleanOption(args, 'unsigned'),
-      engine: config ? { config: config as never } : {},
+      logSink: (line) => io.stdout(`${JSON.stringify(line)}\n`),
     });
     let server: Awaited<ReturnType<typeof startServer>>;
     try {

@@ -77,3 +77,40 @@ describe('replay', () => {
     expect(io.out()).toContain('"type":"group.ready"');
   });
 });
+
+describe('replay with rules', () => {
+  const dir = join(import.meta.dirname, '../fixtures');
+  const env = { T99_WEBHOOK_SECRET: 'whsec_test' };
+
+  it('records the actions rules fire without running them (dry run)', async () => {
+    const io = { ...captureIo({ cwd: dir }), env };
+    expect(await main(['replay', ten99, '--provider', 'ten99policy', '--json'], io)).toBe(0);
+    const cancel = io
+      .out()
+      .split('\n')
+      .find((l) => l.includes('"type":"policy.cancelled"'))!;
+    expect(JSON.parse(cancel).actions).toEqual([
+      {
+        rule: 'policy-cancelled',
+        type: 'log',
+        idempotencyKey: 'ev_Q2kA9Nsub9jKcFJqcBSv03:policy-cancelled:0',
+      },
+    ]);
+    expect(io.err()).not.toContain('was cancelled');
+  });
+
+  it('runs the actions with --execute', async () => {
+    const io = { ...captureIo({ cwd: dir }), env };
+    expect(await main(['replay', ten99, '--provider', 'ten99policy', '--execute'], io)).toBe(0);
+    expect(io.out()).toContain('actions executed');
+    expect(io.out()).toContain('"message":"policy pl_WzFRszJhoY was cancelled"');
+  });
+
+  it('exits 1 with the located problems when the config is invalid', async () => {
+    const io = captureIo({ cwd: dir });
+    expect(
+      await main(['replay', ten99, '--provider', 'ten99policy', '--config', 'broken.config.yaml'], io),
+    ).toBe(1);
+    expect(io.err()).toContain('broken.config.yaml:4:9 rules[0].on');
+  });
+});
