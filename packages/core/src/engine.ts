@@ -1,7 +1,7 @@
 import { EventEmitter } from 'eventemitter3';
 import type { StateValue } from 'xstate';
 import type { EngineEventName, EngineEvents } from './bus.js';
-import type { Catalog } from './catalog.js';
+import type { Catalog, CatalogEntry } from './catalog.js';
 import { type Clock, systemClock } from './clock.js';
 import { type ErrorInfo, PolicyflowError } from './errors.js';
 import type { EventSource, PolicyEvent } from './event.js';
@@ -13,6 +13,7 @@ import { attachRules, type RulesEngineApi, type RulesEngineOptions } from './rul
 import type {
   ActionJob,
   AuditEntry,
+  CommitOutcome,
   HistoryEntry,
   IngestStatus,
   IngestWrite,
@@ -134,6 +135,7 @@ export interface Engine extends RulesEngineApi {
 }
 
 const NO_ACTIONS: ReadonlyArray<FiredAction> = Object.freeze([]);
+const noop = (): void => {};
 const NO_REACTION: Reaction = Object.freeze({ jobs: [], audit: [] });
 
 function toText(payload: unknown): string {
@@ -180,6 +182,8 @@ export function createEngine(options: EngineOptions): Engine {
   const queue = new KeyedQueue();
   const catalogs = new Map<string, Catalog>();
   const tables = new Map<string, TransitionTable>();
+  /** Each catalog entry's table, looked up by the entry object itself: no string keys on the hot path. */
+  const tableOfEntry = new Map<CatalogEntry, TransitionTable>();
   let reactor: Reactor | undefined;
   let inFlight = 0;
   let closed = false;
@@ -201,6 +205,9 @@ export function createEngine(options: EngineOptions): Engine {
     }
     for (const [name, spec] of catalog.lifecycles) {
       tables.set(`${catalog.provider}/${name}`, tableFor(spec.machine, byLifecycle.get(name) ?? []));
+    }
+    for (const entry of catalog.events.values()) {
+      tableOfEntry.set(entry, tables.get(`${catalog.provider}/${entry.lifecycle}`)!);
     }
   }
 
@@ -277,27 +284,38 @@ export function createEngine(options: EngineOptions): Engine {
     };
   }
 
-  async function commit(
-    write: IngestWrite,
-    reaction: Reaction,
-  ): Promise<'committed' | 'duplicate' | 'conflict'> {
-    let outcome: 'committed' | 'duplicate' | 'conflict';
-    try {
-      outcome = await store.commit(write);
-    } catch (cause) {
-      throw new PolicyflowError(
-        'store_failure',
-        `the ${store.kind} store failed to commit ${write.ledger.eventId}`,
-        {
-          cause,
-        },
-      );
-    }
+  function storeFailure(write: IngestWrite, cause: unknown): PolicyflowError {
+    const message = `the ${store.kind} store failed to commit ${write.ledger.eventId}`;
+    return new PolicyflowError('store_failure', message, { cause });
+  }
+
+  function committed(outcome: CommitOutcome, reaction: Reaction): CommitOutcome {
     if (outcome === 'committed' && reaction.jobs.length > 0) {
       reactor?.committed?.(reaction);
       for (const job of reaction.jobs) emit('action.fired', { job });
     }
     return outcome;
+  }
+
+  async function commitAsync(write: IngestWrite, reaction: Reaction): Promise<CommitOutcome> {
+    let outcome: CommitOutcome;
+    try {
+      outcome = await store.commit(write);
+    } catch (cause) {
+      throw storeFailure(write, cause);
+    }
+    return committed(outcome, reaction);
+  }
+
+  /** Commits through the store's sync face when it has one (no await on the hot path), else awaits. */
+  function commit(write: IngestWrite, reaction: Reaction): CommitOutcome | Promise<CommitOutcome> {
+    const sync = store.sync;
+    if (sync === undefined) return commitAsync(write, reaction);
+    try {
+      return committed(sync.commit(write), reaction);
+    } catch (cause) {
+      throw storeFailure(write, cause);
+    }
   }
 
   async function ingestUnhandled(
@@ -332,13 +350,43 @@ export function createEngine(options: EngineOptions): Engine {
     return result('duplicate', event.provider, event);
   }
 
-  async function apply(event: PolicyEvent, source: EventSource, receivedAt: number): Promise<IngestResult> {
+  /**
+   * Applies one event to its resource. `direct` is set when the call bypassed the queue (synchronous store,
+   * idle queue): should the reactor need to await, the key is then held in the queue from that moment on, so
+   * the resource's later events still wait their turn.
+   */
+  function apply(
+    event: PolicyEvent,
+    entry: CatalogEntry,
+    source: EventSource,
+    receivedAt: number,
+    direct = false,
+  ): Promise<IngestResult> {
+    if (!direct) return applyOnce(event, entry, source, receivedAt, noop);
+    let release: (() => void) | undefined;
+    const done = applyOnce(event, entry, source, receivedAt, () => {
+      release ??= queue.hold(event.resource!.key);
+    });
+    // No hold means it never yielded: with a synchronous store it has already finished.
+    return release === undefined ? done : done.finally(release);
+  }
+
+  async function applyOnce(
+    event: PolicyEvent,
+    entry: CatalogEntry,
+    source: EventSource,
+    receivedAt: number,
+    beforeYield: () => void,
+  ): Promise<IngestResult> {
     const ref = event.resource!;
-    const table = tables.get(`${event.provider}/${ref.lifecycle}`)!;
-    const machineEvent = catalogs.get(event.provider)!.events.get(event.type)!.event;
+    const table = tableOfEntry.get(entry)!;
+    const machineEvent = entry.event;
+    const sync = store.sync;
     for (let attempt = 0; ; attempt++) {
-      if (await store.hasEvent(event.id)) return duplicate(event, source);
-      const previous = await store.getResource(ref.key);
+      // A synchronous store's commit rejects a duplicate before anything is emitted, so the look-up ahead
+      // is only worth its cost when it saves a round trip to an async store.
+      if (sync === undefined && (await store.hasEvent(event.id))) return duplicate(event, source);
+      const previous = sync ? sync.getResource(ref.key) : await store.getResource(ref.key);
       const now = clock.now();
 
       if (previous !== undefined && event.occurredAt < previous.occurredAt) {
@@ -346,7 +394,8 @@ export function createEngine(options: EngineOptions): Engine {
           ledger: ledgerOf(event, 'stale', source, receivedAt),
           history: historyOf(event, 'stale', previous.state, previous.state, now, source),
         };
-        const outcome = await commit(write, NO_REACTION);
+        const pending = commit(write, NO_REACTION);
+        const outcome = pending instanceof Promise ? await pending : pending;
         if (outcome === 'duplicate') return duplicate(event, source);
         emit('stale', { event, resource: previous });
         return result('stale', event.provider, event, { from: previous.state, to: previous.state });
@@ -375,17 +424,19 @@ export function createEngine(options: EngineOptions): Engine {
               updatedAt: now,
               version: (previous?.version ?? 0) + 1,
             };
-      const reaction =
-        status === 'rejected'
-          ? await react({ event, status, resource: previous, previous, transition: undefined, now })
-          : await react({
+      const reacting =
+        reactor === undefined
+          ? NO_REACTION
+          : reactor.react({
               event,
               status,
-              resource: snapshot,
+              resource: snapshot ?? previous,
               previous,
-              transition: { from: previous?.state, to, forced: status === 'forced' },
+              transition: snapshot ? { from: previous?.state, to, forced: status === 'forced' } : undefined,
               now,
             });
+      if (reacting instanceof Promise) beforeYield();
+      const reaction = reacting instanceof Promise ? await reacting : reacting;
       const write: IngestWrite = {
         ledger: ledgerOf(event, status, source, receivedAt),
         history: historyOf(event, status, previous?.state, to, now, source),
@@ -393,7 +444,8 @@ export function createEngine(options: EngineOptions): Engine {
         audit: reaction.audit,
         ...(snapshot ? { snapshot, expectedVersion: previous?.version ?? 0 } : {}),
       };
-      const outcome = await commit(write, reaction);
+      const pending = commit(write, reaction);
+      const outcome = pending instanceof Promise ? await pending : pending;
       if (outcome === 'duplicate') return duplicate(event, source);
       if (outcome === 'conflict') {
         // Another process moved the resource between our read and our write: read again and redo.
@@ -461,9 +513,13 @@ export function createEngine(options: EngineOptions): Engine {
       const p = normalized.partial;
       return recordInvalid(opts.provider, source, receivedAt, payload, normalized.error, p?.id, p?.type);
     }
-    const event = normalized.event;
-    if (event.resource === undefined) return ingestUnhandled(event, source, receivedAt);
-    return queue.run(event.resource.key, () => apply(event, source, receivedAt));
+    const { event, entry } = normalized;
+    if (event.resource === undefined || entry === undefined)
+      return ingestUnhandled(event, source, receivedAt);
+    // With a synchronous store `apply` yields only if the reactor does, and then it holds its key in the
+    // queue: so while nothing is queued it may run directly. Otherwise one resource's events go one at a time.
+    if (store.sync !== undefined && queue.idle) return apply(event, entry, source, receivedAt, true);
+    return queue.run(event.resource.key, () => apply(event, entry, source, receivedAt));
   }
 
   function settle(): void {

@@ -7,6 +7,21 @@
  * const engine = createEngine({ providers: [kota(), ten99policy()] });
  * ```
  */
+
+export { builtinActions, consoleLogSink, emitAction, logAction } from './actions/builtins.js';
+export type { HttpParams } from './actions/http.js';
+export { httpAction, httpParams, signStandardWebhook } from './actions/http.js';
+export { backoff, DEFAULT_RETRY, mergeRetry, parseDelay } from './actions/schedule.js';
+export { compileTemplates, TEMPLATE_ROOTS } from './actions/templates.js';
+// Rules, actions and config (added by the rules work).
+export type {
+  ActionContext,
+  ActionDefinition,
+  ActionHandler,
+  ActionOutcome,
+  LogLine,
+  LogSink,
+} from './actions/types.js';
 export type {
   ActionNotice,
   EngineEventName,
@@ -20,6 +35,10 @@ export type { Catalog, CatalogEntry, CatalogInput, EventTypeSpec, LifecycleSpec 
 export { defineCatalog } from './catalog.js';
 export type { Clock } from './clock.js';
 export { systemClock } from './clock.js';
+export type { ConfigIssue, LoadConfigOptions } from './config/load.js';
+export { loadConfig } from './config/load.js';
+export type { PolicyflowConfig } from './config/schema.js';
+export { configJsonSchema, configSchema, ruleSchema } from './config/schema.js';
 export type {
   Engine,
   EngineOptions,
@@ -42,6 +61,43 @@ export type { Step, TransitionTable } from './internal/table.js';
 export { deriveTable, handles, stateKey, tableFor } from './internal/table.js';
 export type { NormalizeResult } from './normalize.js';
 export { normalizeEvent } from './normalize.js';
+export type { KotaData } from './providers/kota/schemas.js';
+// Providers and lifecycles (added by the catalog work).
+export { kota, kotaLifecycles } from './providers/kota.js';
+export type {
+  Ten99PolicyAssignment,
+  Ten99PolicyCategoryCode,
+  Ten99PolicyCertificate,
+  Ten99PolicyInvoice,
+  Ten99PolicyPolicy,
+  Ten99PolicySession,
+} from './providers/ten99policy/schemas.js';
+export { ten99policy, ten99policyLifecycles } from './providers/ten99policy.js';
+export type { RulesEngineApi, RulesEngineOptions } from './rules/attach.js';
+export type { CompiledNode, ConditionTrace, FactRecord, Predicate } from './rules/compile.js';
+export { compileNode, NotCompilable, toPredicate, trace } from './rules/compile.js';
+export type { ExplainedAction, Explanation, RuleExplanation } from './rules/explain.js';
+export type { OperatorDef, OperatorFn, OperatorSet } from './rules/operators.js';
+export {
+  createOperatorSet,
+  defaultOperators,
+  insuranceOperators,
+  resolveOperator,
+} from './rules/operators.js';
+export type { NormalizedTrigger } from './rules/triggers.js';
+export { normalizeTrigger, TriggerIndex } from './rules/triggers.js';
+export type {
+  ActionSpec,
+  BooleanCondition,
+  Condition,
+  Facts,
+  HostFact,
+  LeafCondition,
+  RetryOverrides,
+  RetryPolicy,
+  RuleSpec,
+  Trigger,
+} from './rules/types.js';
 export type {
   ActionJob,
   AuditEntry,
@@ -57,48 +113,3 @@ export type {
 } from './store.js';
 export type { MemoryStoreOptions } from './stores/memory.js';
 export { createMemoryStore } from './stores/memory.js';
-
-// Providers and lifecycles (added by the catalog work).
-export { kota, kotaLifecycles } from './providers/kota.js';
-export type { KotaData } from './providers/kota/schemas.js';
-export { ten99policy, ten99policyLifecycles } from './providers/ten99policy.js';
-export type {
-  Ten99PolicyAssignment,
-  Ten99PolicyCategoryCode,
-  Ten99PolicyCertificate,
-  Ten99PolicyInvoice,
-  Ten99PolicyPolicy,
-  Ten99PolicySession,
-} from './providers/ten99policy/schemas.js';
-
-// Rules, actions and config (added by the rules work).
-export type { ActionContext, ActionDefinition, ActionHandler, ActionOutcome, LogLine, LogSink } from './actions/types.js';
-export { builtinActions, consoleLogSink, emitAction, logAction } from './actions/builtins.js';
-export type { HttpParams } from './actions/http.js';
-export { httpAction, httpParams, signStandardWebhook } from './actions/http.js';
-export { backoff, DEFAULT_RETRY, mergeRetry, parseDelay } from './actions/schedule.js';
-export { compileTemplates, TEMPLATE_ROOTS } from './actions/templates.js';
-export type { ConfigIssue, LoadConfigOptions } from './config/load.js';
-export { loadConfig } from './config/load.js';
-export type { PolicyflowConfig } from './config/schema.js';
-export { configJsonSchema, configSchema, ruleSchema } from './config/schema.js';
-export type { RulesEngineApi, RulesEngineOptions } from './rules/attach.js';
-export type { ConditionTrace, CompiledNode, FactRecord, Predicate } from './rules/compile.js';
-export { compileNode, NotCompilable, toPredicate, trace } from './rules/compile.js';
-export type { ExplainedAction, Explanation, RuleExplanation } from './rules/explain.js';
-export type { OperatorDef, OperatorFn, OperatorSet } from './rules/operators.js';
-export { createOperatorSet, defaultOperators, insuranceOperators, resolveOperator } from './rules/operators.js';
-export type { NormalizedTrigger } from './rules/triggers.js';
-export { normalizeTrigger, TriggerIndex } from './rules/triggers.js';
-export type {
-  ActionSpec,
-  BooleanCondition,
-  Condition,
-  Facts,
-  HostFact,
-  LeafCondition,
-  RetryOverrides,
-  RetryPolicy,
-  RuleSpec,
-  Trigger,
-} from './rules/types.js';

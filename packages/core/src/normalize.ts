@@ -1,11 +1,11 @@
-import type { Catalog } from './catalog.js';
+import type { Catalog, CatalogEntry } from './catalog.js';
 import type { ErrorInfo, ErrorPath } from './errors.js';
 import type { PolicyEvent } from './event.js';
 import { hashEventBody, isRecord, readPath, readStandardEnvelope } from './internal/envelope.js';
 
 /** The outcome of {@link normalizeEvent}: an event, or an error value that says what is wrong and where. */
 export type NormalizeResult =
-  | { readonly ok: true; readonly event: PolicyEvent }
+  | { readonly ok: true; readonly event: PolicyEvent; readonly entry: CatalogEntry | undefined }
   | { readonly ok: false; readonly error: ErrorInfo; readonly partial?: Partial<PolicyEvent> };
 
 function zodIssues(
@@ -43,13 +43,13 @@ export function normalizeEvent(catalog: Catalog, body: unknown): NormalizeResult
   const base = {
     id,
     provider: catalog.provider,
-    type: env.type,
+    type: entry?.type ?? env.type,
     occurredAt: env.occurredAt,
     apiVersion: env.apiVersion,
     data: env.data,
     raw: body,
   };
-  if (entry === undefined) return { ok: true, event: { ...base, resource: undefined } };
+  if (entry === undefined) return { ok: true, event: { ...base, resource: undefined }, entry };
 
   const dataPath: ErrorPath = env.data === body.data ? ['data'] : ['data', 'object'];
   const parsed = entry.data.safeParse(env.data);
@@ -88,5 +88,9 @@ export function normalizeEvent(catalog: Catalog, body: unknown): NormalizeResult
     };
   }
   const key = `${catalog.provider}/${entry.lifecycle}/${resourceId}`;
-  return { ok: true, event: { ...base, resource: { lifecycle: entry.lifecycle, id: resourceId, key } } };
+  return {
+    ok: true,
+    event: { ...base, resource: { lifecycle: entry.lifecycle, id: resourceId, key } },
+    entry,
+  };
 }

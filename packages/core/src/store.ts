@@ -123,11 +123,23 @@ export interface IngestWrite {
 export type CommitOutcome = 'committed' | 'duplicate' | 'conflict';
 
 /**
+ * The synchronous face of a store that keeps everything in process memory. When a store offers it, the engine
+ * reads and commits without awaiting, which is most of the cost of an in-memory ingest.
+ */
+export interface SyncStoreOps {
+  hasEvent(eventId: string): boolean;
+  getResource(key: string): ResourceSnapshot | undefined;
+  commit(write: IngestWrite): CommitOutcome;
+}
+
+/**
  * The persistence port. The engine owns ordering; the store owns durability.
  * `createMemoryStore()` implements it in memory; `@policyflow/adapters/postgres` on PGlite and PostgreSQL.
  */
 export interface Store {
   readonly kind: string;
+  /** Present only on in-memory stores; see {@link SyncStoreOps}. */
+  readonly sync?: SyncStoreOps;
   getResource(key: string): Promise<ResourceSnapshot | undefined>;
   listResources(filter?: {
     readonly provider?: string;

@@ -10,6 +10,20 @@ export class KeyedQueue {
     return this.#waiting.size;
   }
 
+  /** True when no task of any key is running or waiting. */
+  get idle(): boolean {
+    return this.#waiting.size === 0;
+  }
+
+  /**
+   * Marks `key` busy on behalf of a task that started outside the queue (while it was idle) and is about to
+   * yield: later tasks of `key` wait until the returned release is called.
+   */
+  hold(key: string): () => void {
+    if (!this.#waiting.has(key)) this.#waiting.set(key, []);
+    return () => this.#next(key);
+  }
+
   run<T>(key: string, task: () => Promise<T>): Promise<T> {
     const waiting = this.#waiting.get(key);
     if (waiting === undefined) {

@@ -1,20 +1,27 @@
-const EMPTY: Readonly<Record<string, unknown>> = Object.freeze({});
-
 /**
- * Shallow-merges `next` over `base` into a new object. Keys that would reach a prototype (`__proto__`,
- * `constructor`, `prototype`) are dropped: event JSON is untrusted, and `JSON.parse` keeps `__proto__` as an
- * own key that a plain assignment would turn into a prototype swap.
+ * Shallow-merges `next` over `base` into a new object. Spread defines properties rather than assigning them,
+ * so an own `__proto__` key that `JSON.parse` keeps can never swap a prototype; such keys (and `constructor`,
+ * `prototype`) are dropped anyway, since event JSON is untrusted. The first event's data is used as it is
+ * when it holds none of them (the common case, and the cheap one).
  */
 export function mergeData(
   base: Readonly<Record<string, unknown>> | undefined,
   next: Readonly<Record<string, unknown>>,
 ): Readonly<Record<string, unknown>> {
-  const out: Record<string, unknown> = {};
-  for (const source of [base ?? EMPTY, next]) {
-    for (const key of Object.keys(source)) {
-      if (key === '__proto__' || key === 'constructor' || key === 'prototype') continue;
-      out[key] = source[key];
-    }
+  const risky =
+    Object.hasOwn(next, '__proto__') ||
+    Object.hasOwn(next, 'constructor') ||
+    Object.hasOwn(next, 'prototype');
+  if (!risky) return base === undefined || covers(next, base) ? next : { ...base, ...next };
+  const clean: Record<string, unknown> = {};
+  for (const key of Object.keys(next)) {
+    if (key !== '__proto__' && key !== 'constructor' && key !== 'prototype') clean[key] = next[key];
   }
-  return out;
+  return base === undefined ? clean : { ...base, ...clean };
+}
+
+/** True when `next` has every key of `base` (a full resource after a full resource): no merge needed. */
+function covers(next: Readonly<Record<string, unknown>>, base: Readonly<Record<string, unknown>>): boolean {
+  for (const key in base) if (!Object.hasOwn(next, key)) return false;
+  return true;
 }

@@ -86,7 +86,7 @@ export function deriveTable(machine: AnyStateMachine, events: ReadonlyArray<stri
   // 1. Allowed transitions over every state reachable through them.
   const queue: Snapshot[] = [initialSnap];
   snaps.set(stateKey(initialSnap.value), initialSnap);
-  const allowedEdges: Array<{ from: string; event: string; to: StateValue }> = [];
+  const allowedEdges: Array<{ from: string; event: string; to: StateValue; explicit: boolean }> = [];
   while (queue.length > 0) {
     const snap = queue.shift()!;
     const fromKey = stateKey(snap.value);
@@ -98,7 +98,8 @@ export function deriveTable(machine: AnyStateMachine, events: ReadonlyArray<stri
       const [next] = transition(machine, snap, { type });
       const toKey = stateKey(next.value);
       row.set(type, { allowed: true, to: next.value, toKey });
-      allowedEdges.push({ from: fromKey, event: type, to: next.value });
+      const explicit = machine.getTransitionData(snap, { type }).some((t) => (t.target?.length ?? 0) > 0);
+      allowedEdges.push({ from: fromKey, event: type, to: next.value, explicit });
       if (!snaps.has(toKey)) {
         snaps.set(toKey, next);
         queue.push(next);
@@ -120,7 +121,9 @@ export function deriveTable(machine: AnyStateMachine, events: ReadonlyArray<stri
     for (const [region, leaf] of after) {
       if (typeof edge.to === 'object')
         leafSamples.set(`${region}/${leaf}`, (edge.to as Record<string, StateValue>)[region]!);
-      if (before.get(region) === leaf) continue;
+      // An explicit target implies its state even when it is the current one (`policy.active` on an active
+      // policy); a targetless transition implies nothing. Parallel regions count only when they change.
+      if (before.get(region) === leaf && !(edge.explicit && region === '')) continue;
       const seen = byRegion.get(region);
       byRegion.set(region, seen === undefined || seen === leaf ? leaf : null);
     }

@@ -38,8 +38,8 @@ describe('1099Policy assignment machine', () => {
     }
   });
 
-  it('leaves a cancelled assignment cancelled when a newer activation is forced on it', () => {
+  it('forces a cancelled assignment back to active when a newer activation arrives (explicit target implies it)', () => {
     const table = tableFor(machine, eventsOf(machine));
-    expect(table.step('cancelled', 'assignment.active')).toMatchObject({ allowed: false, to: 'cancelled' });
+    expect(table.step('cancelled', 'assignment.active')).toMatchObject({ allowed: false, to: 'active' });
   });
 });

@@ -1,0 +1,106 @@
+import { type Catalog, createEngine, kota, ten99policy } from '@policyflow/core';
+import { type AnyActor, createActor } from 'xstate';
+import { report, time } from './report.js';
+import { type SyntheticEvent, syntheticEvents } from './synthetic.js';
+
+const EVENTS = 200_000;
+const RESOURCES = 20_000;
+const IDLE_RESOURCES = 100_000;
+
+function catalogs(): Record<string, Catalog> {
+  return { kota: kota(), ten99policy: ten99policy() };
+}
+
+/** JSON.parse + the catalog's zod validation of `data`: the least any pipeline must do. */
+function floor(events: ReadonlyArray<SyntheticEvent>): number {
+  const cats = catalogs();
+  let ok = 0;
+  for (const e of events) {
+    const body = JSON.parse(e.body) as { type: string; data: Record<string, unknown> };
+    const data =
+      typeof body.data.object === 'object' ? (body.data.object as Record<string, unknown>) : body.data;
+    if (cats[e.provider]!.events.get(body.type)!.data.safeParse(data).success) ok++;
+  }
+  return ok;
+}
+
+/** Parse + zod + one live XState actor per resource: what a hand-written pipeline would do. */
+function naive(events: ReadonlyArray<SyntheticEvent>): number {
+  const cats = catalogs();
+  const actors = new Map<string, AnyActor>();
+  for (const e of events) {
+    const body = JSON.parse(e.body) as { type: string; data: Record<string, unknown> };
+    const entry = cats[e.provider]!.events.get(body.type)!;
+    const data =
+      typeof body.data.object === 'object' ? (body.data.object as Record<string, unknown>) : body.data;
+    if (!entry.data.safeParse(data).success) continue;
+    let actor = actors.get(e.key);
+    if (!actor) {
+      actor = createActor(cats[e.provider]!.lifecycles.get(entry.lifecycle)!.machine).start();
+      actors.set(e.key, actor);
+    }
+    actor.send({ type: entry.event });
+  }
+  return actors.size;
+}
+
+async function engineRun(events: ReadonlyArray<SyntheticEvent>): Promise<number> {
+  const engine = createEngine({ providers: [kota(), ten99policy()] });
+  let applied = 0;
+  for (const e of events) {
+    const r = await engine.ingest(e.body, { provider: e.provider, source: 'bench' });
+    if (r.status === 'applied' || r.status === 'forced') applied++;
+  }
+  return applied;
+}
+
+function gc(): void {
+  (globalThis as { gc?: () => void }).gc?.();
+}
+
+async function heapPerIdleResource(): Promise<number | undefined> {
+  if (!(globalThis as { gc?: unknown }).gc) return undefined;
+  // One event per resource: every resource is idle after its first event. The inputs stay alive across both
+  // readings, so the difference is what the engine and its store retain.
+  const firstPerKey = new Map<string, SyntheticEvent>();
+  for (const e of syntheticEvents(IDLE_RESOURCES * 3, IDLE_RESOURCES, 7))
+    if (!firstPerKey.has(e.key)) firstPerKey.set(e.key, e);
+  const input = [...firstPerKey.values()];
+  firstPerKey.clear();
+  gc();
+  const before = process.memoryUsage().heapUsed;
+  const engine = createEngine({ providers: [kota(), ten99policy()] });
+  for (const e of input) await engine.ingest(e.body, { provider: e.provider, source: 'bench' });
+  gc();
+  const after = process.memoryUsage().heapUsed;
+  const count = (await engine.store.listResources()).length;
+  if (input.length !== count) throw new Error(`expected ${input.length} resources, got ${count}`);
+  return (after - before) / count;
+}
+
+/** Issue 2's benchmark: floor, naive pipeline and engine over the same 200k events; heap per idle resource. */
+export async function run(): Promise<void> {
+  const events = syntheticEvents(EVENTS, RESOURCES, 1);
+  // Warm up each path on a slice so the JIT has seen the code before the timed runs.
+  const warm = events.slice(0, 20_000);
+  floor(warm);
+  naive(warm);
+  await engineRun(warm);
+
+  const f = await time('floor: JSON.parse + zod', EVENTS, () => floor(events));
+  const n = await time('naive: parse + zod + live XState actor per resource', EVENTS, () => naive(events));
+  const e = await time('engine: createEngine + memory store', EVENTS, () => engineRun(events));
+  const heap = await heapPerIdleResource();
+  report('core (issue 2)', [
+    f.line,
+    n.line,
+    e.line,
+    `engine / floor: ${((e.perSecond / f.perSecond) * 100).toFixed(0)}%  (target >= 50%)`,
+    `engine / naive: ${(e.perSecond / n.perSecond).toFixed(2)}x  (target >= 2x)`,
+    heap === undefined
+      ? 'heap per idle resource: run with --expose-gc'
+      : `heap per idle resource at ${IDLE_RESOURCES / 1000}k resources: ${(heap / 1024).toFixed(3)} KiB  (target <= 0.5 KiB)`,
+  ]);
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await run();

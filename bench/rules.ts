@@ -1,0 +1,237 @@
+import { createRequire } from 'node:module';
+import {
+  type Catalog,
+  type Condition,
+  createEngine,
+  type Engine,
+  kota,
+  type LogLine,
+  type RuleSpec,
+  stateKey,
+  type Trigger,
+  ten99policy,
+} from '@policyflow/core';
+import type { TopLevelCondition } from 'json-rules-engine';
+import { report, time } from './report.js';
+import { prng, type SyntheticEvent, syntheticEvents } from './synthetic.js';
+
+// json-rules-engine is a dependency of @policyflow/core, not of the workspace root: load it from there.
+const { Engine: JreEngine } = createRequire(new URL('../packages/core/package.json', import.meta.url))(
+  'json-rules-engine',
+) as typeof import('json-rules-engine');
+
+const EVENTS = 200_000;
+const RESOURCES = 20_000;
+const RULES = 50;
+/** The naive pipeline runs json-rules-engine per event: measured over a sample, or it takes minutes. */
+const NAIVE_SAMPLE = 10_000;
+
+function catalogs(): Record<string, Catalog> {
+  return { kota: kota(), ten99policy: ten99policy() };
+}
+
+// Conditions a platform's rules typically test: the event's data, the resource's state and version, the
+// provider, whether the transition was forced. Some pass almost always, some rarely: rules are selective.
+const POOL: ReadonlyArray<Condition> = [
+  { fact: 'event', path: '$.data.status', operator: 'equal', value: 'active' },
+  { fact: 'resource', path: '$.state', operator: 'notIn', value: ['archived', 'deleted', 'cancelled'] },
+  { fact: 'provider', operator: 'in', value: ['kota', 'ten99policy'] },
+  { fact: 'event', path: '$.occurredAt', operator: 'greaterThan', value: 0 },
+  { fact: 'transition', path: '$.forced', operator: 'notEqual', value: true },
+  { fact: 'resource', path: '$.version', operator: 'lessThan', value: 3 },
+  { fact: 'event', path: '$.data.id', operator: 'notEqual', value: '' },
+  { fact: 'event', path: '$.data.object', operator: 'equal', value: 'policy' },
+  {
+    any: [
+      { fact: 'event', path: '$.apiVersion', operator: 'equal', value: 'v2' },
+      { fact: 'provider', operator: 'equal', value: 'ten99policy' },
+    ],
+  },
+  { fact: 'resource', path: '$.context.is_active', operator: 'equal', value: true },
+];
+
+interface BenchRule {
+  readonly spec: RuleSpec;
+  /** The trigger as a json-rules-engine condition, for the naive pipeline (which has no index). */
+  readonly naiveTrigger: Condition;
+}
+
+function triggerFor(i: number, types: string[], lifecycles: Array<[string, string[]]>, rand: () => number) {
+  const pick = <T>(list: ReadonlyArray<T>): T => list[Math.floor(rand() * list.length)]!;
+  const kind = i % 10;
+  if (kind < 4) {
+    const type = pick(types);
+    return { on: type as Trigger, naive: { fact: 'type', operator: 'equal', value: type } as Condition };
+  }
+  if (kind < 6) {
+    const list = [pick(types), pick(types), pick(types)];
+    return { on: list as Trigger, naive: { fact: 'type', operator: 'in', value: list } as Condition };
+  }
+  if (kind < 7) {
+    const prefix = pick(types).split('.')[0]!;
+    const matching = types.filter((t) => t.startsWith(`${prefix}.`));
+    return {
+      on: `${prefix}.*` as Trigger,
+      naive: { fact: 'type', operator: 'in', value: matching } as Condition,
+    };
+  }
+  if (kind < 9) {
+    const [lifecycle, states] = pick(lifecycles);
+    const to = pick(states);
+    return {
+      on: { lifecycle, to } as Trigger,
+      naive: { fact: 'lifecycle', operator: 'equal', value: lifecycle } as Condition,
+    };
+  }
+  return {
+    on: 'violation' as Trigger,
+    naive: { fact: 'forced', operator: 'equal', value: true } as Condition,
+  };
+}
+
+/** 50 rules with 2–3 conditions each and mixed triggers, generated deterministically from the catalogs. */
+function benchRules(engine: Engine, events: ReadonlyArray<SyntheticEvent>): BenchRule[] {
+  const rand = prng(42);
+  const types = [...new Set(events.map((e) => e.type))].sort();
+  const lifecycles = new Map<string, string[]>();
+  for (const e of events) {
+    const [provider, lifecycle] = e.key.split('/') as [string, string];
+    if (lifecycles.has(lifecycle)) continue;
+    const table = engine.table(provider, lifecycle)!;
+    lifecycles.set(
+      lifecycle,
+      [...table.states.values()].map((s) => stateKey(s)),
+    );
+  }
+  const lcs = [...lifecycles.entries()].sort((a, b) => a[0].localeCompare(b[0]));
+  const rules: BenchRule[] = [];
+  for (let i = 0; i < RULES; i++) {
+    const { on, naive } = triggerFor(i, types, lcs, rand);
+    const count = 2 + (i % 2);
+    const conditions: Condition[] = [];
+    while (conditions.length < count) {
+      const c = POOL[Math.floor(rand() * POOL.length)]!;
+      if (!conditions.includes(c)) conditions.push(c);
+    }
+    rules.push({
+      spec: {
+        name: `rule-${i}`,
+        on,
+        priority: 1 + (i % 3),
+        conditions: { all: conditions },
+        actions: [{ type: 'log', params: { message: 'rule-' + i + ' {{event.type}} {{resource.id}}' } }],
+      },
+      naiveTrigger: naive,
+    });
+  }
+  return rules;
+}
+
+/** JSON.parse + the catalog's zod validation of `data`: the least any pipeline must do. */
+function floor(events: ReadonlyArray<SyntheticEvent>): number {
+  const cats = catalogs();
+  let ok = 0;
+  for (const e of events) {
+    const body = JSON.parse(e.body) as { type: string; data: Record<string, unknown> };
+    const data =
+      typeof body.data.object === 'object' ? (body.data.object as Record<string, unknown>) : body.data;
+    if (cats[e.provider]!.events.get(body.type)!.data.safeParse(data).success) ok++;
+  }
+  return ok;
+}
+
+/** The naive pipeline: parse + zod, then one json-rules-engine Engine holding all rules, `run()` per event. */
+async function naive(
+  events: ReadonlyArray<SyntheticEvent>,
+  rules: ReadonlyArray<BenchRule>,
+): Promise<number> {
+  const cats = catalogs();
+  const jre = new JreEngine([], { allowUndefinedFacts: true });
+  for (const r of rules) {
+    const conditions = { all: [r.naiveTrigger, ...((r.spec.conditions as { all: Condition[] }).all ?? [])] };
+    jre.addRule({
+      name: r.spec.name,
+      priority: r.spec.priority ?? 1,
+      conditions: conditions as TopLevelCondition,
+      event: { type: r.spec.name },
+    });
+  }
+  let fired = 0;
+  for (const e of events) {
+    const body = JSON.parse(e.body) as { type: string; data: Record<string, unknown> };
+    const entry = cats[e.provider]!.events.get(body.type)!;
+    const data =
+      typeof body.data.object === 'object' ? (body.data.object as Record<string, unknown>) : body.data;
+    if (!entry.data.safeParse(data).success) continue;
+    const event = { ...body, data, provider: e.provider };
+    const result = await jre.run({
+      event,
+      type: body.type,
+      provider: e.provider,
+      lifecycle: entry.lifecycle,
+    });
+    fired += result.events.length;
+  }
+  return fired;
+}
+
+interface EngineFigures {
+  fired: number;
+  logged: number;
+}
+
+async function engineRun(
+  events: ReadonlyArray<SyntheticEvent>,
+  rules: ReadonlyArray<BenchRule>,
+  figures: EngineFigures,
+): Promise<void> {
+  let logged = 0;
+  const sink = (_line: LogLine): void => {
+    logged++;
+  };
+  const engine = createEngine({
+    providers: [kota(), ten99policy()],
+    rules: rules.map((r) => r.spec),
+    logSink: sink,
+  });
+  let fired = 0;
+  for (const e of events) {
+    const r = await engine.ingest(e.body, { provider: e.provider, source: 'bench' });
+    fired += r.actions.length;
+  }
+  await engine.drain();
+  figures.fired = fired;
+  figures.logged = logged;
+}
+
+/** Issue 3's benchmark: floor, naive json-rules-engine pipeline and the engine with 50 rules. */
+export async function run(): Promise<void> {
+  const events = syntheticEvents(EVENTS, RESOURCES, 1);
+  const rules = benchRules(createEngine({ providers: [kota(), ten99policy()] }), events);
+  const sample = events.slice(0, NAIVE_SAMPLE);
+  const warm = events.slice(0, 10_000);
+  const figures: EngineFigures = { fired: 0, logged: 0 };
+  floor(warm);
+  await naive(warm.slice(0, 1000), rules);
+  await engineRun(warm, rules, figures);
+
+  const f = await time('floor: JSON.parse + zod', EVENTS, () => floor(events));
+  const n = await time(
+    `naive: json-rules-engine run() per event (${NAIVE_SAMPLE / 1000}k sample)`,
+    NAIVE_SAMPLE,
+    () => naive(sample, rules),
+  );
+  const e = await time('engine: 50 rules, log actions into memory', EVENTS, () =>
+    engineRun(events, rules, figures),
+  );
+  report('rules (issue 3)', [
+    f.line,
+    n.line,
+    e.line,
+    `actions fired and run: ${figures.fired.toLocaleString('en-US')} fired, ${figures.logged.toLocaleString('en-US')} logged`,
+    `engine / naive: ${(e.perSecond / n.perSecond).toFixed(1)}x  (target >= 40x)`,
+    `engine / floor: ${((e.perSecond / f.perSecond) * 100).toFixed(0)}%  (target >= 40%)`,
+  ]);
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await run();
