@@ -13,6 +13,10 @@ export { actionRegistry, runActionJobs, sendActionsHook, stateMatches } from './
 export type { BossOptions } from './boss.js';
 export { bossDb, queues, startBoss } from './boss.js';
 export { orderedUuid, uuidOf } from './ids.js';
+export type { Delivery, IngestPayload, IngestQueue } from './ingest.js';
+export { ingestQueue, orderKey } from './ingest.js';
+export type { Leadership } from './leader.js';
+export { tryLead } from './leader.js';
 export type { PostgresClientOptions, PostgresSqlClient } from './pg.js';
 export { postgresClient } from './pg.js';
 export type { PgliteClientOptions, PgliteSqlClient } from './pglite.js';
@@ -25,4 +29,6 @@ export type { SqlStore, SqlStoreOptions } from './store.js';
 export { createSqlStore } from './store.js';
 export type { DurableStore, DurableStoreOptions } from './stores.js';
 export { createPgliteStore, createPostgresStore } from './stores.js';
+export type { Worker, WorkerOptions } from './worker.js';
+export { createWorker } from './worker.js';
 export type { JobsHook } from './write.js';

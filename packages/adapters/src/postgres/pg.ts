@@ -14,8 +14,10 @@ export interface PostgresSqlClient extends SqlClient {
 function wrap(q: pg.Pool | pg.PoolClient): SqlQueryable {
   return {
     async query<R>(text: string, params?: ReadonlyArray<unknown>): Promise<SqlResult<R>> {
-      const r = await q.query(text, params ? [...params] : undefined);
-      return { rows: r.rows as R[], rowCount: r.rowCount ?? r.rows.length };
+      const out: pg.QueryResult | pg.QueryResult[] = await q.query(text, params ? [...params] : undefined);
+      // A text of several statements answers with one result each; the last one is the answer.
+      const r = Array.isArray(out) ? out[out.length - 1] : out;
+      return { rows: (r?.rows ?? []) as R[], rowCount: r?.rowCount ?? r?.rows.length ?? 0 };
     },
   };
 }
