@@ -17,7 +17,10 @@ import { report } from './report.js';
 const SERVER_FLAG = '--policyflow-webhook-bench-server';
 const SECRET = 'whsec_bench_secret';
 const HEADER = 'ten99policy-signature';
-const DURATION_S = Number(process.env.BENCH_WEBHOOK_SECONDS ?? 8);
+const DURATION_S = Number(process.env.BENCH_WEBHOOK_SECONDS ?? 4);
+/** Alternating rounds; the best round of each server counts, so a burst of load elsewhere on the machine
+ * does not decide the ratio. */
+const ROUNDS = Number(process.env.BENCH_WEBHOOK_ROUNDS ?? 3);
 const CONNECTIONS = 32;
 const BODIES = 200_000;
 
@@ -63,16 +66,19 @@ async function serve(): Promise<void> {
 }
 
 /** Distinct signed deliveries: policies spread over many resources, each event new. */
-function signedBodies(count: number): Array<{ body: string; headers: Record<string, string> }> {
+function signedBodies(
+  count: number,
+  prefix: string,
+): Array<{ body: string; headers: Record<string, string> }> {
   const t = Math.floor(Date.now() / 1000);
   const out = [];
   for (let i = 0; i < count; i++) {
     const body = JSON.stringify({
-      id: `ev_bench_${i.toString(36)}`,
+      id: `ev_${prefix}_${i.toString(36)}`,
       type: i % 4 === 3 ? 'policy.cancelled' : 'policy.active',
       created: t - 3600 + Math.floor(i / 10),
       data: {
-        id: `pl_${(i % 20_000).toString(36)}`,
+        id: `pl_${prefix}_${(i % 20_000).toString(36)}`,
         object: 'policy',
         quote: 'qt_5DciVga8Kt',
         status: i % 4 === 3 ? 'cancelled' : 'active',
@@ -128,24 +134,33 @@ export async function run(): Promise<void> {
       child.once('message', (m) => resolve(m as { bare: number; adapter: number }));
       child.once('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
     });
-    const bodies = signedBodies(BODIES);
-    // Warm both (JIT, connection pools); the adapter's warm-up uses bodies the measured run never sends.
-    const warm = bodies.slice(BODIES - 20_000);
+    // Warm both (JIT, connection pools) on resources the measured run never touches.
+    const warm = signedBodies(30_000, 'warm');
     await load(ports.bare, warm, 2);
     await load(ports.adapter, warm, 2);
-    const measured = bodies.slice(0, BODIES - 20_000);
-    const bare = await load(ports.bare, measured, DURATION_S);
-    const adapter = await load(ports.adapter, measured, DURATION_S);
+    const measured = signedBodies(BODIES, 'run');
+    let bare: Awaited<ReturnType<typeof load>> | undefined;
+    let adapter: Awaited<ReturnType<typeof load>> | undefined;
+    let offset = 0;
+    for (let round = 0; round < ROUNDS; round++) {
+      const b = await load(ports.bare, measured, DURATION_S);
+      // Each adapter round continues where the last stopped, so every event it ingests is new.
+      const a = await load(ports.adapter, measured.slice(offset), DURATION_S);
+      offset += a.sent;
+      if (!bare || b.result.requests.average > bare.result.requests.average) bare = b;
+      if (!adapter || a.result.requests.average > adapter.result.requests.average) adapter = a;
+    }
+    if (!bare || !adapter) throw new Error('no rounds ran');
     const stats = await new Promise<Record<string, number>>((resolve) => {
       child.once('message', (m) => resolve((m as { stats: Record<string, number> }).stats));
       child.send('stats');
     });
     const ratio = adapter.result.requests.average / bare.result.requests.average;
-    report('webhook: signed deliveries over loopback (autocannon, 32 connections)', [
+    report(`webhook: signed deliveries over loopback (autocannon, ${CONNECTIONS} connections)`, [
       line('bare node:http (200 only)', bare.result),
       line('node:http adapter + memory', adapter.result),
       `adapter / bare: ${(ratio * 100).toFixed(1)}% (target >= 60%)  ${ratio >= 0.6 ? 'OK' : 'BELOW TARGET'}`,
-      `distinct bodies sent to the adapter: ${Math.min(adapter.sent, measured.length).toLocaleString('en-US')} of ${adapter.sent.toLocaleString('en-US')}; engine transitions ${stats.transitions ?? 0}, duplicates ${stats.duplicates ?? 0}`,
+      `best of ${ROUNDS} alternating ${DURATION_S}s rounds each; adapter deliveries ${offset.toLocaleString('en-US')} (all distinct events): engine transitions ${stats.transitions ?? 0}, duplicates ${stats.duplicates ?? 0}`,
     ]);
   } finally {
     child.kill();

@@ -69,7 +69,6 @@ export interface WebhookHandler {
 }
 
 const JSON_HEADERS: Readonly<Record<string, string>> = Object.freeze({ 'content-type': 'application/json' });
-const decoder = new TextDecoder('utf-8', { fatal: false });
 
 function isJsonMediaType(value: string): boolean {
   return value === 'application/json' || (value.startsWith('application/') && value.endsWith('+json'));
@@ -160,7 +159,7 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
       return reject(errorAnswer(info.code, info.message));
     }
 
-    const text = decoder.decode(body);
+    const text = Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
     try {
       JSON.parse(text);
     } catch {

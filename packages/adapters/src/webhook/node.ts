@@ -86,7 +86,9 @@ export function fromNodeRequest(
 /** Writes an answer to a node:http response. */
 export function writeAnswer(res: ServerResponse, answer: WebhookAnswer): void {
   const payload = JSON.stringify(answer.body);
-  res.writeHead(answer.status, { ...answer.headers, 'content-length': Buffer.byteLength(payload) });
+  const headers: string[] = ['content-length', String(Buffer.byteLength(payload))];
+  for (const name in answer.headers) headers.push(name, answer.headers[name]!);
+  res.writeHead(answer.status, headers);
   res.end(payload);
 }
 
