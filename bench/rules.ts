@@ -90,7 +90,7 @@ function triggerFor(i: number, types: string[], lifecycles: Array<[string, strin
 }
 
 /** 50 rules with 2–3 conditions each and mixed triggers, generated deterministically from the catalogs. */
-function benchRules(engine: Engine, events: ReadonlyArray<SyntheticEvent>): BenchRule[] {
+export function benchRules(engine: Engine, events: ReadonlyArray<SyntheticEvent>): BenchRule[] {
   const rand = prng(42);
   const types = [...new Set(events.map((e) => e.type))].sort();
   const lifecycles = new Map<string, string[]>();

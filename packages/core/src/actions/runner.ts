@@ -16,8 +16,10 @@ export interface JobRunnerOptions {
   readonly random: () => number;
   readonly emit: <E extends EngineEventName>(event: E, ...args: EngineEvents[E]) => void;
   readonly log: LogSink;
-  /** Jobs claimed per round. Default 256. */
+  /** Jobs claimed per round. Default 256; everything due for the in-process memory store. */
   readonly batch?: number;
+  /** Jobs run at once. Default 32. */
+  readonly concurrency?: number;
 }
 
 /** Runs due jobs from the store: at least once, with retries, dead letters and `whileIn` cancellation. */
@@ -50,6 +52,23 @@ async function invoke(
   }
 }
 
+// Runs `fn` over `items` with at most `limit` in flight; the common case (few items) is one Promise.all.
+async function pool<T>(
+  items: ReadonlyArray<T>,
+  limit: number,
+  fn: (item: T) => Promise<void>,
+): Promise<void> {
+  if (items.length <= limit) {
+    await Promise.all(items.map(fn));
+    return;
+  }
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) await fn(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: limit }, worker));
+}
+
 /**
  * Creates the job runner of an engine.
  *
@@ -61,7 +80,10 @@ async function invoke(
  */
 export function createJobRunner(options: JobRunnerOptions): JobRunner {
   const { store, clock, actions, emit } = options;
-  const batch = options.batch ?? 256;
+  // The memory store scans all its jobs on every claim, so it is cheapest to claim everything due at once;
+  // a shared store hands out small batches so several workers share the work.
+  const batch = options.batch ?? (store.kind === 'memory' ? 1_000_000 : 256);
+  const concurrency = options.concurrency ?? 32;
   let loop: Promise<void> | undefined;
   let again = false;
   let closed = false;
@@ -151,7 +173,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
       for (;;) {
         const jobs = await store.claimJobs(clock.now(), batch);
         if (jobs.length === 0) break;
-        await Promise.all(jobs.map(runOne));
+        await pool(jobs, concurrency, runOne);
       }
     } while (again && !closed);
     await schedule();

@@ -30,6 +30,10 @@ export interface LeafNode {
   readonly fact: Getter;
   readonly value: Getter;
   readonly op: OperatorFn;
+  /** The operator's name when it is undecorated and built in, so common ones get a direct closure. */
+  readonly plain: string | undefined;
+  /** The value, when it is a constant (not a fact reference). */
+  readonly constant: { readonly value: unknown } | undefined;
 }
 
 /** A compiled condition tree. `sets` groups children by priority, highest first, as json-rules-engine does. */
@@ -75,12 +79,25 @@ function factGetter(env: CompileEnv, name: unknown, params: unknown, path: unkno
   }
   // An undeclared fact is undefined (json-rules-engine with allowUndefinedFacts).
   if (!env.valueFacts.has(name)) return () => undefined;
-  return keys === undefined ? (f) => f[name] : (f) => applyPath(f[name], keys);
+  if (keys === undefined) return (f) => f[name];
+  if (keys.length === 1) {
+    const k = keys[0]!;
+    return (f) => {
+      const v = f[name];
+      if (v === null || typeof v !== 'object') return v;
+      return Object.hasOwn(v, k) ? (v as Record<string, unknown>)[k] : undefined;
+    };
+  }
+  return (f) => applyPath(f[name], keys);
+}
+
+function isFactRef(value: unknown): boolean {
+  return value !== null && typeof value === 'object' && has(value, 'fact');
 }
 
 function valueGetter(env: CompileEnv, value: unknown): Getter {
   // json-rules-engine reads `{ fact: … }` as a reference to another fact.
-  if (value !== null && typeof value === 'object' && has(value, 'fact')) {
+  if (isFactRef(value)) {
     const ref = value as Record<string, unknown>;
     return factGetter(env, ref.fact, ref.params, ref.path);
   }
@@ -160,7 +177,42 @@ export function compileNode(condition: unknown, env: CompileEnv, depth = 0): Com
     fact: factGetter(env, condition.fact, condition.params, condition.path),
     value: valueGetter(env, condition.value),
     op: evaluatorOf(env.operators, resolved),
+    plain: resolved.decorators.length === 0 ? resolved.base : undefined,
+    constant: isFactRef(condition.value) ? undefined : { value: condition.value },
   };
+}
+
+// `Number.parseFloat(x).toString() !== 'NaN'` (json-rules-engine's number validator) without the string for numbers.
+function numeric(a: unknown): boolean {
+  return typeof a === 'number' ? !Number.isNaN(a) : Number.parseFloat(a as string).toString() !== 'NaN';
+}
+
+type Cmp = (a: number, b: number) => boolean;
+const COMPARE: ReadonlyMap<string, Cmp> = new Map<string, Cmp>([
+  ['lessThan', (a, b) => a < b],
+  ['lessThanInclusive', (a, b) => a <= b],
+  ['greaterThan', (a, b) => a > b],
+  ['greaterThanInclusive', (a, b) => a >= b],
+]);
+
+/** Direct closures for the common operators against constants; the same semantics as the composed form. */
+function leafPredicate(node: LeafNode): Predicate {
+  const { fact, value, op, plain, constant } = node;
+  if (constant !== undefined && plain !== undefined) {
+    const v = constant.value;
+    if (plain === 'equal') return (f) => fact(f) === v;
+    if (plain === 'notEqual') return (f) => fact(f) !== v;
+    if (Array.isArray(v) && plain === 'in') return (f) => v.indexOf(fact(f)) > -1;
+    if (Array.isArray(v) && plain === 'notIn') return (f) => v.indexOf(fact(f)) === -1;
+    const cmp = COMPARE.get(plain);
+    if (cmp !== undefined) {
+      return (f) => {
+        const a = fact(f);
+        return numeric(a) && cmp(a as number, v as number);
+      };
+    }
+  }
+  return (f) => op(fact(f), value(f));
 }
 
 /** A predicate over the fact record. Throws where json-rules-engine's run rejects (e.g. `in` on a number). */
@@ -225,10 +277,8 @@ function groupPredicate(node: Extract<CompiledNode, { kind: 'all' | 'any' }>): P
  */
 export function toPredicate(node: CompiledNode): Predicate {
   switch (node.kind) {
-    case 'leaf': {
-      const { fact, value, op } = node;
-      return (f) => op(fact(f), value(f));
-    }
+    case 'leaf':
+      return leafPredicate(node);
     case 'not': {
       const child = toPredicate(node.child);
       return (f) => !child(f);

@@ -81,6 +81,13 @@ interface Indexed<R> {
 
 const EVENT_STATUSES: ReadonlySet<IngestStatus> = new Set(['applied', 'forced', 'rejected', 'unhandled']);
 
+interface EventCandidates<R> {
+  readonly items: ReadonlyArray<Indexed<R>>;
+  readonly rules: ReadonlyArray<R>;
+}
+
+const NONE: EventCandidates<never> = { items: [], rules: [] };
+
 /**
  * Rules indexed by trigger, so an event meets only its candidate rules. Event-type candidates are worked out once
  * per (provider, type) and cached; transitions are looked up by lifecycle.
@@ -95,7 +102,8 @@ export class TriggerIndex<R> {
   readonly #events: Array<Indexed<R> & { readonly match: (type: string) => boolean }> = [];
   readonly #transitions = new Map<string, Array<Indexed<R>>>();
   readonly #violations: Array<Indexed<R>> = [];
-  readonly #eventCache = new Map<string, ReadonlyArray<Indexed<R>>>();
+  // provider → type → candidates, highest priority first; two maps so the hot path builds no key string.
+  readonly #eventCache = new Map<string, Map<string, EventCandidates<R>>>();
   readonly #priority: (rule: R) => number;
 
   constructor(
@@ -118,27 +126,44 @@ export class TriggerIndex<R> {
     });
   }
 
-  #eventRules(provider: string, type: string): ReadonlyArray<Indexed<R>> {
-    const key = `${provider}\u0000${type}`;
-    let hit = this.#eventCache.get(key);
+  #eventRules(provider: string, type: string): EventCandidates<R> {
+    let byType = this.#eventCache.get(provider);
+    if (byType === undefined) {
+      byType = new Map();
+      this.#eventCache.set(provider, byType);
+    }
+    let hit = byType.get(type);
     if (hit === undefined) {
-      hit = this.#events.filter(
-        (e) => (e.trigger.provider === undefined || e.trigger.provider === provider) && e.match(type),
-      );
-      this.#eventCache.set(key, hit);
+      const items = this.#events
+        .filter((e) => (e.trigger.provider === undefined || e.trigger.provider === provider) && e.match(type))
+        .sort((x, y) => this.#order(x, y));
+      hit = { items, rules: items.map((i) => i.rule) };
+      byType.set(type, hit);
     }
     return hit;
   }
 
+  #order(a: Indexed<R>, b: Indexed<R>): number {
+    return this.#priority(b.rule) - this.#priority(a.rule) || a.order - b.order;
+  }
+
   /** Candidate rules for one ingest, highest priority first (definition order among equals). */
-  candidates(input: TriggerInput): R[] {
+  candidates(input: TriggerInput): ReadonlyArray<R> {
+    const byEvent = EVENT_STATUSES.has(input.status) ? this.#eventRules(input.provider, input.type) : NONE;
+    const extra = this.#stateRules(input);
+    // The common case: no transition or violation rule applies, and the cached list is the answer.
+    if (extra === undefined) return byEvent.rules;
+    const all = [...byEvent.items, ...extra].sort((x, y) => this.#order(x, y));
+    return all.map((i) => i.rule);
+  }
+
+  #stateRules(input: TriggerInput): Array<Indexed<R>> | undefined {
     const out: Array<Indexed<R>> = [];
-    if (EVENT_STATUSES.has(input.status)) out.push(...this.#eventRules(input.provider, input.type));
     const t = input.transition;
     if (t !== undefined && input.lifecycle !== undefined && this.#transitions.size > 0) {
-      const changed = t.from === undefined || stateKey(t.from) !== stateKey(t.to);
-      const bucket = changed ? this.#transitions.get(input.lifecycle) : undefined;
-      for (const item of bucket ?? []) {
+      const bucket = this.#transitions.get(input.lifecycle);
+      const changed = bucket !== undefined && (t.from === undefined || stateKey(t.from) !== stateKey(t.to));
+      for (const item of changed ? bucket : []) {
         const trig = item.trigger as Extract<NormalizedTrigger, { kind: 'transition' }>;
         if (trig.provider !== undefined && trig.provider !== input.provider) continue;
         if (stateMatches(trig.from, t.from) && stateMatches(trig.to, t.to)) out.push(item);
@@ -152,9 +177,6 @@ export class TriggerIndex<R> {
         out.push(item);
       }
     }
-    if (out.length === 0) return [];
-    if (out.length === 1) return [out[0]!.rule];
-    out.sort((a, b) => this.#priority(b.rule) - this.#priority(a.rule) || a.order - b.order);
-    return out.map((i) => i.rule);
+    return out.length === 0 ? undefined : out;
   }
 }

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import type { LogLine } from '../../src/actions/types.js';
 import { createEngine } from '../../src/engine.js';
-import type { RuleSpec } from '../../src/rules/types.js';
+import type { Facts, RuleSpec } from '../../src/rules/types.js';
 import { createSimClock, insurer, quoteEvent } from './helpers.js';
 
 function setup(rules: RuleSpec[], extra: Partial<Parameters<typeof createEngine>[0]> = {}) {
@@ -159,7 +159,7 @@ describe('rules fire from events', () => {
       {
         facts: {
           tier: (f) => tiers.get(String(f.resource?.id)),
-          score: { async: async (_f, p) => 6 * Number(p.boost) } as never,
+          score: { async: async (_f: Facts, p: Readonly<Record<string, unknown>>) => 6 * Number(p.boost) },
         },
         operators: { startsWith: (a, b) => typeof a === 'string' && a.startsWith(String(b)) },
       },
