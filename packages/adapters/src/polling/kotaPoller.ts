@@ -27,11 +27,16 @@ function createdOf(event: KotaEvent): number {
   return parseTimestamp(event.created ?? event.created_at) ?? Number.POSITIVE_INFINITY;
 }
 
+interface Dated {
+  readonly event: KotaEvent;
+  readonly created: number;
+}
+
 /** Stable order by (created, id): Kota does not promise a stable order for equal timestamps. */
-function byCreatedThenId(a: KotaEvent, b: KotaEvent): number {
-  const d = createdOf(a) - createdOf(b);
+function byCreatedThenId(a: Dated, b: Dated): number {
+  const d = a.created - b.created;
   if (d !== 0) return d;
-  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+  return a.event.id < b.event.id ? -1 : a.event.id > b.event.id ? 1 : 0;
 }
 
 function readCheckpoint(raw: string | undefined): number | undefined {
@@ -106,11 +111,16 @@ export function kotaPass(client: KotaClient, options: KotaPollOptions, since: nu
         pending.catch(() => undefined);
       }
       summary.fetched += result.items.length;
-      const fresh = result.items.filter((e) => !seen.has(e.id)).sort(byCreatedThenId);
-      await rt.ingest(summary, fresh);
-      for (const e of fresh) {
-        const created = createdOf(e);
-        seen.set(e.id, created);
+      const fresh: Dated[] = [];
+      for (const event of result.items)
+        if (!seen.has(event.id)) fresh.push({ event, created: createdOf(event) });
+      fresh.sort(byCreatedThenId);
+      await rt.ingest(
+        summary,
+        fresh.map((d) => d.event),
+      );
+      for (const { event, created } of fresh) {
+        seen.set(event.id, created);
         if (created > newest && Number.isFinite(created)) newest = created;
       }
       if (Number.isFinite(newest) && newest !== saved) {

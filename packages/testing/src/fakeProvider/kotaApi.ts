@@ -60,15 +60,21 @@ export function listKotaEvents(log: EventLog, url: URL, now: number, options: Fa
     return kotaProblem(400, 'invalid_request', 'Bad Request', 'The request is invalid', errors);
   }
   const all = log.all();
-  let items = all.slice(log.lowerBound(after, exclusive));
-  if (version !== null) items = items.filter((e) => isV2(e) === (version === 'v2'));
-  if (direction === 'desc') items = items.reverse();
+  const from = log.lowerBound(after, exclusive);
+  // Without a version filter the window is a range of the sorted log: no copy of the whole log per request.
+  const items = version === null ? undefined : all.slice(from).filter((e) => isV2(e) === (version === 'v2'));
+  const total = items ? items.length : all.length - from;
+  const at = (i: number): LoggedEvent =>
+    items
+      ? items[direction === 'asc' ? i : total - 1 - i]!
+      : all[direction === 'asc' ? from + i : all.length - 1 - i]!;
   const size = pageSize!;
   const start = (page! - 1) * size;
-  const slice = items.slice(start, start + size);
+  const parts: string[] = [];
+  for (let i = start; i < Math.min(total, start + size); i++) parts.push(at(i).json);
   const body =
-    `{"items":[${slice.map((e) => e.json).join(',')}],"page":${page},"page_size":${size},` +
-    `"total_count":${items.length},"has_next_page":${start + size < items.length},"has_previous_page":${page! > 1}}`;
+    `{"items":[${parts.join(',')}],"page":${page},"page_size":${size},` +
+    `"total_count":${total},"has_next_page":${start + size < total},"has_previous_page":${page! > 1}}`;
   return jsonAnswer(body);
 }
 
