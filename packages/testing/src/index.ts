@@ -38,7 +38,23 @@ export { createSimulatedClock } from './clock.js';
 export type { Duration } from './duration.js';
 export { toMilliseconds } from './duration.js';
 export type {
+  ApiFaults,
+  DeliverOptions,
+  DeliveryFaults,
+  DeliveryOutcome,
+  DeliveryReport,
+  FakeKotaOptions,
+  FakeProvider,
+  FakeProviderName,
+  FakeProviderOptions,
+  FakeProviderStats,
+  FakeSignature,
+  FakeTen99PolicyOptions,
+} from './fakeProvider/index.js';
+export { createFakeProvider, signStandardWebhooks, signStripeStyle } from './fakeProvider/index.js';
+export type {
   Deliverable,
+  RecordedCall,
   RecordedEvent,
   TestEngine,
   TestEngineOptions,
@@ -63,18 +79,3 @@ export type {
   LifecycleScenario,
 } from './model/lifecycleModel.js';
 export { lifecycleModel } from './model/lifecycleModel.js';
-export type {
-  ApiFaults,
-  DeliverOptions,
-  DeliveryFaults,
-  DeliveryOutcome,
-  DeliveryReport,
-  FakeKotaOptions,
-  FakeProvider,
-  FakeProviderName,
-  FakeProviderOptions,
-  FakeProviderStats,
-  FakeSignature,
-  FakeTen99PolicyOptions,
-} from './fakeProvider/index.js';
-export { createFakeProvider, signStandardWebhooks, signStripeStyle } from './fakeProvider/index.js';

@@ -1,4 +1,5 @@
 import type {
+  ActionDefinition,
   ActionJob,
   Catalog,
   Engine,
@@ -6,13 +7,17 @@ import type {
   EngineEvents,
   EngineOptions,
   IngestResult,
+  LoadConfigOptions,
+  LogLine,
+  PolicyflowConfig,
   ReconcilePolicy,
   ResourceView,
+  RuleSpec,
   Store,
   TransitionNotice,
   ViolationNotice,
 } from '@policyflow/core';
-import { createEngine, createMemoryStore, kota, ten99policy } from '@policyflow/core';
+import { createEngine, createMemoryStore, kota, loadConfig, ten99policy } from '@policyflow/core';
 import type { StateValue } from 'xstate';
 import { createSimulatedClock, type SimulatedClock } from '../clock.js';
 import type { Duration } from '../duration.js';
@@ -29,12 +34,16 @@ export interface TestEngineOptions {
   /** Default: a fresh memory store. */
   readonly store?: Store;
   readonly reconcile?: ReconcilePolicy;
-  /** Rules (DESIGN.md's config shape), passed to the engine. */
-  readonly rules?: unknown;
-  /** Action handlers by type, passed to the engine. */
-  readonly actions?: unknown;
-  /** A parsed config object; its `rules` are used when `rules` is not given. */
-  readonly config?: { readonly rules?: unknown; readonly [key: string]: unknown };
+  /** Rules in the config file's shape (DESIGN.md), added after the config's. */
+  readonly rules?: ReadonlyArray<RuleSpec>;
+  /** Custom action types; every call of their handlers is recorded (see `calls`). */
+  readonly actions?: Readonly<Record<string, ActionDefinition>>;
+  /** A config: a file path (`.yaml`/`.json`), a parsed object, or a loaded config. Loaded with `loadConfig`. */
+  readonly config?: string | object;
+  /** Variables for `${NAME}` in the config. Default: none (tests should not read the real environment). */
+  readonly env?: LoadConfigOptions['env'];
+  /** Lines the `log` action writes go here too (they are always recorded; see `logs`). */
+  readonly logSink?: (line: LogLine) => void;
   /** Any other engine option. */
   readonly engine?: Partial<EngineOptions>;
 }
@@ -46,6 +55,15 @@ export type Deliverable =
   | Readonly<Record<string, unknown>>
   | string
   | Uint8Array;
+
+/** One call of a custom action's handler. */
+export interface RecordedCall {
+  readonly type: string;
+  readonly params: unknown;
+  readonly job: ActionJob;
+  readonly attempt: number;
+  readonly at: number;
+}
 
 /** One bus event as the test engine recorded it. */
 export interface RecordedEvent {
@@ -74,9 +92,15 @@ export interface TestEngine {
   cancelled(matcher?: Matcher<ActionJob>): ActionJob[];
   /** Jobs that failed an attempt, or went dead. */
   failed(matcher?: Matcher<ActionJob>): ActionJob[];
+  /** Calls of the custom action handlers passed in `actions`. */
+  calls(matcher?: Matcher<RecordedCall>): RecordedCall[];
+  /** Lines written by the `log` action. */
+  logs(matcher?: Matcher<LogLine>): LogLine[];
   transitions(matcher?: Matcher<TransitionNotice>): TransitionNotice[];
   violations(matcher?: Matcher<ViolationNotice>): ViolationNotice[];
-  /** Moves the simulated clock on (due timers fire), then waits for the engine to settle. */
+  /** Waits until no ingest is in flight and every due action has run. */
+  drain(): Promise<void>;
+  /** Moves the simulated clock on (due timers fire, due actions run), then waits for the engine to settle. */
   advance(by: Duration): Promise<void>;
   close(): Promise<void>;
 }
@@ -132,17 +156,43 @@ function typeOf(body: unknown): string | undefined {
   return isRecord(body) && typeof body.type === 'string' ? body.type : undefined;
 }
 
+function recordCalls(
+  actions: Readonly<Record<string, ActionDefinition>>,
+  calls: RecordedCall[],
+  now: () => number,
+): Record<string, ActionDefinition> {
+  const out: Record<string, ActionDefinition> = {};
+  for (const [type, def] of Object.entries(actions)) {
+    out[type] = {
+      ...def,
+      handler: (params, context) => {
+        calls.push({ type, params, job: context.job, attempt: context.attempt, at: now() });
+        return def.handler(params, context);
+      },
+    };
+  }
+  return out;
+}
+
+function loadTestConfig(
+  options: TestEngineOptions,
+  actions: Readonly<Record<string, ActionDefinition>>,
+): PolicyflowConfig | undefined {
+  if (options.config === undefined) return undefined;
+  return loadConfig(options.config, { env: options.env ?? {}, actions });
+}
+
 /**
  * An engine for tests: memory store, simulated clock, every bus event recorded, and helpers to deliver
  * events and find the actions they fired.
  *
  * @example
  * ```ts
- * const t = createTestEngine({ rules });
+ * const t = createTestEngine({ config: 'policyflow.config.yaml' });
  * await t.deliver(...loadFixtures('kota-v1'));
- * expect(t.actions({ rule: 'quote-needs-action', type: 'http' })).toHaveLength(1);
+ * expect(t.actions({ rule: 'quote-needs-action' })).toHaveLength(1);
  * await t.advance('2d');
- * expect(t.cancelled({ type: 'log' })).toHaveLength(1);
+ * expect(t.cancelled({ type: 'log' })).toHaveLength(1); // the quote moved on before the reminder was due
  * ```
  */
 export function createTestEngine(options: TestEngineOptions = {}): TestEngine {
@@ -150,17 +200,24 @@ export function createTestEngine(options: TestEngineOptions = {}): TestEngine {
     options.clock ?? createSimulatedClock(options.start === undefined ? {} : { start: options.start });
   const store = options.store ?? createMemoryStore();
   const providers = options.providers ?? [kota(), ten99policy()];
-  const rules = options.rules ?? options.config?.rules;
-  // Rules and actions go to the engine as they are: the engine validates them.
+  const calls: RecordedCall[] = [];
+  const logs: LogLine[] = [];
+  const actions = recordCalls(options.actions ?? {}, calls, () => clock.now());
+  const config = loadTestConfig(options, actions);
   const engine = createEngine({
     ...options.engine,
     providers,
     store,
     clock,
+    actions,
+    logSink: (line: LogLine) => {
+      logs.push(line);
+      options.logSink?.(line);
+    },
     ...(options.reconcile === undefined ? {} : { reconcile: options.reconcile }),
-    ...(rules === undefined ? {} : { rules }),
-    ...(options.actions === undefined ? {} : { actions: options.actions }),
-  } as EngineOptions);
+    ...(options.rules === undefined ? {} : { rules: options.rules }),
+    ...(config === undefined ? {} : { config }),
+  });
   const recorded: RecordedEvent[] = [];
   for (const name of RECORDED) {
     engine.on(name, (...args: EngineEvents[typeof name]) => {
@@ -206,10 +263,13 @@ export function createTestEngine(options: TestEngineOptions = {}): TestEngine {
     succeeded: (m) => jobs(['action.succeeded'], m),
     cancelled: (m) => jobs(['action.cancelled'], m),
     failed: (m) => jobs(['action.failed', 'action.dead'], m),
+    calls: (m) => calls.filter((c) => m === undefined || matches(c, m)),
+    logs: (m) => logs.filter((l) => m === undefined || matches(l, m)),
     transitions: (m) =>
       payloads<TransitionNotice>(['transition']).filter((t) => m === undefined || matches(t, m)),
     violations: (m) =>
       payloads<ViolationNotice>(['violation']).filter((v) => m === undefined || matches(v, m)),
+    drain: () => engine.drain(),
     async advance(by) {
       await clock.advance(by);
       await engine.drain();
