@@ -87,7 +87,8 @@ export function normalizeEvent(catalog: Catalog, body: unknown): NormalizeResult
       partial: base,
     };
   }
-  const key = `${catalog.provider}/${entry.lifecycle}/${resourceId}`;
+  // join builds a flat string; a template literal would build a rope that every Map look-up must flatten.
+  const key = [catalog.provider, entry.lifecycle, resourceId].join('/');
   return {
     ok: true,
     event: { ...base, resource: { lifecycle: entry.lifecycle, id: resourceId, key } },

@@ -1,0 +1,100 @@
+import type { EventSource } from '../../event.js';
+import type { HistoryEntry, IngestStatus, LedgerEntry } from '../../store.js';
+import { Codes, Column, type StateCodes } from './columns.js';
+
+const STATUSES: ReadonlyArray<IngestStatus> = [
+  'applied',
+  'forced',
+  'rejected',
+  'stale',
+  'duplicate',
+  'unhandled',
+  'invalid',
+];
+const STATUS_CODE = new Map(STATUSES.map((s, i) => [s, i]));
+
+/**
+ * The event ledger in columns: one map slot per event id and a few typed-array cells, no object per event.
+ * The ledger grows with every event ever seen, so its per-event cost decides the memory store's footprint
+ * and how much the garbage collector has to trace. A row also holds what a history line needs beyond the
+ * ledger (the states before and after, when it was recorded), so a resource's history is a list of rows.
+ */
+export class Ledger {
+  readonly #index = new Map<string, number>();
+  readonly #ids: string[] = [];
+  readonly #strings = new Codes();
+  // Per row: the resource's row in the resource table (-1: none), and the states before and after (codes).
+  readonly #resource = new Column((n) => new Int32Array(n));
+  readonly #from = new Column((n) => new Uint32Array(n));
+  readonly #to = new Column((n) => new Uint32Array(n));
+
+  constructor(
+    private readonly states: StateCodes,
+    private readonly keyOf: (resourceRow: number) => string,
+  ) {}
+  readonly #status = new Column((n) => new Uint8Array(n));
+  readonly #type = new Column((n) => new Uint16Array(n));
+  readonly #provider = new Column((n) => new Uint16Array(n));
+  readonly #source = new Column((n) => new Uint16Array(n));
+  readonly #occurredAt = new Column((n) => new Float64Array(n));
+  readonly #receivedAt = new Column((n) => new Float64Array(n));
+  readonly #recordedAt = new Column((n) => new Float64Array(n));
+
+  has(id: string): boolean {
+    return this.#index.has(id);
+  }
+
+  add(e: LedgerEntry, h: HistoryEntry | undefined, resourceRow: number): number {
+    const row = this.#ids.length;
+    this.#index.set(e.eventId, row);
+    this.#ids.push(e.eventId);
+    this.#resource.set(row, resourceRow);
+    this.#from.set(row, this.states.code(h?.from));
+    this.#to.set(row, this.states.code(h?.to));
+    this.#status.set(row, STATUS_CODE.get(e.status) ?? 0);
+    this.#type.set(row, this.#strings.code(e.type));
+    this.#provider.set(row, this.#strings.code(e.provider));
+    this.#source.set(row, this.#strings.code(e.source));
+    this.#occurredAt.set(row, e.occurredAt);
+    this.#receivedAt.set(row, e.receivedAt);
+    this.#recordedAt.set(row, h?.recordedAt ?? e.receivedAt);
+    return row;
+  }
+
+  get(id: string): LedgerEntry | undefined {
+    const row = this.#index.get(id);
+    if (row === undefined) return undefined;
+    const resource = this.#resource.get(row);
+    return {
+      eventId: id,
+      key: resource < 0 ? undefined : this.keyOf(resource),
+      type: this.#strings.value(this.#type.get(row)),
+      provider: this.#strings.value(this.#provider.get(row)),
+      source: this.#strings.value(this.#source.get(row)) as EventSource,
+      status: STATUSES[this.#status.get(row)]!,
+      occurredAt: this.#occurredAt.get(row),
+      receivedAt: this.#receivedAt.get(row),
+    };
+  }
+
+  id(row: number): string {
+    return this.#ids[row]!;
+  }
+
+  type(row: number): string {
+    return this.#strings.value(this.#type.get(row));
+  }
+
+  history(row: number): HistoryEntry {
+    return {
+      eventId: this.#ids[row]!,
+      type: this.#strings.value(this.#type.get(row)),
+      status: STATUSES[this.#status.get(row)] as HistoryEntry['status'],
+      from: this.states.value(this.#from.get(row)),
+      to: this.states.value(this.#to.get(row))!,
+      occurredAt: this.#occurredAt.get(row),
+      recordedAt: this.#recordedAt.get(row),
+      source: this.#strings.value(this.#source.get(row)),
+    };
+  }
+}

@@ -1,0 +1,115 @@
+import type { ResourceSnapshot } from '../../store.js';
+import { Column, type StateCodes } from './columns.js';
+
+/**
+ * Resources in columns: a resource costs an index slot and a few cells, however many events it has seen,
+ * and the snapshot objects the engine hands over die young. Provider, lifecycle and id are read back from
+ * the key (`provider/lifecycle/id`) rather than stored.
+ */
+export class ResourceTable {
+  readonly #index = new Map<string, number>();
+  readonly #keys: string[] = [];
+  readonly #context: Array<Readonly<Record<string, unknown>>> = [];
+  readonly #history: Array<number | number[] | undefined> = [];
+  readonly #state = new Column((n) => new Uint32Array(n)); // code; 0 is "no state yet"
+  readonly #lastEvent = new Column((n) => new Int32Array(n)); // ledger row of the last applied event
+  readonly #occurredAt = new Column((n) => new Float64Array(n));
+  readonly #createdAt = new Column((n) => new Float64Array(n));
+  readonly #updatedAt = new Column((n) => new Float64Array(n));
+  readonly #version = new Column((n) => new Uint32Array(n));
+
+  constructor(
+    private readonly historyLimit: number,
+    private readonly states: StateCodes,
+    private readonly lastEvent: (ledgerRow: number) => { id: string; type: string },
+  ) {}
+
+  key(row: number): string {
+    return this.#keys[row]!;
+  }
+
+  get size(): number {
+    return this.#keys.length;
+  }
+
+  rowOf(key: string): number | undefined {
+    return this.#index.get(key);
+  }
+
+  version(row: number | undefined): number {
+    return row === undefined ? 0 : this.#version.get(row);
+  }
+
+  /** The row of `key`, created (empty, version 0) when new. */
+  ensure(key: string, createdAt: number): number {
+    let row = this.#index.get(key);
+    if (row === undefined) {
+      row = this.#keys.length;
+      this.#index.set(key, row);
+      this.#keys.push(key);
+      this.#state.set(row, this.states.code(undefined));
+      this.#context.push(EMPTY);
+      this.#history.push(undefined);
+      this.#createdAt.set(row, createdAt);
+      this.#version.set(row, 0);
+    }
+    return row;
+  }
+
+  /** Writes a snapshot whose last event is the ledger's row `ledgerRow`. */
+  write(row: number, s: ResourceSnapshot, ledgerRow: number): void {
+    this.#state.set(row, this.states.code(s.state));
+    this.#context[row] = s.context;
+    this.#lastEvent.set(row, ledgerRow);
+    this.#occurredAt.set(row, s.occurredAt);
+    this.#createdAt.set(row, s.createdAt);
+    this.#updatedAt.set(row, s.updatedAt);
+    this.#version.set(row, s.version);
+  }
+
+  pushHistory(row: number, ledgerRow: number): void {
+    const cur = this.#history[row];
+    if (cur === undefined || this.historyLimit <= 1) this.#history[row] = ledgerRow;
+    else if (typeof cur === 'number') this.#history[row] = [cur, ledgerRow];
+    else {
+      cur.push(ledgerRow);
+      if (cur.length > this.historyLimit) cur.splice(0, cur.length - this.historyLimit);
+    }
+  }
+
+  historyRows(row: number | undefined, limit: number): number[] {
+    const cur = row === undefined ? undefined : this.#history[row];
+    if (cur === undefined || limit <= 0) return [];
+    return typeof cur === 'number' ? [cur] : cur.slice(-limit);
+  }
+
+  snapshot(row: number | undefined): ResourceSnapshot | undefined {
+    if (row === undefined) return undefined;
+    const state = this.states.value(this.#state.get(row));
+    if (state === undefined) return undefined;
+    const last = this.lastEvent(this.#lastEvent.get(row));
+    const key = this.#keys[row]!;
+    const a = key.indexOf('/');
+    const b = key.indexOf('/', a + 1);
+    return {
+      key,
+      provider: key.slice(0, a),
+      lifecycle: key.slice(a + 1, b),
+      id: key.slice(b + 1),
+      state,
+      context: this.#context[row]!,
+      lastEventId: last.id,
+      lastEventType: last.type,
+      occurredAt: this.#occurredAt.get(row),
+      createdAt: this.#createdAt.get(row),
+      updatedAt: this.#updatedAt.get(row),
+      version: this.#version.get(row),
+    };
+  }
+
+  *rows(): IterableIterator<number> {
+    for (let row = 0; row < this.#keys.length; row++) yield row;
+  }
+}
+
+const EMPTY: Readonly<Record<string, unknown>> = Object.freeze({});
