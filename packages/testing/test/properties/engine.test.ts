@@ -59,7 +59,7 @@ async function contents(store: Store, h: LifecycleHistory) {
 
 describe('engine properties', () => {
   test.prop([anyHistory.chain(({ catalog, h }) => deliverySchedule(h).map((s) => ({ catalog, h, s })))], {
-    numRuns: 300,
+    numRuns: 200,
   })(
     'any valid history, delivered in any order with any duplicates, ends where its newest event says',
     async ({ catalog, h, s }) => {
