@@ -40,16 +40,18 @@ export function normalizeEvent(catalog: Catalog, body: unknown): NormalizeResult
   if ('code' in env) return { ok: false, error: env };
   const id = env.id ?? hashEventBody(body);
   const entry = catalog.events.get(env.type);
-  const base = {
+  const type = entry?.type ?? env.type;
+  const event = (resource: PolicyEvent['resource']): PolicyEvent => ({
     id,
     provider: catalog.provider,
-    type: entry?.type ?? env.type,
+    type,
     occurredAt: env.occurredAt,
     apiVersion: env.apiVersion,
     data: env.data,
     raw: body,
-  };
-  if (entry === undefined) return { ok: true, event: { ...base, resource: undefined }, entry };
+    resource,
+  });
+  if (entry === undefined) return { ok: true, event: event(undefined), entry };
 
   const dataPath: ErrorPath = env.data === body.data ? ['data'] : ['data', 'object'];
   const parsed = entry.data.safeParse(env.data);
@@ -64,7 +66,7 @@ export function normalizeEvent(catalog: Catalog, body: unknown): NormalizeResult
         path: first?.path ?? dataPath,
         issues,
       },
-      partial: base,
+      partial: event(undefined),
     };
   }
   let resourceId: string | undefined;
@@ -84,14 +86,10 @@ export function normalizeEvent(catalog: Catalog, body: unknown): NormalizeResult
         message: `${env.type}: the resource id (${want}) is missing`,
         path: [...dataPath, ...(entry.idPaths[0] ?? [])],
       },
-      partial: base,
+      partial: event(undefined),
     };
   }
   // join builds a flat string; a template literal would build a rope that every Map look-up must flatten.
   const key = [catalog.provider, entry.lifecycle, resourceId].join('/');
-  return {
-    ok: true,
-    event: { ...base, resource: { lifecycle: entry.lifecycle, id: resourceId, key } },
-    entry,
-  };
+  return { ok: true, event: event({ lifecycle: entry.lifecycle, id: resourceId, key }), entry };
 }
