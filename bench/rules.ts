@@ -25,6 +25,7 @@ const RESOURCES = 20_000;
 const RULES = 50;
 /** The naive pipeline runs json-rules-engine per event: measured over a sample, or it takes minutes. */
 const NAIVE_SAMPLE = 10_000;
+const ROUNDS = 2;
 
 function catalogs(): Record<string, Catalog> {
   return { kota: kota(), ten99policy: ten99policy() };
@@ -52,7 +53,10 @@ const POOL: ReadonlyArray<Condition> = [
 
 interface BenchRule {
   readonly spec: RuleSpec;
-  /** The trigger as a json-rules-engine condition, for the naive pipeline (which has no index). */
+  /**
+   * The trigger as a json-rules-engine condition, for the naive pipeline (which has no index). It has the
+   * highest priority, so json-rules-engine skips the other conditions when it fails: the naive pipeline at its best.
+   */
   readonly naiveTrigger: Condition;
 }
 
@@ -61,11 +65,17 @@ function triggerFor(i: number, types: string[], lifecycles: Array<[string, strin
   const kind = i % 10;
   if (kind < 4) {
     const type = pick(types);
-    return { on: type as Trigger, naive: { fact: 'type', operator: 'equal', value: type } as Condition };
+    return {
+      on: type as Trigger,
+      naive: { fact: 'type', operator: 'equal', value: type, priority: 10 } as Condition,
+    };
   }
   if (kind < 6) {
     const list = [pick(types), pick(types), pick(types)];
-    return { on: list as Trigger, naive: { fact: 'type', operator: 'in', value: list } as Condition };
+    return {
+      on: list as Trigger,
+      naive: { fact: 'type', operator: 'in', value: list, priority: 10 } as Condition,
+    };
   }
   if (kind < 7) {
     const prefix = pick(types).split('.')[0]!;
@@ -80,7 +90,7 @@ function triggerFor(i: number, types: string[], lifecycles: Array<[string, strin
     const to = pick(states);
     return {
       on: { lifecycle, to } as Trigger,
-      naive: { fact: 'lifecycle', operator: 'equal', value: lifecycle } as Condition,
+      naive: { fact: 'lifecycle', operator: 'equal', value: lifecycle, priority: 10 } as Condition,
     };
   }
   return {
@@ -215,19 +225,31 @@ export async function run(): Promise<void> {
   await naive(warm.slice(0, 1000), rules);
   await engineRun(warm, rules, figures);
 
-  const f = await time('floor: JSON.parse + zod', EVENTS, () => floor(events));
+  // The machine is shared: floor and engines alternate over the rounds and each keeps its best.
   const n = await time(
     `naive: json-rules-engine run() per event (${NAIVE_SAMPLE / 1000}k sample)`,
     NAIVE_SAMPLE,
     () => naive(sample, rules),
   );
-  const e = await time('engine: 50 rules, log actions into memory', EVENTS, () =>
-    engineRun(events, rules, figures),
-  );
+  const none = (): Promise<void> => engineRun(events, [], { fired: 0, logged: 0 });
+  const withRules = (): Promise<void> => engineRun(events, rules, figures);
+  let f = await time('floor: JSON.parse + zod', EVENTS, () => floor(events));
+  let b = await time('engine without rules (for reference)', EVENTS, none);
+  let e = await time('engine: 50 rules, log actions into memory', EVENTS, withRules);
+  for (let round = 1; round < ROUNDS; round++) {
+    const f2 = await time('floor: JSON.parse + zod', EVENTS, () => floor(events));
+    const b2 = await time('engine without rules (for reference)', EVENTS, none);
+    const e2 = await time('engine: 50 rules, log actions into memory', EVENTS, withRules);
+    if (f2.perSecond > f.perSecond) f = f2;
+    if (b2.perSecond > b.perSecond) b = b2;
+    if (e2.perSecond > e.perSecond) e = e2;
+  }
   report('rules (issue 3)', [
     f.line,
     n.line,
+    b.line,
     e.line,
+    `rules and actions cost: ${(1e6 / e.perSecond - 1e6 / b.perSecond).toFixed(2)} µs/event over the engine alone`,
     `actions fired and run: ${figures.fired.toLocaleString('en-US')} fired, ${figures.logged.toLocaleString('en-US')} logged`,
     `engine / naive: ${(e.perSecond / n.perSecond).toFixed(1)}x  (target >= 40x)`,
     `engine / floor: ${((e.perSecond / f.perSecond) * 100).toFixed(0)}%  (target >= 40%)`,

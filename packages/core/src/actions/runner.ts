@@ -194,7 +194,13 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
     if (closed || immediate !== undefined) return;
     immediate = setImmediate(() => {
       immediate = undefined;
-      void start();
+      // A store that fails mid-round leaves the jobs to the next round; the host hears of it on the bus.
+      start().catch((error: unknown) => {
+        emit('warning', {
+          code: 'runner_error',
+          message: `action runner: ${(error as Error)?.message ?? String(error)}`,
+        });
+      });
     });
   }
 
