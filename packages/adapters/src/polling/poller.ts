@@ -70,7 +70,10 @@ function sinceOf(value: number | Date | string | undefined): number | undefined 
  * by id, warning near the 30-day retention and emitting `gap` past it. 1099Policy: walks `GET /api/v1/events`
  * (newest first) back to the checkpoint event with `starting_after`, then ingests oldest first. Both keep the
  * checkpoint in the engine's store, retry 429/5xx with full-jitter backoff honouring `Retry-After`, and stop
- * on 401/403. An event the webhook already delivered is a `duplicate` in the engine's ledger.
+ * on 401/403. An event the webhook already delivered is a `duplicate` in the engine's ledger. When an ingest
+ * fails (store failure, overload), the pass stops without moving the checkpoint past that page and the next
+ * pass ingests it again: what went through is a `duplicate`, and an event whose resource moved on meanwhile is
+ * recorded as `stale`; nothing is lost.
  *
  * @example
  * ```ts

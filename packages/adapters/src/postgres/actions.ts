@@ -34,11 +34,11 @@ export interface ActionPayload {
  * ```
  */
 export function sendActionsHook(boss: () => PgBoss, retry: RetryPolicy = DEFAULT_RETRY): JobsHook {
-  return async (tx, jobs) => {
+  return async (tx, jobs, redrive) => {
     await boss().insert(
       queues.actions,
       jobs.map((j) => ({
-        id: uuidOf(j.id),
+        id: uuidOf(redrive ? `${j.id}@${j.updatedAt}` : j.id),
         data: { id: j.id } satisfies ActionPayload,
         startAfter: new Date(j.runAt),
         retryLimit: Math.max(0, j.maxAttempts - 1),
@@ -201,3 +201,42 @@ export function actionRegistry(
 ): Map<string, ActionDefinition> {
   return new Map([...builtinActions, ...Object.entries(custom)]);
 }
+
+/** Options of {@link workActions}. */
+export interface WorkActionsOptions extends Omit<ActionWorkerOptions, 'actions'> {
+  /** The host's action types (the built-ins are added). */
+  readonly actions?: Readonly<Record<string, ActionDefinition>>;
+  /** Jobs run at once. Default 20. */
+  readonly concurrency?: number;
+  /** Seconds between polls when nothing is due. Default 0.5. */
+  readonly pollingIntervalSeconds?: number;
+}
+
+/**
+ * Runs action jobs from pg-boss in this process (any number of processes may do so). Used by `createWorker`;
+ * call it yourself next to a PGlite store created with `actionQueue`.
+ *
+ * @example
+ * ```ts
+ * const store = await createPgliteStore({ path: './.policyflow', actionQueue: true });
+ * const engine = createEngine({ providers: [kota()], store, rules, actions });
+ * await workActions(store.boss!, { store, actions, emit: engine.emit });
+ * ```
+ */
+export async function workActions(boss: PgBoss, options: WorkActionsOptions): Promise<string> {
+  const actions = actionRegistry(options.actions);
+  const batchSize = options.concurrency ?? 20;
+  const pollingIntervalSeconds = options.pollingIntervalSeconds ?? 0.5;
+  return boss.work<ActionPayload, unknown, WorkOptionsFor>(
+    queues.actions,
+    { includeMetadata: true, perJobResults: true, batchSize, pollingIntervalSeconds },
+    (jobs: JobWithMetadata<ActionPayload>[]) => runActionJobs(jobs, { ...options, actions }),
+  );
+}
+
+type WorkOptionsFor = {
+  includeMetadata: true;
+  perJobResults: true;
+  batchSize: number;
+  pollingIntervalSeconds: number;
+};

@@ -8,8 +8,8 @@
  * const engine = createEngine({ providers: [kota()], store: await createPgliteStore({ path: './.policyflow' }) });
  * ```
  */
-export type { ActionPayload, ActionWorkerOptions } from './actions.js';
-export { actionRegistry, runActionJobs, sendActionsHook, stateMatches } from './actions.js';
+export type { ActionPayload, ActionWorkerOptions, WorkActionsOptions } from './actions.js';
+export { actionRegistry, runActionJobs, sendActionsHook, stateMatches, workActions } from './actions.js';
 export type { BossOptions } from './boss.js';
 export { bossDb, queues, startBoss } from './boss.js';
 export { orderedUuid, uuidOf } from './ids.js';

@@ -201,6 +201,8 @@ export async function createSqlStore(client: SqlClient, options: SqlStoreOptions
       await client.transaction(async (tx) => {
         await upsertJob(tx, s, job);
         if (audit) await insertAudit(tx, s, audit);
+        // A dead job made pending again with fresh attempts (`engine.retryDead`): queue it anew.
+        if (options.onJobs && job.status === 'pending' && job.attempts === 0) await options.onJobs(tx, [job], true);
       });
     },
     async getJob(id) {

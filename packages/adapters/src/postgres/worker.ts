@@ -1,10 +1,56 @@
 import { createEngine, type Engine, type EngineOptions, type RetryPolicy } from '@policyflow/core';
 import type pg from 'pg';
-import type { JobWithMetadata, PgBoss } from 'pg-boss';
-import { type ActionPayload, actionRegistry, runActionJobs } from './actions.js';
+import type { PgBoss } from 'pg-boss';
+import { workActions } from './actions.js';
 import { queues } from './boss.js';
 import { type IngestPayload, type IngestQueue, ingestQueue } from './ingest.js';
 import { createPostgresStore, type DurableStore } from './stores.js';
+
+function pause(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}
+
+/**
+ * One fetch loop on the ingest queue. pg-boss hands out at most one job per resource key at a time
+ * (`key_strict_fifo`), so a batch never holds two events of one resource. Each job is settled on its own:
+ * a failed ingest is retried by pg-boss and holds back only its own resource. The loop fetches again at once
+ * while there is work, and waits `idleMs` only when the queue has nothing for it.
+ */
+async function ingestLoop(
+  boss: PgBoss,
+  engine: Engine,
+  batchSize: number,
+  idleMs: number,
+  stopped: () => boolean,
+): Promise<void> {
+  while (!stopped()) {
+    let jobs: Array<{ id: string; data: IngestPayload }>;
+    try {
+      jobs = await boss.fetch<IngestPayload>(queues.ingest, { batchSize });
+    } catch {
+      await pause(idleMs);
+      continue;
+    }
+    if (jobs.length === 0) {
+      await pause(idleMs);
+      continue;
+    }
+    const settled = await Promise.allSettled(
+      jobs.map((j) =>
+        engine.ingest(j.data.body, {
+          provider: j.data.provider,
+          source: j.data.source,
+          receivedAt: j.data.receivedAt,
+        }),
+      ),
+    );
+    const done = jobs.filter((_, i) => settled[i]!.status === 'fulfilled').map((j) => j.id);
+    const failed = jobs.filter((_, i) => settled[i]!.status === 'rejected').map((j) => j.id);
+    // If settling fails, the jobs expire and run again; the ledger makes that a no-op.
+    if (done.length > 0) await boss.complete(queues.ingest, done).catch(() => {});
+    if (failed.length > 0) await boss.fail(queues.ingest, failed).catch(() => {});
+  }
+}
 
 /** Options of {@link createWorker}. */
 export interface WorkerOptions {
@@ -15,8 +61,10 @@ export interface WorkerOptions {
   readonly schema?: string;
   /** The engine's options, without the store (the worker makes it). */
   readonly engine: Omit<EngineOptions, 'store'>;
-  /** Ingest jobs fetched and applied at once (different resources only). Default 100. */
+  /** Ingest jobs fetched and applied at once (different resources only). Default 500. */
   readonly concurrency?: number;
+  /** Fetch loops on the ingest queue, so one batch applies while the next is fetched. Default 2. */
+  readonly fetchers?: number;
   /** Action jobs run at once. Default 20; 0 runs no actions in this process. */
   readonly actionConcurrency?: number;
   /** Seconds between polls when a queue is empty. Default 0.5. */
@@ -68,48 +116,22 @@ export async function createWorker(options: WorkerOptions): Promise<Worker> {
   const boss = store.boss!;
   const engine = createEngine({ ...options.engine, store });
   const polling = options.pollingIntervalSeconds ?? 0.5;
+  let stopped = false;
 
-  await boss.work<IngestPayload>(
-    queues.ingest,
-    { batchSize: options.concurrency ?? 100, pollingIntervalSeconds: polling, burstWhenBatchFull: true },
-    async (jobs) => {
-      // A throw (store down) fails the batch and pg-boss retries it; what did commit comes back `duplicate`.
-      await Promise.all(
-        jobs.map((j) =>
-          engine.ingest(j.data.body, {
-            provider: j.data.provider,
-            source: j.data.source,
-            receivedAt: j.data.receivedAt,
-          }),
-        ),
-      );
-    },
+  const loops = Array.from({ length: options.fetchers ?? 2 }, () =>
+    ingestLoop(boss, engine, options.concurrency ?? 500, polling * 1000, () => stopped),
   );
   const actionConcurrency = options.actionConcurrency ?? 20;
   if (actionConcurrency > 0) {
-    const actions = actionRegistry(options.engine.actions);
-    await boss.work<
-      ActionPayload,
-      unknown,
-      { includeMetadata: true; perJobResults: true; batchSize: number; pollingIntervalSeconds: number }
-    >(
-      queues.actions,
-      {
-        includeMetadata: true,
-        perJobResults: true,
-        batchSize: actionConcurrency,
-        pollingIntervalSeconds: polling,
-      },
-      (jobs: JobWithMetadata<ActionPayload>[]) =>
-        runActionJobs(jobs, {
-          store,
-          actions,
-          emit: engine.emit,
-          ...(options.engine.logSink ? { log: options.engine.logSink } : {}),
-        }),
-    );
+    await workActions(boss, {
+      store,
+      ...(options.engine.actions ? { actions: options.engine.actions } : {}),
+      emit: engine.emit,
+      concurrency: actionConcurrency,
+      pollingIntervalSeconds: polling,
+      ...(options.engine.logSink ? { log: options.engine.logSink } : {}),
+    });
   }
-  let stopped = false;
   return {
     engine,
     store,
@@ -118,6 +140,7 @@ export async function createWorker(options: WorkerOptions): Promise<Worker> {
     async stop() {
       if (stopped) return;
       stopped = true;
+      await Promise.all(loops);
       await boss.stop({ graceful: true, close: false });
       await engine.close();
     },

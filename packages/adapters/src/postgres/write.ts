@@ -2,8 +2,11 @@ import type { ActionJob, AuditEntry, CommitOutcome, IngestWrite } from '@policyf
 import { JOB_COLUMNS, JOB_UNNEST, jobArrays, json } from './rows.js';
 import type { SqlQueryable } from './sql.js';
 
-/** Called inside the commit transaction with the jobs it inserted (pg-boss sends them on the same transaction). */
-export type JobsHook = (tx: SqlQueryable, jobs: ReadonlyArray<ActionJob>) => Promise<void>;
+/**
+ * Called inside the commit transaction with the jobs it inserted (pg-boss sends them on the same
+ * transaction); `redrive` is set when a dead job is being run again.
+ */
+export type JobsHook = (tx: SqlQueryable, jobs: ReadonlyArray<ActionJob>, redrive?: boolean) => Promise<void>;
 
 function ledgerArrays(writes: ReadonlyArray<IngestWrite>): unknown[] {
   const l = writes.map((w) => w.ledger);

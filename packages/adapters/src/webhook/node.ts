@@ -52,14 +52,18 @@ function readNodeBody(
       cleanup();
       reject(error);
     };
+    // A client that hangs up mid-body: nothing to answer, but the promise must not dangle.
+    const onClose = (): void => onError(new Error('the request closed before its body ended'));
     const cleanup = (): void => {
       req.off('data', onData);
       req.off('end', onEnd);
       req.off('error', onError);
+      req.off('close', onClose);
     };
     req.on('data', onData);
     req.on('end', onEnd);
     req.on('error', onError);
+    req.on('close', onClose);
   });
 }
 

@@ -273,3 +273,35 @@ describe('poller lifecycle', () => {
     ).toThrow(/no provider 'acme'/);
   });
 });
+
+describe('Kota poller failures', () => {
+  it('a page whose ingest fails is fetched and ingested again by the next pass', async () => {
+    const f = await fake();
+    f.addEvents('kota', kotaEvents(0, 250, NOW - DAY));
+    const { engine, store } = testEngine();
+    let calls = 0;
+    const flaky: Engine = {
+      ...engine,
+      ingest: (payload, options) => {
+        calls += 1;
+        if (calls > 150 && calls <= 160)
+          return Promise.reject(new PolicyflowError('engine_overloaded', 'busy'));
+        return engine.ingest(payload, options);
+      },
+    };
+    const poller = createPoller({
+      engine: flaky,
+      client: kotaClient({ baseUrl: f.url, apiKey: f.apiKey }),
+      ...noSleep(),
+    });
+    await expect(poller.pollOnce()).rejects.toSatisfy((e) => isPolicyflowError(e, 'engine_overloaded'));
+    const checkpoint = JSON.parse((await store.getCheckpoint('poll:kota'))!) as { created: string };
+    expect(checkpoint.created).toBe(new Date(NOW - DAY + 99_000).toISOString());
+    const again = await poller.pollOnce();
+    // The page's other events went through while ten failed; those ten come back older than their
+    // resources' newest event, so they are recorded as stale: in the ledger and history, not lost.
+    expect(again.statuses).toEqual({ duplicate: 90, stale: 10, applied: 50 });
+    for (const e of kotaEvents(0, 250, NOW - DAY))
+      expect(await store.getLedgerEntry(e.id as string)).toBeDefined();
+  });
+});

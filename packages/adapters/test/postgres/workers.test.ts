@@ -1,9 +1,10 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { createEngine, createMemoryStore } from '@policyflow/core';
+import { type ActionContext, type ActionDefinition, createEngine, createMemoryStore } from '@policyflow/core';
 import type pg from 'pg';
 import type { PgBoss } from 'pg-boss';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { z } from 'zod';
 import { createSqlStore, ingestQueue, postgresClient, startBoss } from '../../src/postgres/index.js';
 import { acme, dropSchemas, PG_URL, postgresReachable, workload } from './helpers.js';
 import { createSinkTables, scaleRules } from './scale.js';
@@ -40,12 +41,12 @@ async function reference(events: ReadonlyArray<object>) {
     rules: scaleRules,
     actions: {
       sink: {
-        params: (await import('zod')).z.object({ tag: (await import('zod')).z.string() }),
-        handler: (_p, ctx) => {
+        params: z.object({ tag: z.string() }),
+        handler: (_p: unknown, ctx: ActionContext) => {
           ran.push(ctx.job.id);
           return undefined;
         },
-      } as never,
+      } as ActionDefinition,
     },
     logSink: () => {},
   });
