@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, connect } from 'node:net';
 import express from 'express';
 import Fastify from 'fastify';
 import { Hono } from 'hono';
@@ -69,6 +69,24 @@ describe('webhook framework adapters', () => {
     const { handle, store } = setup();
     const url = await listen(createServer(toNodeListener(handle)));
     await checkAll(url, store);
+  });
+
+  it('node:http survives a client that hangs up mid-body, storing nothing', async () => {
+    const { handle, store } = setup();
+    const url = await listen(createServer(toNodeListener(handle)));
+    const { port } = new URL(url);
+    await new Promise<void>((resolve) => {
+      const socket = connect(Number(port), '127.0.0.1', () => {
+        const head =
+          'POST / HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 500\r\n\r\n';
+        socket.write(`${head}{"id":`, () => {
+          socket.destroy();
+          resolve();
+        });
+      });
+    });
+    expect((await post(url, JSON.stringify(policyEvent(1)))).status).toBe(200);
+    expect((await store.listResources()).map((r) => r.id)).toEqual(['pl_1']);
   });
 
   it('Express, mounted before express.json()', async () => {
