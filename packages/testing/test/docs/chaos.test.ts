@@ -5,7 +5,10 @@ import { createTestEngine, deliverySchedule, lifecycleHistory } from '../../src/
 
 // The chaos example of docs/testing.md.
 const chaos = lifecycleHistory(kota(), 'employer_quote', { minLength: 1 }).chain((history) =>
-  deliverySchedule(history, { duplicates: 2, reorder: true, pollOverlap: true }).map((schedule) => ({ history, schedule })),
+  deliverySchedule(history, { duplicates: 2, reorder: true, pollOverlap: true }).map((schedule) => ({
+    history,
+    schedule,
+  })),
 );
 
 test.prop([chaos])('the quote converges whatever the delivery order', async ({ history, schedule }) => {

@@ -13,7 +13,9 @@ const quote = (type: string, at: string, data: Record<string, unknown> = {}) => 
 
 test('a rule fires when its conditions pass', async () => {
   const t = createTestEngine({ config });
-  await t.deliver(quote('action_required', '2025-01-01T09:00:00Z', { required_action: { code: 'missing_documents' } }));
+  await t.deliver(
+    quote('action_required', '2025-01-01T09:00:00Z', { required_action: { code: 'missing_documents' } }),
+  );
   await t.drain();
   expect(t.actions({ rule: 'quote-needs-docs' }).map((j) => j.type)).toEqual(['emit', 'log']);
   expect(t.recorded.filter((r) => r.name === 'action.emit').map((r) => r.payload)).toMatchObject([
@@ -23,7 +25,9 @@ test('a rule fires when its conditions pass', async () => {
 
 test('the reminder is cancelled when the quote moves on', async () => {
   const t = createTestEngine({ config, start: '2025-01-01T09:00:00Z' });
-  await t.deliver(quote('action_required', '2025-01-01T09:00:00Z', { required_action: { code: 'missing_documents' } }));
+  await t.deliver(
+    quote('action_required', '2025-01-01T09:00:00Z', { required_action: { code: 'missing_documents' } }),
+  );
   await t.advance('1d');
   await t.deliver(quote('pending_insurer_acceptance', '2025-01-02T09:00:00Z'));
   await t.advance('1d');
