@@ -36,7 +36,14 @@ export function parseRetryAfter(value: string | null, now: number): number | und
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
-/** Builds `baseUrl + path + ?query`, leaving out undefined values. */
+/**
+ * Builds `baseUrl + path + ?query`, leaving out undefined values.
+ *
+ * @example
+ * ```ts
+ * buildUrl('https://api.kota.io', '/events', { page: 2, version: undefined }); // 'https://api.kota.io/events?page=2'
+ * ```
+ */
 export function buildUrl(
   baseUrl: string,
   path: string,

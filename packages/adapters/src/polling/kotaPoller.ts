@@ -51,6 +51,11 @@ function readCheckpoint(raw: string | undefined): number | undefined {
 /**
  * One Kota pass: pages `GET /events?order_direction=asc&created_after=<checkpoint − overlap>` to the end,
  * de-duplicates by id, ingests each page in (created, id) order and checkpoints after each page.
+ *
+ * @example
+ * ```ts
+ * const pass = kotaPass(client, { overlapSeconds: 300 }, undefined); // createPoller wires it up
+ * ```
  */
 export function kotaPass(client: KotaClient, options: KotaPollOptions, since: number | undefined) {
   const overlapMs = (options.overlapSeconds ?? 300) * 1000;

@@ -45,6 +45,11 @@ type WalkEnd = 'checkpoint' | 'passed' | 'since' | 'end' | 'cursor-ignored' | 'm
  * One 1099Policy pass: `GET /api/v1/events` is newest first, so walk back page by page until the checkpoint's
  * event (or the end, or an event older than the checkpoint), then ingest what was collected oldest first,
  * writing the checkpoint after each batch so a crash resumes where it stopped.
+ *
+ * @example
+ * ```ts
+ * const pass = ten99policyPass(client, { pageSize: 100 }, undefined); // createPoller wires it up
+ * ```
  */
 export function ten99policyPass(
   client: Ten99PolicyClient,

@@ -4,7 +4,14 @@ import { type HeaderSource, readHeader } from './headers.js';
 import type { SignatureScheme } from './schemes.js';
 import { DEFAULT_TOLERANCE_SECONDS, failureInfo } from './verify.js';
 
-/** Default body limit: 1 MiB. */
+/**
+ * Default body limit: 1 MiB.
+ *
+ * @example
+ * ```ts
+ * createWebhookHandler({ engine, provider, scheme, secrets, maxBodyBytes: 4 * DEFAULT_MAX_BODY_BYTES });
+ * ```
+ */
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
 /** Options of {@link createWebhookHandler}. */
@@ -207,7 +214,14 @@ function tooLarge(limit: number): WebhookAnswer {
   return errorAnswer('payload_too_large', `the body is larger than ${limit} bytes`, { connection: 'close' });
 }
 
-/** Builds a {@link RawDelivery} from a Web `Request`, reading its stream no further than the limit. */
+/**
+ * Builds a {@link RawDelivery} from a Web `Request`, reading its stream no further than the limit.
+ *
+ * @example
+ * ```ts
+ * const answer = await handle.process(fromRequest(request));
+ * ```
+ */
 export function fromRequest(request: Request): RawDelivery {
   return {
     method: request.method,

@@ -87,7 +87,14 @@ export function fromNodeRequest(
   };
 }
 
-/** Writes an answer to a node:http response. */
+/**
+ * Writes an answer to a node:http response.
+ *
+ * @example
+ * ```ts
+ * writeAnswer(res, await handle.process(fromNodeRequest(req)));
+ * ```
+ */
 export function writeAnswer(res: ServerResponse, answer: WebhookAnswer): void {
   const payload = JSON.stringify(answer.body);
   const headers: string[] = ['content-length', String(Buffer.byteLength(payload))];

@@ -2,7 +2,14 @@ import type { ErrorInfo } from '@policyflow/core';
 import type { HeaderSource } from './headers.js';
 import type { SignatureScheme, VerifyFailureCode } from './schemes.js';
 
-/** Default tolerance, either side of now: 5 minutes, as Stripe and Standard Webhooks use. */
+/**
+ * Default tolerance, either side of now: 5 minutes, as Stripe and Standard Webhooks use.
+ *
+ * @example
+ * ```ts
+ * createWebhookHandler({ engine, provider, scheme, secrets, toleranceSeconds: DEFAULT_TOLERANCE_SECONDS * 2 });
+ * ```
+ */
 export const DEFAULT_TOLERANCE_SECONDS = 300;
 
 const failureMessages: Record<VerifyFailureCode, string> = {
@@ -14,6 +21,11 @@ const failureMessages: Record<VerifyFailureCode, string> = {
 /**
  * The message for a failed verification. Deliberately the same for every way a signature can be wrong,
  * so an answer never hints at which part failed.
+ *
+ * @example
+ * ```ts
+ * failureInfo('signature_invalid').message; // 'the webhook signature did not verify'
+ * ```
  */
 export function failureInfo(code: VerifyFailureCode): ErrorInfo {
   return { code, message: failureMessages[code], path: [] };

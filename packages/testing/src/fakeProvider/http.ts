@@ -53,12 +53,26 @@ export function ten99Error(status: number, code: string, message: string): FakeA
   };
 }
 
-/** A 200 JSON answer from an already serialized body. */
+/**
+ * A 200 JSON answer from an already serialized body.
+ *
+ * @example
+ * ```ts
+ * jsonAnswer('[]');
+ * ```
+ */
 export function jsonAnswer(body: string, status = 200): FakeAnswer {
   return { status, headers: { 'content-type': 'application/json' }, body };
 }
 
-/** Writes an answer. */
+/**
+ * Writes an answer.
+ *
+ * @example
+ * ```ts
+ * writeFake(res, jsonAnswer('{}'));
+ * ```
+ */
 export function writeFake(res: ServerResponse, answer: FakeAnswer): void {
   res.writeHead(answer.status, {
     'content-type': 'application/json',

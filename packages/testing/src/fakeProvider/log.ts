@@ -12,7 +12,14 @@ export interface LoggedEvent {
   readonly json: string;
 }
 
-/** Epoch ms from Unix seconds or ISO-8601 (a zone-less ISO string is UTC). */
+/**
+ * Epoch ms from Unix seconds or ISO-8601 (a zone-less ISO string is UTC).
+ *
+ * @example
+ * ```ts
+ * toMillis(1700000000); // 1700000000000
+ * ```
+ */
 export function toMillis(value: unknown): number {
   if (typeof value === 'number') return value < 1e11 ? value * 1000 : value;
   if (typeof value === 'string') {
@@ -28,6 +35,12 @@ export function toMillis(value: unknown): number {
  * A provider's event log, sorted by (created, tie-break), with an id index for cursors and look-ups.
  * `shuffleTies` orders equal timestamps by a seeded hash instead of insertion, as an API with no stable
  * order for ties might.
+ *
+ * @example
+ * ```ts
+ * const log = new EventLog(false, 1);
+ * log.add(events, (e) => String(e.id));
+ * ```
  */
 export class EventLog {
   private events: LoggedEvent[] = [];

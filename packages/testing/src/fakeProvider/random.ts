@@ -18,7 +18,14 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
-/** A 32-bit FNV-1a hash of a string mixed with a seed: a stable, seed-dependent tie-breaker. */
+/**
+ * A 32-bit FNV-1a hash of a string mixed with a seed: a stable, seed-dependent tie-breaker.
+ *
+ * @example
+ * ```ts
+ * hash32('evt_1', 7) === hash32('evt_1', 7); // true
+ * ```
+ */
 export function hash32(text: string, seed: number): number {
   let h = (0x811c9dc5 ^ seed) >>> 0;
   for (let i = 0; i < text.length; i++) {
