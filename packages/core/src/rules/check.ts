@@ -102,7 +102,20 @@ function checkLeaf(
   }
 }
 
-function checkParams(def: ActionDefinition, params: unknown, path: ErrorPath, issues: RuleIssue[]): void {
+/**
+ * Checks an action's params against its definition's schema; templated values are skipped (checked when fired).
+ *
+ * @example
+ * ```ts
+ * checkParams(httpAction, { url: 1 }, ['rules', 0, 'actions', 0, 'params'], issues);
+ * ```
+ */
+export function checkParams(
+  def: ActionDefinition,
+  params: unknown,
+  path: ErrorPath,
+  issues: RuleIssue[],
+): void {
   const parsed = def.params.safeParse(params ?? {});
   if (parsed.success) return;
   for (const i of parsed.error.issues) {

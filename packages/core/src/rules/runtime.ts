@@ -10,7 +10,7 @@ import type { Reaction, ReactionInput, Reactor } from '../engine.js';
 import { formatPath, PolicyflowError } from '../errors.js';
 import { parseTimestamp } from '../internal/envelope.js';
 import type { ActionJob, AuditEntry, Store } from '../store.js';
-import { checkRules, type RuleIssue } from './check.js';
+import { checkParams, checkRules, type RuleIssue } from './check.js';
 import type { FactRecord, SyncFactFn } from './compile.js';
 import { createOperatorSet, type OperatorFn } from './operators.js';
 import { buildRuleSet, type CompiledAction, type CompiledRule, type RuleSet } from './ruleset.js';
@@ -124,7 +124,14 @@ export function createRulesRuntime(options: RulesOptions, deps: RuntimeDeps): Ru
   const retry = mergeRetry(DEFAULT_RETRY, options.retry);
   const specs = parseRules(options.rules ?? []);
   const issues = checkRules(specs, ['rules'], { operators, actions: registry, conditions });
-  if (issues.length > 0) throwIssues(issues);
+  // An action type that is the only problem may still be registered with `engine.registerAction` before the
+  // first event; anything else fails now, all together.
+  const unregistered = new Map<string, RuleIssue[]>();
+  if (issues.some((i) => i.code !== 'unknown_action')) throwIssues(issues);
+  for (const issue of issues) {
+    const type = specs[issue.path[1] as number]!.actions[issue.path[3] as number]!.type;
+    unregistered.set(type, [...(unregistered.get(type) ?? []), issue]);
+  }
   const valueFacts = BUILTIN_FACTS;
   const ruleSet = buildRuleSet({
     rules: specs,
@@ -224,6 +231,7 @@ export function createRulesRuntime(options: RulesOptions, deps: RuntimeDeps): Ru
   }
 
   function react(input: ReactionInput): Reaction | Promise<Reaction> {
+    if (unregistered.size > 0) throwIssues([...unregistered.values()].flat());
     const event = input.event;
     const candidates = ruleSet.index.candidates({
       provider: event.provider,
@@ -282,7 +290,16 @@ export function createRulesRuntime(options: RulesOptions, deps: RuntimeDeps): Ru
     ruleSet: () => ruleSet,
     retry,
     registerAction(name, handler, params) {
-      registerInto(registry, name, { handler, params } as ActionDefinition);
+      const def = { handler, params } as ActionDefinition;
+      const problems: RuleIssue[] = [];
+      specs.forEach((rule, i) => {
+        for (const [j, a] of rule.actions.entries()) {
+          if (a.type === name) checkParams(def, a.params, ['rules', i, 'actions', j, 'params'], problems);
+        }
+      });
+      if (problems.length > 0) throwIssues(problems);
+      registerInto(registry, name, def);
+      unregistered.delete(name);
     },
     evaluate,
     renderJob,

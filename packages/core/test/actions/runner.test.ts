@@ -171,4 +171,29 @@ describe('custom and emit actions', () => {
     await engine.drain();
     expect(emitted).toEqual([['quote.new', { id: 'q1' }]]);
   });
+
+  test('an action type the rules name can be registered after createEngine, before the first event', async () => {
+    const rules: RuleSpec[] = [
+      {
+        name: 't',
+        on: 'quote.created',
+        actions: [{ type: 'ticket', params: { title: 'Quote {{resource.id}}', queue: 'ops' } }],
+      },
+    ];
+    const early = setup(rules);
+    await expect(
+      early.engine.ingest(quoteEvent('quote.created', 'q1', 100), { provider: 'insurer' }),
+    ).rejects.toMatchObject({
+      code: 'unknown_action',
+    });
+    const { engine } = setup(rules);
+    expect(() =>
+      engine.registerAction('ticket', () => undefined, z.object({ title: z.string(), queue: z.number() })),
+    ).toThrow(expect.objectContaining({ code: 'action_params_invalid' }));
+    const titles: string[] = [];
+    engine.registerAction('ticket', (p) => void titles.push(p.title), z.object({ title: z.string() }));
+    await engine.ingest(quoteEvent('quote.created', 'q1', 100), { provider: 'insurer' });
+    await engine.drain();
+    expect(titles).toEqual(['Quote q1']);
+  });
 });
