@@ -137,6 +137,12 @@ export function kotaPass(client: KotaClient, options: KotaPollOptions, since: nu
       if (!result.has_next_page || result.items.length === 0) break;
       page += 1;
     }
+    if (summary.gap && saved === checkpoint && from !== undefined) {
+      // Nothing newer arrived: move the checkpoint to the horizon so the same gap is reported once.
+      const value = JSON.stringify({ created: new Date(from).toISOString() } satisfies KotaCheckpoint);
+      await store.setCheckpoint(rt.checkpointName, value);
+      summary.checkpoint = value;
+    }
     const keepFrom = newest - overlapMs;
     for (const [id, created] of seen) if (created < keepFrom) seen.delete(id);
   };

@@ -100,6 +100,25 @@ describe('Kota poller', () => {
     expect(past.gap).toBe(true);
     expect(seen.gaps[0]).toMatch(/older than Kota's 30-day retention/);
     expect(past).toMatchObject({ fetched: 5, ingested: 0 });
+    // No event newer than the old checkpoint: the checkpoint moves to the horizon, so the gap is reported once.
+    f.addEvents('kota', []);
+    await store.setCheckpoint(
+      'poll:kota',
+      JSON.stringify({ created: new Date(NOW - 50 * DAY).toISOString() }),
+    );
+    const empty = testEngine();
+    await empty.store.setCheckpoint(
+      'poll:kota',
+      JSON.stringify({ created: new Date(NOW - 50 * DAY).toISOString() }),
+    );
+    const quiet = await fake();
+    const lone = createPoller({
+      engine: empty.engine,
+      client: kotaClient({ baseUrl: quiet.url, apiKey: quiet.apiKey }),
+      ...noSleep(),
+    });
+    expect((await lone.pollOnce()).gap).toBe(true);
+    expect((await lone.pollOnce()).gap).toBe(false);
   });
 
   it('rides out a 429 storm honouring Retry-After', async () => {
