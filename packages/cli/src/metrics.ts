@@ -56,6 +56,11 @@ export class Metrics {
     this.family(name, help, type);
   }
 
+  /** Every series of a family, with its labels. */
+  series(name: string): Array<{ readonly labels: Labels; readonly value: number }> {
+    return [...(this.families.get(name)?.values.values() ?? [])].map((v) => ({ ...v }));
+  }
+
   /** The current value of one series (0 when absent). */
   value(name: string, labels: Labels): number {
     return this.families.get(name)?.values.get(labelKey(labels))?.value ?? 0;

@@ -1,3 +1,5 @@
+import { resolve } from 'node:path';
+import { createPgliteStore, createPostgresStore } from '@policyflow/adapters/postgres';
 import { createMemoryStore, type Store } from '@policyflow/core';
 import { UsageError } from './exit.js';
 
@@ -16,12 +18,26 @@ export interface StoreSpec {
  * const store = await openStore({ type: 'pglite', path: './.policyflow' }, process.cwd());
  * ```
  */
-export async function openStore(spec: StoreSpec | undefined, _cwd: string): Promise<Store> {
+export async function openStore(spec: StoreSpec | undefined, cwd: string): Promise<Store> {
   if (spec === undefined || spec.type === 'memory') return createMemoryStore();
+  try {
+    if (spec.type === 'pglite')
+      return await createPgliteStore({ path: resolve(cwd, spec.path ?? '.policyflow') });
+    if (spec.type === 'postgres' && spec.url !== undefined)
+      return await createPostgresStore({ url: spec.url });
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new UsageError(
+      `cannot open the ${spec.type} store: ${reason}`,
+      spec.type === 'pglite'
+        ? 'check that the store folder is writable and not used by another process'
+        : 'check store.url, that PostgreSQL is reachable and that the user may create tables',
+      2,
+    );
+  }
   throw new UsageError(
-    `store type '${spec.type}' is not available in this build yet`,
-    'use store: { type: memory } for now',
-    2,
+    `unknown store type '${spec.type}'`,
+    'use memory, pglite (with path) or postgres (with url)',
   );
 }
 

@@ -49,5 +49,6 @@ describe('bin', () => {
       encoding: 'utf8',
     });
     expect(bad.status).toBe(1);
-  });
+    // Two cold tsx starts: seconds each on a loaded machine.
+  }, 60_000);
 });

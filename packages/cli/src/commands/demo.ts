@@ -1,21 +1,21 @@
-import { join } from 'node:path';
-import { createEngine, type IngestResult } from '@policyflow/core';
-import { parseCommandArgs } from '../args.js';
+import { booleanOption, parseCommandArgs } from '../args.js';
 import type { Command } from '../command.js';
-import { readEvents } from '../events.js';
-import { fixtureFiles, fixturesDir } from '../fixtures.js';
-import { countByStatus, formatCounts, renderTable, resourceRows } from '../format.js';
-import { builtinCatalogs } from '../providers.js';
-import { eventsPerKey, replayInto } from '../replay.js';
+import { replayFixtures } from '../demo/fixtures.js';
+import { runStory } from '../demo/story-run.js';
 
-const usage = `Usage: policyflow demo
+const usage = `Usage: policyflow demo [--memory] [--fixtures]
 
-Replays the bundled Kota and 1099Policy fixtures through the engine and prints every resource's
-lifecycle state and what became of each event. Needs no setup, network or database.
+The main job, end to end, with nothing to set up: a fake Kota and 1099Policy on a free loopback port send
+signed webhooks (one duplicated, one pair out of order, one lost) to a policyflow server on an embedded
+PGlite store in a temporary folder; pollers recover the lost event; sample rules fire actions, one of which
+fails once and is retried. Ends with every resource's state and the actions fired.
+
+  --memory     use the in-memory store instead of PGlite
+  --fixtures   instead, replay the bundled provider fixtures and print the states they lead to
 `;
 
 /**
- * `policyflow demo`: the main job on the bundled fixtures.
+ * `policyflow demo`: the main job on the embedded default.
  *
  * @example
  * ```ts
@@ -24,37 +24,18 @@ lifecycle state and what became of each event. Needs no setup, network or databa
  */
 export const demoCommand: Command = {
   name: 'demo',
-  summary: 'replay the bundled Kota and 1099Policy fixtures and print the resulting states',
+  summary: 'the main job end to end: fake providers → webhooks + polling → states, rules, actions',
   usage,
   async run(argv, io) {
-    const args = parseCommandArgs('demo', argv, {});
+    const args = parseCommandArgs('demo', argv, {
+      memory: { type: 'boolean' },
+      fixtures: { type: 'boolean' },
+    });
     if (args.values.help) {
       io.stdout(usage);
       return 0;
     }
-    const catalogs = builtinCatalogs();
-    const loaded = new Set(catalogs.map((c) => c.provider));
-    const engine = createEngine({ providers: catalogs });
-    io.stdout(
-      `Policyflow demo: replaying provider fixtures through the engine (providers: ${[...loaded].join(', ')})\n\n`,
-    );
-    const all: IngestResult[] = [];
-    try {
-      for (const { file, provider } of fixtureFiles) {
-        const events = await readEvents(join(fixturesDir(), file), io);
-        const results = (await replayInto(engine, events, { provider })).map((r) => r.result);
-        all.push(...results);
-        const counts = formatCounts(countByStatus(results));
-        io.stdout(`  ${file.padEnd(30)} ${String(results.length).padStart(3)} events  ${counts}\n`);
-      }
-      const rows = await resourceRows(engine, eventsPerKey(all), { shortIds: true });
-      io.stdout(`\n${renderTable(['resource', 'lifecycle', 'state', 'events'], rows)}`);
-      io.stdout(
-        `\n${rows.length} resources from ${all.length} events: ${formatCounts(countByStatus(all))}\n`,
-      );
-      return 0;
-    } finally {
-      await engine.close();
-    }
+    if (booleanOption(args, 'fixtures')) return replayFixtures(io);
+    return runStory(io, { memory: booleanOption(args, 'memory') });
   },
 };

@@ -3,15 +3,27 @@ import { main } from '../../src/main.js';
 import { captureIo } from '../helpers.js';
 
 describe('demo', () => {
-  it('replays every fixture and ends with the resources table and the counts', async () => {
+  it('tells the story and ends with the resources, their states and the actions', async () => {
     const io = captureIo();
-    expect(await main(['demo'], io)).toBe(0);
+    expect(await main(['demo', '--memory'], io)).toBe(0);
     const out = io.out();
-    expect(out).toMatch(/ten99policy\/policy\/pl_WzFRszJhoY\s+policy\s+active\s+4/);
-    expect(out).toMatch(/ten99policy\/assignment\/an_rDpc5e7D2s\s+assignment\s+cancelled/);
-    expect(out).toMatch(
+    expect(out).toContain('[3/5] webhooks 8 signed deliveries: applied 5 · forced 1 · stale 1 · duplicate 1');
+    expect(out).toContain('[4/5] polling  both events APIs read from the start: applied 1 · duplicate 7');
+    expect(out).toContain('contractor-policy-cancelled failed once and succeeded on retry');
+    expect(out).toMatch(/kota\/employee_policy\/eehp_demo\S*\s+active\s/);
+    expect(out).toMatch(/kota\/employer_quote\/erhq_demo\S*\s+accepted\s/);
+    expect(out).toMatch(/ten99policy\/invoice\/in_DemoInvoice01\s+payment_failed\s/);
+    expect(out).toMatch(/ten99policy\/policy\/pl_DemoPolicy01\s+cancelled\s/);
+    expect(out).toMatch(/contractor-policy-cancelled\s+notify\s+succeeded\s+2/);
+    expect(out).toMatch(/card-charge-failed\s+emit\s+succeeded\s+1/);
+  });
+
+  it('replays the bundled fixtures with --fixtures', async () => {
+    const io = captureIo();
+    expect(await main(['demo', '--fixtures'], io)).toBe(0);
+    expect(io.out()).toMatch(/ten99policy\/policy\/pl_WzFRszJhoY\s+policy\s+active\s+4/);
+    expect(io.out()).toMatch(
       /kota\/group_policy\/gp_5f60718293…\s+group_policy\s+status=cancelled renewal=canceled/,
     );
-    expect(out).toMatch(/\d+ resources from \d+ events: applied \d+/);
   });
 });
