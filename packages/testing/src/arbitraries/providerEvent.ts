@@ -102,6 +102,7 @@ function isNested(data: Record<string, unknown>): boolean {
  * An arbitrary of valid deliveries of one event type (or of any type of the catalog): data that passes the
  * catalog's schema, with the resource id where the catalog looks for it, in every envelope variant the
  * normalizer accepts (`created`/`created_at`, ISO/Unix, `api_version`/`version`, `data`/`data.object`, no `id`).
+ * Bodies use the standard envelope; a catalog with its own `envelope` reader needs its own body builder.
  *
  * @example
  * ```ts
