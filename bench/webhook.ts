@@ -20,7 +20,7 @@ const HEADER = 'ten99policy-signature';
 const DURATION_S = Number(process.env.BENCH_WEBHOOK_SECONDS ?? 4);
 /** Alternating rounds; the best round of each server counts, so a burst of load elsewhere on the machine
  * does not decide the ratio. */
-const ROUNDS = Number(process.env.BENCH_WEBHOOK_ROUNDS ?? 3);
+const ROUNDS = Number(process.env.BENCH_WEBHOOK_ROUNDS ?? 4);
 const CONNECTIONS = 32;
 const BODIES = 200_000;
 
