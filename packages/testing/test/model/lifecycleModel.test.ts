@@ -10,6 +10,7 @@ describe('lifecycleModel', () => {
     [acme, 'claim'],
     [kota(), 'employer_quote'],
     [kota(), 'group'],
+    [kota(), 'policy'],
     [ten99policy(), 'application'],
     [ten99policy(), 'certificate'],
   ] as const) {
