@@ -2,6 +2,7 @@ import type { Command } from './command.js';
 import { demoCommand } from './commands/demo.js';
 import { explainCommand } from './commands/explain.js';
 import { graphCommand } from './commands/graph.js';
+import { pollCommand } from './commands/poll.js';
 import { replayCommand } from './commands/replay.js';
 import { schemaCommand } from './commands/schema.js';
 import { serveCommand } from './commands/serve.js';
@@ -16,6 +17,7 @@ export const commands: ReadonlyArray<Command> = [
   replayCommand,
   explainCommand,
   serveCommand,
+  pollCommand,
   graphCommand,
   schemaCommand,
 ];

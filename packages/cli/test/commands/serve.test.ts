@@ -1,5 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ten99policySignature } from '@policyflow/adapters/webhook';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/main.js';
 import { type CapturedIo, captureIo, fixtures } from '../helpers.js';
@@ -61,6 +63,35 @@ describe('serve', () => {
     expect(res.status).toBe(503);
     expect(JSON.stringify(await res.json())).toContain('providers.kota.webhook.secrets');
     expect((await fetch(`${url}/webhooks/acme`, { method: 'POST', body: '{}' })).status).toBe(404);
+    controller.abort();
+    expect(await done).toBe(0);
+  });
+
+  it('verifies signatures with the secrets of the config', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pf-serve-'));
+    writeFileSync(
+      join(dir, 'policyflow.config.yaml'),
+      'providers:\n  ten99policy:\n    webhook: { secrets: ["${SECRET}"] }\n',
+    );
+    const controller = new AbortController();
+    const io = { ...captureIo({ signal: controller.signal, cwd: dir }), env: { SECRET: 'whsec_serve_test' } };
+    const done = main(['serve', '--port', '0'], io);
+    const url = await started(io);
+    const body = lines[0]!;
+    const signed = ten99policySignature().sign!(body, 'whsec_serve_test');
+    const post = (headers: Record<string, string>) =>
+      fetch(`${url}/webhooks/ten99policy`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body,
+      });
+    expect((await post({})).status).toBe(401);
+    expect((await post(ten99policySignature().sign!(body, 'whsec_wrong'))).status).toBe(401);
+    expect((await post(signed)).status).toBe(200);
+    const metrics = await (await fetch(`${url}/metrics`)).text();
+    expect(metrics).toContain(
+      'policyflow_webhook_rejections_total{provider="ten99policy",code="signature_missing"} 1',
+    );
     controller.abort();
     expect(await done).toBe(0);
   });

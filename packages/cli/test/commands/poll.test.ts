@@ -1,0 +1,59 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createFakeProvider } from '@policyflow/testing';
+import { describe, expect, it } from 'vitest';
+import { main } from '../../src/main.js';
+import { captureIo, fixtures } from '../helpers.js';
+
+function recent(file: string): Array<Record<string, unknown>> {
+  const from = Date.now() - 3_600_000;
+  return readFileSync(join(fixtures, file), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l, i) => ({ ...(JSON.parse(l) as Record<string, unknown>), created: Math.floor(from / 1000) + i }));
+}
+
+describe('poll', () => {
+  it('--once reads each configured provider from its checkpoint and prints what it ingested', async () => {
+    const fake = await createFakeProvider({ seed: 5 });
+    try {
+      fake.addEvents('ten99policy', recent('ten99policy.ndjson'));
+      const dir = mkdtempSync(join(tmpdir(), 'pf-poll-'));
+      writeFileSync(
+        join(dir, 'policyflow.config.yaml'),
+        `providers:\n  ten99policy:\n    api: { baseUrl: "${fake.url}", key: "\${T99_KEY}" }\n`,
+      );
+      const io = { ...captureIo({ cwd: dir }), env: { T99_KEY: fake.apiKey } };
+      expect(await main(['poll', '--once'], io)).toBe(0);
+      expect(io.out()).toMatch(
+        /^ten99policy: 20 fetched in \d+ request\(s\), 20 ingested \(applied 16 · forced 4\)$/m,
+      );
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it('exits 1 and says what to configure when no provider has an API key', async () => {
+    const io = captureIo({ cwd: tmpdir() });
+    expect(await main(['poll', '--once'], io)).toBe(1);
+    expect(io.err()).toContain('no provider to poll');
+    expect(io.err()).toContain('api: { key:');
+  });
+
+  it('exits 2 when the events API refuses the key', async () => {
+    const fake = await createFakeProvider({ seed: 5 });
+    try {
+      const dir = mkdtempSync(join(tmpdir(), 'pf-poll-'));
+      writeFileSync(
+        join(dir, 'p.yaml'),
+        `providers:\n  kota:\n    api: { baseUrl: "${fake.url}", key: wrong }\n`,
+      );
+      const io = captureIo({ cwd: dir });
+      expect(await main(['poll', '--once', '--config', 'p.yaml'], io)).toBe(2);
+      expect(io.err()).toContain('poll kota failed');
+    } finally {
+      await fake.close();
+    }
+  });
+});
