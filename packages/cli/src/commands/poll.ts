@@ -72,6 +72,7 @@ export const pollCommand: Command = {
       if (runtime.pollers.length === 0) {
         throw new UsageError(
           'no provider to poll',
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: a config snippet with an env reference
           'give a provider an API key in the config: providers: { kota: { api: { key: "${KOTA_API_KEY}" } } }',
         );
       }

@@ -71,6 +71,7 @@ describe('serve', () => {
     const dir = mkdtempSync(join(tmpdir(), 'pf-serve-'));
     writeFileSync(
       join(dir, 'policyflow.config.yaml'),
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a config file with an env reference
       'providers:\n  ten99policy:\n    webhook: { secrets: ["${SECRET}"] }\n',
     );
     const controller = new AbortController();
