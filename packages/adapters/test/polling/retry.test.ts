@@ -1,5 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+
+/** The adapters project has no global fast-check setup, so the seed is fixed here. */
+const SEED = 42;
+
 import { backoffDelay, ProviderApiError, parseDuration, withRetry } from '../../src/polling/index.js';
 
 function apiError(httpStatus: number, retryAfterMs?: number): ProviderApiError {
@@ -19,6 +23,7 @@ describe('backoffDelay (full jitter)', () => {
         const d = backoffDelay(attempt, { baseMs: 100, maxMs: 10_000 }, () => r);
         return d >= 0 && d < Math.min(10_000, 100 * 2 ** attempt);
       }),
+      { seed: SEED },
     );
   });
 });
