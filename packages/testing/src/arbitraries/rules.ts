@@ -1,5 +1,6 @@
 import type { Catalog } from '@policyflow/core';
 import fc from 'fast-check';
+import type { StateValue } from 'xstate';
 import { resolveLifecycle } from '../internal/lifecycle.js';
 
 /** A json-rules-engine leaf condition. */
@@ -181,13 +182,47 @@ export interface RuleDefinitionConstraints extends ConditionTreeConstraints {
   readonly actionTypes?: ReadonlyArray<string>;
 }
 
-function triggers(catalog: Catalog | undefined): fc.Arbitrary<RuleDefinition['on']> {
-  if (catalog === undefined) return fc.constant({ event: 'thing.happened' });
-  const events = [...catalog.events.keys()].map((event) => ({ event }));
-  const states = [...catalog.lifecycles.keys()].flatMap((lifecycle) =>
-    [...resolveLifecycle(catalog, lifecycle).table.states.keys()].map((to) => ({ lifecycle, to })),
+/** State patterns of a value as triggers and `whileIn` spell them: `active`, or `status.active` in a region. */
+function patternsOf(value: StateValue, prefix = ''): string[] {
+  if (typeof value === 'string') return [`${prefix}${value}`];
+  return Object.entries(value).flatMap(([k, v]) => patternsOf(v as StateValue, `${prefix}${k}.`));
+}
+
+function statesOf(catalog: Catalog, lifecycle: string): string[] {
+  const values = [...resolveLifecycle(catalog, lifecycle).table.states.values()];
+  return [...new Set(values.flatMap((v) => patternsOf(v)))].sort();
+}
+
+interface Trigger {
+  readonly on: RuleDefinition['on'];
+  /** States of the trigger's lifecycle, for `whileIn`. */
+  readonly states: ReadonlyArray<string>;
+}
+
+function triggers(catalog: Catalog | undefined): fc.Arbitrary<Trigger> {
+  if (catalog === undefined)
+    return fc.constant({ on: { event: 'thing.happened' }, states: ['pending', 'active'] });
+  const byLifecycle = new Map([...catalog.lifecycles.keys()].map((l) => [l, statesOf(catalog, l)] as const));
+  const events = [...catalog.events.values()].map((e) => ({
+    on: { event: e.type },
+    states: byLifecycle.get(e.lifecycle) ?? [],
+  }));
+  const transitions = [...byLifecycle].flatMap(([lifecycle, states]) =>
+    states.map((to) => ({ on: { lifecycle, to }, states })),
   );
-  return fc.constantFrom<RuleDefinition['on']>(...events, ...states);
+  return fc.constantFrom<Trigger>(...events, ...transitions);
+}
+
+function actionFor(constraints: RuleDefinitionConstraints, states: ReadonlyArray<string>) {
+  return fc.record(
+    {
+      type: fc.constantFrom(...(constraints.actionTypes ?? ['log'])),
+      params: fc.record({ message: fc.string({ maxLength: 20 }) }),
+      delay: fc.constantFrom('1m', '1h', '2d'),
+      ...(states.length > 0 ? { whileIn: fc.constantFrom(...states) } : {}),
+    },
+    { requiredKeys: ['type', 'params'] },
+  );
 }
 
 /**
@@ -196,28 +231,22 @@ function triggers(catalog: Catalog | undefined): fc.Arbitrary<RuleDefinition['on
  * @example
  * ```ts
  * fc.sample(ruleDefinition({ catalog }), 1);
- * // [{ name: 'rule-0', on: { lifecycle: 'policy', to: 'cancelled' }, actions: [{ type: 'log', params: { message: 'x' } }] }]
+ * // [{ name: 'rule-0', on: { lifecycle: 'policy', to: 'status.cancelled' },
+ * //    actions: [{ type: 'log', params: { message: 'x' }, whileIn: 'status.cancelled' }] }]
  * ```
  */
 export function ruleDefinition(constraints: RuleDefinitionConstraints = {}): fc.Arbitrary<RuleDefinition> {
-  const action = fc.record(
-    {
-      type: fc.constantFrom(...(constraints.actionTypes ?? ['log'])),
-      params: fc.record({ message: fc.string({ maxLength: 20 }) }),
-      delay: fc.constantFrom('1m', '1h', '2d'),
-      whileIn: fc.constantFrom('pending', 'active'),
-    },
-    { requiredKeys: ['type', 'params'] },
+  return triggers(constraints.catalog).chain(({ on, states }) =>
+    fc
+      .record(
+        {
+          name: fc.nat({ max: 999 }).map((n) => `rule-${n}`),
+          on: fc.constant(on),
+          conditions: conditionTree(constraints),
+          actions: fc.array(actionFor(constraints, states), { minLength: 1, maxLength: 3 }),
+        },
+        { requiredKeys: ['name', 'on', 'actions'] },
+      )
+      .map((r) => r as RuleDefinition),
   );
-  return fc
-    .record(
-      {
-        name: fc.nat({ max: 999 }).map((n) => `rule-${n}`),
-        on: triggers(constraints.catalog),
-        conditions: conditionTree(constraints),
-        actions: fc.array(action, { minLength: 1, maxLength: 3 }),
-      },
-      { requiredKeys: ['name', 'on', 'actions'] },
-    )
-    .map((r) => r as RuleDefinition);
 }

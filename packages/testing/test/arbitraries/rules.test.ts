@@ -1,5 +1,5 @@
 import { test } from '@fast-check/vitest';
-import { kota } from '@policyflow/core';
+import { createEngine, kota, loadConfig } from '@policyflow/core';
 import fc from 'fast-check';
 import { Engine } from 'json-rules-engine';
 import { describe, expect } from 'vitest';
@@ -48,4 +48,24 @@ describe('ruleDefinition', () => {
       for (const a of rule.actions) expect(['log', 'http']).toContain(a.type);
     },
   );
+
+  test.prop([ruleDefinition({ catalog: kota() })], { numRuns: 50 })(
+    'every generated rule loads as config and builds an engine',
+    (rule) => {
+      const config = loadConfig({ rules: [rule] }, { env: {} });
+      expect(() => createEngine({ providers: [kota()], config })).not.toThrow();
+    },
+  );
+
+  test.prop(
+    [ruleDefinition({ catalog: kota() }).filter((r) => 'lifecycle' in r.on && r.on.lifecycle === 'policy')],
+    {
+      numRuns: 20,
+    },
+  )('states of a parallel machine are region paths', (rule) => {
+    const states = [rule.on, ...rule.actions].flatMap((x) =>
+      'to' in x ? [x.to] : 'whileIn' in x && x.whileIn ? [x.whileIn] : [],
+    );
+    for (const s of states) expect(s).toMatch(/^(status|renewal)\.[a-z_]+$/);
+  });
 });
