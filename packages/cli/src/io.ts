@@ -45,7 +45,8 @@ export function nodeIo(signal?: AbortSignal): CliIo {
     readStdin: () => readAll(process.stdin),
     interactive: process.stderr.isTTY === true,
     env: process.env,
-    cwd: process.cwd(),
+    // `pnpm policyflow …` runs in the repository root; INIT_CWD is where the user typed the command.
+    cwd: process.env.INIT_CWD ?? process.cwd(),
     ...(signal ? { signal } : {}),
   };
 }
