@@ -79,16 +79,37 @@ function factGetter(env: CompileEnv, name: unknown, params: unknown, path: unkno
   }
   // An undeclared fact is undefined (json-rules-engine with allowUndefinedFacts).
   if (!env.valueFacts.has(name)) return () => undefined;
-  if (keys === undefined) return (f) => f[name];
+  const read = reader(name);
+  if (keys === undefined) return read;
   if (keys.length === 1) {
     const k = keys[0]!;
     return (f) => {
-      const v = f[name];
+      const v = read(f);
       if (v === null || typeof v !== 'object') return v;
       return Object.hasOwn(v, k) ? (v as Record<string, unknown>)[k] : undefined;
     };
   }
-  return (f) => applyPath(f[name], keys);
+  return (f) => applyPath(read(f), keys);
+}
+
+// One function literal per built-in fact, so each property load stays monomorphic; other names are keyed.
+function reader(name: string): Getter {
+  switch (name) {
+    case 'event':
+      return (f) => f.event;
+    case 'resource':
+      return (f) => f.resource;
+    case 'transition':
+      return (f) => f.transition;
+    case 'provider':
+      return (f) => f.provider;
+    case 'now':
+      return (f) => f.now;
+    case 'status':
+      return (f) => f.status;
+    default:
+      return (f) => f[name];
+  }
 }
 
 function isFactRef(value: unknown): boolean {

@@ -61,6 +61,8 @@ function patternOf(type: string): (candidate: string) => boolean {
 function stateMatches(patterns: ReadonlyArray<string> | undefined, value: StateValue | undefined): boolean {
   if (patterns === undefined) return true;
   if (value === undefined) return false;
+  // Flat machines (nearly all) compare strings; nested state values go through XState's own matcher.
+  if (typeof value === 'string') return patterns.includes(value);
   return patterns.some((p) => matchesState(p, value));
 }
 
@@ -84,9 +86,14 @@ const EVENT_STATUSES: ReadonlySet<IngestStatus> = new Set(['applied', 'forced', 
 interface EventCandidates<R> {
   readonly items: ReadonlyArray<Indexed<R>>;
   readonly rules: ReadonlyArray<R>;
+  /** With transition or violation rules added: violation? → from → to → candidates. Few combinations occur. */
+  readonly withState: [
+    Map<string, Map<string, ReadonlyArray<R>>>,
+    Map<string, Map<string, ReadonlyArray<R>>>,
+  ];
 }
 
-const NONE: EventCandidates<never> = { items: [], rules: [] };
+const EMPTY: ReadonlyArray<never> = [];
 
 /**
  * Rules indexed by trigger, so an event meets only its candidate rules. Event-type candidates are worked out once
@@ -137,7 +144,7 @@ export class TriggerIndex<R> {
       const items = this.#events
         .filter((e) => (e.trigger.provider === undefined || e.trigger.provider === provider) && e.match(type))
         .sort((x, y) => this.#order(x, y));
-      hit = { items, rules: items.map((i) => i.rule) };
+      hit = { items, rules: items.map((i) => i.rule), withState: [new Map(), new Map()] };
       byType.set(type, hit);
     }
     return hit;
@@ -149,24 +156,48 @@ export class TriggerIndex<R> {
 
   /** Candidate rules for one ingest, highest priority first (definition order among equals). */
   candidates(input: TriggerInput): ReadonlyArray<R> {
-    const byEvent = EVENT_STATUSES.has(input.status) ? this.#eventRules(input.provider, input.type) : NONE;
-    const extra = this.#stateRules(input);
-    // The common case: no transition or violation rule applies, and the cached list is the answer.
-    if (extra === undefined) return byEvent.rules;
-    const all = [...byEvent.items, ...extra].sort((x, y) => this.#order(x, y));
-    return all.map((i) => i.rule);
+    if (!EVENT_STATUSES.has(input.status)) return EMPTY;
+    const entry = this.#eventRules(input.provider, input.type);
+    const t = input.transition;
+    const violation =
+      (input.status === 'forced' || input.status === 'rejected') && this.#violations.length > 0;
+    const transitions =
+      t !== undefined && input.lifecycle !== undefined && this.#transitions.has(input.lifecycle);
+    // The common case: no transition or violation rule can apply, and the cached list is the answer.
+    if (!violation && !transitions) return entry.rules;
+    // Otherwise the answer depends only on (violation, from, to) for this provider and type: cache it too.
+    const fromKey = t?.from === undefined ? '' : stateKey(t.from);
+    const toKey = t === undefined ? '' : stateKey(t.to);
+    const byFrom = entry.withState[violation ? 1 : 0];
+    let byTo = byFrom.get(fromKey);
+    if (byTo === undefined) {
+      byTo = new Map();
+      byFrom.set(fromKey, byTo);
+    }
+    let hit = byTo.get(toKey);
+    if (hit === undefined) {
+      const extra = this.#stateRules(input) ?? [];
+      hit = [...entry.items, ...extra].sort((x, y) => this.#order(x, y)).map((i) => i.rule);
+      byTo.set(toKey, hit);
+    }
+    return hit;
   }
 
   #stateRules(input: TriggerInput): Array<Indexed<R>> | undefined {
-    const out: Array<Indexed<R>> = [];
+    let out: Array<Indexed<R>> | undefined;
     const t = input.transition;
-    if (t !== undefined && input.lifecycle !== undefined && this.#transitions.size > 0) {
-      const bucket = this.#transitions.get(input.lifecycle);
-      const changed = bucket !== undefined && (t.from === undefined || stateKey(t.from) !== stateKey(t.to));
-      for (const item of changed ? bucket : []) {
+    const bucket =
+      t !== undefined && input.lifecycle !== undefined ? this.#transitions.get(input.lifecycle) : undefined;
+    if (
+      bucket !== undefined &&
+      t !== undefined &&
+      (t.from === undefined || stateKey(t.from) !== stateKey(t.to))
+    ) {
+      for (const item of bucket) {
         const trig = item.trigger as Extract<NormalizedTrigger, { kind: 'transition' }>;
         if (trig.provider !== undefined && trig.provider !== input.provider) continue;
-        if (stateMatches(trig.from, t.from) && stateMatches(trig.to, t.to)) out.push(item);
+        if (!stateMatches(trig.from, t.from) || !stateMatches(trig.to, t.to)) continue;
+        out = out === undefined ? [item] : [...out, item];
       }
     }
     if ((input.status === 'forced' || input.status === 'rejected') && this.#violations.length > 0) {
@@ -174,9 +205,9 @@ export class TriggerIndex<R> {
         const trig = item.trigger as Extract<NormalizedTrigger, { kind: 'violation' }>;
         if (trig.provider !== undefined && trig.provider !== input.provider) continue;
         if (trig.lifecycle !== undefined && trig.lifecycle !== input.lifecycle) continue;
-        out.push(item);
+        out = out === undefined ? [item] : [...out, item];
       }
     }
-    return out.length === 0 ? undefined : out;
+    return out;
   }
 }
