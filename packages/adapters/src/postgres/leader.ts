@@ -4,6 +4,8 @@ import type { SqlClient } from './sql.js';
 export interface Leadership {
   /** Gives the lock up (also given up when the process or its connection dies). */
   release(): Promise<void>;
+  /** Resolves if the lock's connection is lost: stop leading then, another process may have taken over. */
+  readonly lost: Promise<void>;
 }
 
 /**
@@ -34,18 +36,22 @@ export async function tryLead(client: SqlClient, name: string): Promise<Leadersh
       const ok = rows[0]?.ok === true;
       settle(ok);
       if (!ok) return;
-      await released;
+      await Promise.race([released, s.lost]);
       await s.query('SELECT pg_advisory_unlock(hashtext($1))', [`policyflow:leader:${name}`]);
     })
-    .catch((error: unknown) => {
-      settle(false);
-      throw error;
-    });
+    .then(
+      () => false,
+      () => {
+        settle(false);
+        return true;
+      },
+    );
   if (!(await acquired)) {
     await held;
     return undefined;
   }
   return {
+    lost: held.then((failed) => (failed ? undefined : new Promise<void>(() => {}))),
     async release() {
       release();
       await held;

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import type { SqlClient, SqlQueryable, SqlResult } from './sql.js';
+import type { SqlClient, SqlQueryable, SqlResult, SqlSession } from './sql.js';
 
 /** Options of {@link postgresClient}: a connection string, or a pool you own. */
 export type PostgresClientOptions =
@@ -38,12 +38,25 @@ export function postgresClient(options: PostgresClientOptions): PostgresSqlClien
   // An idle client that loses its connection emits here; without a listener the process would crash.
   pool.on('error', () => {});
   const base = wrap(pool);
-  async function session<T>(fn: (s: SqlQueryable) => Promise<T>): Promise<T> {
+  async function session<T>(fn: (s: SqlSession) => Promise<T>): Promise<T> {
     const conn = await pool.connect();
+    // A checked-out client reports a dropped connection as an 'error' event, which must not go unheard.
+    let lost: Error | undefined;
+    let signal!: () => void;
+    const dropped = new Promise<void>((resolve) => {
+      signal = resolve;
+    });
+    const onError = (error: Error) => {
+      lost = error;
+      signal();
+    };
+    conn.on('error', onError);
     try {
-      return await fn(wrap(conn));
+      return await fn({ ...wrap(conn), lost: dropped });
     } finally {
-      conn.release();
+      conn.off('error', onError);
+      // Passing the error destroys the client instead of returning a dead connection to the pool.
+      conn.release(lost);
     }
   }
   return {

@@ -48,7 +48,7 @@ export async function pgliteClient(options: PgliteClientOptions = {}): Promise<P
     db,
     query: base.query,
     transaction: (fn) => db.transaction((tx) => fn(wrap(tx))),
-    session: (fn) => fn(base),
+    session: (fn) => fn({ ...base, lost: new Promise<void>(() => {}) }),
     async close() {
       if (owned && !db.closed) await db.close();
     },

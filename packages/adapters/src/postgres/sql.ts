@@ -9,6 +9,12 @@ export interface SqlQueryable {
   query<R = Record<string, unknown>>(text: string, params?: ReadonlyArray<unknown>): Promise<SqlResult<R>>;
 }
 
+/** One database session, held for a while. */
+export interface SqlSession extends SqlQueryable {
+  /** Resolves when the session's connection drops (never, on PGlite). */
+  readonly lost: Promise<void>;
+}
+
 /**
  * The tiny database surface the store needs, so one store implementation runs on PGlite and on PostgreSQL.
  * `pgliteClient` and `postgresClient` are the two drivers.
@@ -27,7 +33,7 @@ export interface SqlClient extends SqlQueryable {
   /** Runs `fn` in one transaction: committed when it resolves, rolled back when it throws. */
   transaction<T>(fn: (tx: SqlQueryable) => Promise<T>): Promise<T>;
   /** Runs `fn` on one session (advisory session locks need that); PGlite has only one. */
-  session<T>(fn: (session: SqlQueryable) => Promise<T>): Promise<T>;
+  session<T>(fn: (session: SqlSession) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 

@@ -202,7 +202,8 @@ export async function createSqlStore(client: SqlClient, options: SqlStoreOptions
         await upsertJob(tx, s, job);
         if (audit) await insertAudit(tx, s, audit);
         // A dead job made pending again with fresh attempts (`engine.retryDead`): queue it anew.
-        if (options.onJobs && job.status === 'pending' && job.attempts === 0) await options.onJobs(tx, [job], true);
+        if (options.onJobs && job.status === 'pending' && job.attempts === 0)
+          await options.onJobs(tx, [job], true);
       });
     },
     async getJob(id) {

@@ -77,6 +77,8 @@ export interface WorkerOptions {
   readonly retry?: RetryPolicy;
   /** Pool size. Default 10. */
   readonly max?: number;
+  /** Start consuming at once. Default true; with false, call `start()`. */
+  readonly autoStart?: boolean;
 }
 
 /** A running scale-out worker. */
@@ -86,6 +88,8 @@ export interface Worker {
   readonly boss: PgBoss;
   /** A producer on this worker's pg-boss, for receivers living in the same process. */
   readonly queue: IngestQueue;
+  /** Starts consuming (when created with `autoStart: false`); idempotent. */
+  start(): Promise<void>;
   /** Stops fetching, lets jobs in hand finish, closes the engine and the pool. */
   stop(): Promise<void>;
 }
@@ -118,29 +122,35 @@ export async function createWorker(options: WorkerOptions): Promise<Worker> {
   const polling = options.pollingIntervalSeconds ?? 0.5;
   let stopped = false;
 
-  const loops = Array.from({ length: options.fetchers ?? 2 }, () =>
-    ingestLoop(boss, engine, options.concurrency ?? 500, polling * 1000, () => stopped),
-  );
-  const actionConcurrency = options.actionConcurrency ?? 20;
-  if (actionConcurrency > 0) {
-    await workActions(boss, {
-      store,
-      ...(options.engine.actions ? { actions: options.engine.actions } : {}),
-      emit: engine.emit,
-      concurrency: actionConcurrency,
-      pollingIntervalSeconds: polling,
-      ...(options.engine.logSink ? { log: options.engine.logSink } : {}),
-    });
+  let loops: Array<Promise<void>> | undefined;
+  async function start(): Promise<void> {
+    if (loops !== undefined || stopped) return;
+    loops = Array.from({ length: options.fetchers ?? 2 }, () =>
+      ingestLoop(boss, engine, options.concurrency ?? 500, polling * 1000, () => stopped),
+    );
+    const actionConcurrency = options.actionConcurrency ?? 20;
+    if (actionConcurrency > 0) {
+      await workActions(boss, {
+        store,
+        ...(options.engine.actions ? { actions: options.engine.actions } : {}),
+        emit: engine.emit,
+        concurrency: actionConcurrency,
+        pollingIntervalSeconds: polling,
+        ...(options.engine.logSink ? { log: options.engine.logSink } : {}),
+      });
+    }
   }
+  if (options.autoStart ?? true) await start();
   return {
     engine,
     store,
     boss,
     queue: ingestQueue(boss, options.engine.providers),
+    start,
     async stop() {
       if (stopped) return;
       stopped = true;
-      await Promise.all(loops);
+      await Promise.all(loops ?? []);
       await boss.stop({ graceful: true, close: false });
       await engine.close();
     },
