@@ -101,6 +101,11 @@ export async function runStory(io: CliIo, options: StoryOptions): Promise<number
     say('[1/5] store    opening PGlite in a temporary folder (the first open runs the migrations)…');
 
   const demoStore = await openDemoStore(options.memory === true);
+  step(
+    1,
+    'store',
+    options.memory === true ? 'memory' : `${demoStore.where}: opening (the first open runs the migrations)…`,
+  );
   let store: Store | undefined;
   const posted: string[] = [];
   const logs: LogLine[] = [];
@@ -111,7 +116,7 @@ export async function runStory(io: CliIo, options: StoryOptions): Promise<number
   try {
     fake = await createFakeProvider({ seed: 7 });
     store = await demoStore.opening;
-    step(1, 'store', `${demoStore.where} (ready after ${((Date.now() - started) / 1000).toFixed(1)} s)`);
+    if (options.memory !== true) say(`         ready after ${((Date.now() - started) / 1000).toFixed(1)} s`);
     runtime = await createRuntime(demoConfig(fake, notify), {
       cwd: io.cwd,
       store,
