@@ -153,6 +153,8 @@ export function createRulesRuntime(options: RulesOptions, deps: RuntimeDeps): Ru
     emit,
     log: options.logSink ?? consoleLogSink,
   });
+  // Jobs already in a durable store (a restart) are picked up without waiting for the next event.
+  runner.kick();
 
   function renderJob(
     rule: CompiledRule,
