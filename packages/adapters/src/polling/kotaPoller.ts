@@ -117,8 +117,13 @@ export function kotaPass(client: KotaClient, options: KotaPollOptions, since: nu
       }
       summary.fetched += result.items.length;
       const fresh: Dated[] = [];
-      for (const event of result.items)
-        if (!seen.has(event.id)) fresh.push({ event, created: createdOf(event) });
+      // `seen` grows only after a successful ingest, so a page that failed is fetched and ingested again.
+      const inPage = new Set<string>();
+      for (const event of result.items) {
+        if (seen.has(event.id) || inPage.has(event.id)) continue;
+        inPage.add(event.id);
+        fresh.push({ event, created: createdOf(event) });
+      }
       fresh.sort(byCreatedThenId);
       await rt.ingest(
         summary,

@@ -294,6 +294,19 @@ describe('poller lifecycle', () => {
 });
 
 describe('Kota poller failures', () => {
+  it('an id the API lists twice is ingested once', async () => {
+    const f = await fake();
+    const events = kotaEvents(0, 20, NOW - DAY);
+    f.addEvents('kota', [...events, events[5]!, events[6]!]);
+    const { engine } = testEngine();
+    const summary = await createPoller({
+      engine,
+      client: kotaClient({ baseUrl: f.url, apiKey: f.apiKey }),
+      ...noSleep(),
+    }).pollOnce();
+    expect(summary).toMatchObject({ fetched: 22, ingested: 20, statuses: { applied: 20 } });
+  });
+
   it('a page whose ingest fails is fetched and ingested again by the next pass', async () => {
     const f = await fake();
     f.addEvents('kota', kotaEvents(0, 250, NOW - DAY));
