@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,7 +21,11 @@ import { type PolicyflowServer, startServer } from '../server.js';
 import { flakyNotify } from './notify.js';
 import { demoStory } from './story.js';
 
-const rulesFile = join(import.meta.dirname, 'rules.yaml');
+// The sample rules ship as YAML in src/ (the package publishes src); from a build, look there too.
+const rulesFile = [
+  join(import.meta.dirname, 'rules.yaml'),
+  join(import.meta.dirname, '../../src/demo/rules.yaml'),
+].find((p) => existsSync(p))!;
 
 /** Options of {@link runStory}. */
 export interface StoryOptions {
