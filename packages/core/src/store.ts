@@ -24,8 +24,15 @@ export interface ResourceSnapshot {
   readonly context: Readonly<Record<string, unknown>>;
   readonly lastEventId: string;
   readonly lastEventType: string;
-  /** `occurredAt` of the newest event applied (epoch ms); older events are `stale`. */
+  /** `occurredAt` of the newest event applied (epoch ms). */
   readonly occurredAt: number;
+  /**
+   * Per state region (`''` for a flat machine), `occurredAt` of the newest event that set it. An event older
+   * than `occurredAt` may still set a region it is newer for (a status change delivered after a later
+   * "data changed" event); otherwise it is `stale`. A store that does not keep it makes every event older
+   * than `occurredAt` stale.
+   */
+  readonly stateAt?: Readonly<Record<string, number>>;
   readonly createdAt: number;
   readonly updatedAt: number;
   /** Incremented on every change; a SQL store uses it for optimistic concurrency. */

@@ -169,3 +169,48 @@ describe('createEngine ingest', () => {
     });
   });
 });
+
+describe('late events (delivered after a newer event)', () => {
+  test('a status change delivered after a newer targetless event still sets the status', async () => {
+    const engine = createEngine({ providers: [acme] });
+    const updated = await engine.ingest(claimEvent('claim.updated', 'l1', 20, { amount: 2 }), {
+      provider: 'acme',
+    });
+    expect(updated).toMatchObject({ status: 'applied', to: 'opened' });
+    const approved = await engine.ingest(claimEvent('claim.approved', 'l1', 10, { amount: 1 }), {
+      provider: 'acme',
+    });
+    expect(approved).toMatchObject({ status: 'applied', from: 'opened', to: 'approved' });
+    const r = await engine.getResource('acme/claim/l1');
+    // State from the late status change; data and last event from the newer event.
+    expect(r).toMatchObject({ state: 'approved', occurredAt: 20_000, lastEventId: updated.eventId });
+    expect(r?.context).toMatchObject({ amount: 2 });
+  });
+
+  test('an event older than the last status change is stale', async () => {
+    const engine = createEngine({ providers: [acme] });
+    await engine.ingest(claimEvent('claim.approved', 'l2', 20), { provider: 'acme' });
+    await engine.ingest(claimEvent('claim.updated', 'l2', 30), { provider: 'acme' });
+    const old = await engine.ingest(claimEvent('claim.opened', 'l2', 10), { provider: 'acme' });
+    expect(old.status).toBe('stale');
+    expect((await engine.getResource('acme/claim/l2'))?.state).toBe('approved');
+  });
+
+  test('without per-region times (a store that keeps none) every older event is stale', async () => {
+    const base = createMemoryStore();
+    const sync = base.sync!;
+    const strip = <T extends { stateAt?: unknown } | undefined>(s: T): T => {
+      if (s === undefined) return s;
+      const { stateAt: _drop, ...rest } = s;
+      return rest as T;
+    };
+    const store = {
+      ...base,
+      sync: { ...sync, getResource: (k: string) => strip(sync.getResource(k)) },
+    };
+    const engine = createEngine({ providers: [acme], store });
+    await engine.ingest(claimEvent('claim.updated', 'l3', 20), { provider: 'acme' });
+    const late = await engine.ingest(claimEvent('claim.approved', 'l3', 10), { provider: 'acme' });
+    expect(late.status).toBe('stale');
+  });
+});

@@ -22,6 +22,15 @@ export interface TransitionTable {
   step(stateKey: string, event: string): Step | undefined;
   /** For any state value (also one read back from a store): its key. */
   keyOf(value: StateValue): string;
+  /**
+   * The regions `event` sets wherever it applies: `['']` for a flat machine's status, region names for a
+   * parallel one, `[]` for an event that implies no state (a targetless "data changed" event).
+   */
+  regionsSet(event: string): ReadonlyArray<string>;
+  /** The regions in which two state values differ. */
+  changedRegions(a: StateValue, b: StateValue): ReadonlyArray<string>;
+  /** `value` with the given regions taken from `source`. */
+  withRegions(value: StateValue, source: StateValue, regions: ReadonlyArray<string>): StateValue;
 }
 
 function canonical(value: StateValue): string {
@@ -54,6 +63,8 @@ function leafValue(leafKey: string, sample: StateValue): StateValue {
 }
 
 type Snapshot = ReturnType<typeof initialTransition>[0];
+
+const NO_REGIONS: ReadonlyArray<string> = Object.freeze([]);
 
 /**
  * True when the machine handles `type` in this snapshot: it has a transition for it, targetless ones included.
@@ -129,6 +140,12 @@ export function deriveTable(machine: AnyStateMachine, events: ReadonlyArray<stri
     }
   }
 
+  const regionsSet = new Map<string, ReadonlyArray<string>>();
+  for (const [event, byRegion] of implied) {
+    const regions = [...byRegion].filter(([, leaf]) => leaf !== null).map(([region]) => region);
+    if (regions.length > 0) regionsSet.set(event, regions);
+  }
+
   function forcedValue(from: StateValue, event: string): StateValue {
     const byRegion = implied.get(event);
     if (!byRegion || byRegion.size === 0) return from;
@@ -187,6 +204,23 @@ export function deriveTable(machine: AnyStateMachine, events: ReadonlyArray<stri
     finals,
     step: (key, event) => steps.get(key)?.get(event),
     keyOf: stateKey,
+    regionsSet: (event) => regionsSet.get(event) ?? NO_REGIONS,
+    changedRegions(a, b) {
+      if (a === b) return NO_REGIONS;
+      const ra = regionsOf(machine, a);
+      const rb = regionsOf(machine, b);
+      const out: string[] = [];
+      for (const [region, leaf] of rb) if (ra.get(region) !== leaf) out.push(region);
+      return out;
+    },
+    withRegions(value, source, regions) {
+      if (regions.length === 0) return value;
+      if (typeof value !== 'object' || typeof source !== 'object')
+        return regions.includes('') ? source : value;
+      const next = { ...value } as Record<string, StateValue>;
+      for (const region of regions) next[region] = (source as Record<string, StateValue>)[region]!;
+      return next;
+    },
   };
 }
 

@@ -76,7 +76,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
           : -1;
       const ledgerRow = ledger.add(write.ledger, write.history, row);
       if (row >= 0) {
-        if (snap !== undefined) resources.write(row, snap, ledgerRow);
+        if (snap !== undefined) resources.write(row, snap, ledgerRow, write.ledger.eventId);
         if (write.history !== undefined) resources.pushHistory(row, ledgerRow);
       }
       if (write.jobs) for (const job of write.jobs) if (!jobs.has(job.id)) jobs.set(job.id, job);

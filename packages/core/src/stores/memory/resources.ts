@@ -17,6 +17,9 @@ export class ResourceTable {
   readonly #createdAt = new Column((n) => new Float64Array(n));
   readonly #updatedAt = new Column((n) => new Float64Array(n));
   readonly #version = new Column((n) => new Uint32Array(n));
+  // stateAt: a flat machine's one stamp in a column (NaN: unset); parallel machines' stamps by row.
+  readonly #stampedAt = new Column((n) => new Float64Array(n));
+  readonly #regionStamps = new Map<number, Readonly<Record<string, number>>>();
 
   constructor(
     private readonly historyLimit: number,
@@ -52,19 +55,44 @@ export class ResourceTable {
       this.#history.push(undefined);
       this.#createdAt.set(row, createdAt);
       this.#version.set(row, 0);
+      this.#stampedAt.set(row, Number.NaN);
     }
     return row;
   }
 
-  /** Writes a snapshot whose last event is the ledger's row `ledgerRow`. */
-  write(row: number, s: ResourceSnapshot, ledgerRow: number): void {
+  /**
+   * Writes a snapshot. `ledgerRow` is the row of the event being committed: it becomes the last event only
+   * when the snapshot says so (a late event moves state but leaves the newer event as the last one).
+   */
+  write(row: number, s: ResourceSnapshot, ledgerRow: number, eventId: string): void {
     this.#state.set(row, this.states.code(s.state));
     this.#context[row] = s.context;
-    this.#lastEvent.set(row, ledgerRow);
+    if (s.lastEventId === eventId) this.#lastEvent.set(row, ledgerRow);
     this.#occurredAt.set(row, s.occurredAt);
     this.#createdAt.set(row, s.createdAt);
     this.#updatedAt.set(row, s.updatedAt);
     this.#version.set(row, s.version);
+    this.#writeStamps(row, s.stateAt);
+  }
+
+  #writeStamps(row: number, stateAt: Readonly<Record<string, number>> | undefined): void {
+    const keys = stateAt === undefined ? [] : Object.keys(stateAt);
+    if (keys.length === 1 && keys[0] === '') {
+      this.#stampedAt.set(row, stateAt![''] as number);
+      this.#regionStamps.delete(row);
+    } else if (keys.length === 0) {
+      this.#stampedAt.set(row, Number.NaN);
+      this.#regionStamps.delete(row);
+    } else {
+      this.#stampedAt.set(row, Number.NaN);
+      this.#regionStamps.set(row, stateAt!);
+    }
+  }
+
+  #readStamps(row: number): Readonly<Record<string, number>> {
+    const flat = this.#stampedAt.get(row);
+    if (!Number.isNaN(flat)) return { '': flat };
+    return this.#regionStamps.get(row) ?? NO_STAMPS;
   }
 
   pushHistory(row: number, ledgerRow: number): void {
@@ -97,6 +125,7 @@ export class ResourceTable {
       lifecycle: key.slice(a + 1, b),
       id: key.slice(b + 1),
       state,
+      stateAt: this.#readStamps(row),
       context: this.#context[row]!,
       lastEventId: last.id,
       lastEventType: last.type,
@@ -113,3 +142,4 @@ export class ResourceTable {
 }
 
 const EMPTY: Readonly<Record<string, unknown>> = Object.freeze({});
+const NO_STAMPS: Readonly<Record<string, number>> = Object.freeze({});
