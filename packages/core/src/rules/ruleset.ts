@@ -30,6 +30,8 @@ export interface CompiledAction {
 /** A rule ready to evaluate: a compiled predicate, or (when it cannot compile) json-rules-engine. */
 export interface CompiledRule {
   readonly name: string;
+  /** What templates see as `rule`. */
+  readonly ref: { readonly name: string };
   readonly priority: number;
   readonly spec: RuleSpec;
   readonly trigger: NormalizedTrigger;
@@ -87,6 +89,7 @@ function compileRule(spec: RuleSpec, options: RuleSetOptions): CompiledRule {
   }
   return {
     name: spec.name,
+    ref: Object.freeze({ name: spec.name }),
     priority: spec.priority ?? 1,
     spec,
     trigger: normalizeTrigger(spec.on),

@@ -163,7 +163,7 @@ export function createRulesRuntime(options: RulesOptions, deps: RuntimeDeps): Ru
     eventId: string,
     key: string | undefined,
   ): ActionJob {
-    const ctx = { ...f, rule: { name: rule.name } };
+    const ctx = { ...f, rule: rule.ref };
     const now = f.now as number;
     let runAt = now + action.delayMs;
     let lastError: ActionJob['lastError'];
@@ -229,7 +229,22 @@ export function createRulesRuntime(options: RulesOptions, deps: RuntimeDeps): Ru
       kind: 'rule.fired',
       rule: rule.name,
     });
-    for (const action of rule.actions) jobs.push(renderJob(rule, action, f, input.event.id, key));
+    for (const action of rule.actions) {
+      const job = renderJob(rule, action, f, input.event.id, key);
+      jobs.push(job);
+      // A job whose `at` did not render to a date is a dead letter from the start; the trail says why.
+      if (job.lastError !== undefined) {
+        audit.push({
+          at: input.now,
+          resourceKey: key,
+          eventId: input.event.id,
+          kind: 'action.dead',
+          rule: rule.name,
+          jobId: job.id,
+          error: job.lastError,
+        });
+      }
+    }
   }
 
   function react(input: ReactionInput): Reaction | Promise<Reaction> {

@@ -102,6 +102,10 @@ describe('delayed actions', () => {
     });
     const job = await engine.store.getJob(bad.actions[0]!.idempotencyKey);
     expect(job).toMatchObject({ status: 'dead', lastError: { code: 'template_invalid' } });
+    expect((await engine.audit('insurer/quote/q4')).map((a) => a.kind)).toEqual([
+      'rule.fired',
+      'action.dead',
+    ]);
   });
 
   test('due jobs live in the store: a new engine on the same store runs them', async () => {
