@@ -122,7 +122,15 @@ function read(source: string): { data: unknown; locate: Locate; syntax: ConfigIs
   }
   if (extname(source).toLowerCase() === '.json') {
     try {
-      return { data: JSON.parse(text), locate: () => undefined, syntax: [], name: source };
+      const data: unknown = JSON.parse(text);
+      // JSON is YAML: the YAML parser's positions locate problems in a JSON file too.
+      const located = yamlLocator(text);
+      return {
+        data,
+        locate: located.syntax.length === 0 ? located.locate : () => undefined,
+        syntax: [],
+        name: source,
+      };
     } catch (e) {
       const issue: ConfigIssue = {
         code: 'config_invalid',
@@ -218,8 +226,8 @@ function namedOf(data: unknown): Map<string, unknown> {
 
 /**
  * Loads a config: a YAML or JSON file path, or an object. `${NAME}` is replaced from the environment (a missing
- * variable is an error naming it). Every problem is reported at once, each with its path and, for YAML, line
- * and column; actions and operators are checked against the built-ins plus `options.actions`/`operators`.
+ * variable is an error naming it; `$${` is a literal `${`). Every problem is reported at once, each with its path
+ * and, for files, line and column; actions and operators are checked against the built-ins plus `options.actions`/`operators`.
  *
  * @example
  * ```ts

@@ -69,6 +69,14 @@ describe('loadConfig', () => {
     expect(loadConfig({ rules: [] }).rules).toEqual([]);
   });
 
+  test('problems in a JSON file are located too', () => {
+    const text = '{\n  "rules": [\n    { "name": "r", "on": "x", "actions": [{ "type": "nope" }] }\n  ]\n}\n';
+    const e = failure(() => loadConfig(file('bad.json', text), { env: {} }));
+    expect(e.issues?.[0]?.message).toBe(
+      "rules[0].actions[0].type (line 3, column 53): unknown action 'nope' (registered: http, log, emit)",
+    );
+  });
+
   test('a missing environment variable is an error naming it', () => {
     const e = failure(() => loadConfig(file('env.yaml', GOOD), { env: {} }));
     expect(e.code).toBe('config_env_missing');
