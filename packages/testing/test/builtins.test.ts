@@ -8,14 +8,14 @@ const noExit =
   'the provider has no event that leaves this state; the record lives on (the machine says "Terminal states: none")';
 
 // A finding is a failure unless it is listed here (or in the machine's `meta.policyflow.intended`) with why.
-// `order_dependent_event` is a known engine limitation, not a machine choice: staleness is tracked per resource,
-// so when an event that changes no status (or one parallel region) is the newest to arrive, an older
-// status-changing event that arrives later is `stale` and its status is never applied.
+// `order_dependent_event` describes events that do not fix the whole state by themselves (data-only events,
+// one-region events of parallel machines). The engine keeps per-region staleness, so an older status change
+// that arrives after such an event still lands (properties/engine.test.ts proves convergence).
 const orderLimitation: IntendedFinding = {
   kind: 'order_dependent_event',
   subject: '*',
   reason:
-    'KNOWN LIMITATION: per-resource staleness drops an older status change that arrives after a newer targetless or one-region event',
+    'data-only and one-region events do not fix the whole state; per-region staleness makes delivery order irrelevant',
 };
 
 const intended: Readonly<Record<string, ReadonlyArray<IntendedFinding>>> = {
