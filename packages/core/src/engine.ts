@@ -47,6 +47,11 @@ export interface IngestOptions {
   readonly source?: EventSource;
   /** When the delivery was received (epoch ms); defaults to the clock's now. */
   readonly receivedAt?: number;
+  /**
+   * The payload already parsed, when the caller had to parse it anyway (the webhook receiver does, to
+   * answer 400 itself). `payload` is then the raw text, kept as it is in an invalid event's record.
+   */
+  readonly parsed?: unknown;
 }
 
 /** A reference to an action an ingest fired. */
@@ -563,7 +568,7 @@ export function createEngine(options: EngineOptions): Engine {
       };
       return recordInvalid(opts.provider, source, receivedAt, payload, error, undefined, undefined);
     }
-    const parsed = parseBody(payload);
+    const parsed = opts.parsed !== undefined ? { ok: true as const, body: opts.parsed } : parseBody(payload);
     if (!parsed.ok)
       return recordInvalid(opts.provider, source, receivedAt, payload, parsed.error, undefined, undefined);
     const normalized = normalizeEvent(catalog, parsed.body);

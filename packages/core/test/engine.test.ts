@@ -214,3 +214,20 @@ describe('late events (delivered after a newer event)', () => {
     expect(late.status).toBe('stale');
   });
 });
+
+describe('ingest with a pre-parsed body', () => {
+  test('uses the parsed body and keeps the raw text in an invalid record', async () => {
+    const engine = createEngine({ providers: [acme] });
+    const ok = claimEvent('claim.opened', 'pp1', 1);
+    expect(
+      await engine.ingest('ignored when parsed is given', { provider: 'acme', parsed: ok }),
+    ).toMatchObject({
+      status: 'applied',
+      key: 'acme/claim/pp1',
+    });
+    const raw = '{"id":"bad","type":"claim.opened","created":1,"data":{"id":"pp2","amount":"x"}}';
+    const bad = await engine.ingest(raw, { provider: 'acme', parsed: JSON.parse(raw) });
+    expect(bad.status).toBe('invalid');
+    expect((await engine.store.listInvalid())[0]?.body).toBe(raw);
+  });
+});

@@ -167,18 +167,20 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
     }
 
     const text = Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
+    let parsed: unknown;
     try {
-      JSON.parse(text);
+      parsed = JSON.parse(text);
     } catch {
       return reject(errorAnswer('invalid_json', 'the body is not valid JSON'));
     }
-    return ingest(text, receivedAt);
+    return ingest(text, parsed, receivedAt);
   }
 
-  async function ingest(text: string, receivedAt: number): Promise<WebhookAnswer> {
+  async function ingest(text: string, parsed: unknown, receivedAt: number): Promise<WebhookAnswer> {
     try {
-      // The raw text, not the parsed object, so an invalid event's record keeps the body byte for byte.
-      const result = await engine.ingest(text, { provider, source, receivedAt });
+      // The raw text travels with the parsed body, so an invalid event's record keeps the body byte for byte
+      // and the engine does not parse it a second time.
+      const result = await engine.ingest(text, { provider, source, receivedAt, parsed });
       if (result.status === 'invalid') {
         const error = result.error ?? { code: 'invalid_envelope', message: 'invalid event', path: [] };
         return {
