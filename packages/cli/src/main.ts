@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import type { Command } from './command.js';
 import { demoCommand } from './commands/demo.js';
 import { explainCommand } from './commands/explain.js';
@@ -21,6 +22,11 @@ export const commands: ReadonlyArray<Command> = [
   graphCommand,
   schemaCommand,
 ];
+
+function version(): string {
+  const pkg = createRequire(import.meta.url)('../package.json') as { version: string };
+  return `policyflow ${pkg.version}`;
+}
 
 function help(): string {
   const width = Math.max(...commands.map((c) => c.name.length));
@@ -48,6 +54,10 @@ function help(): string {
  */
 export async function main(argv: ReadonlyArray<string>, io: CliIo): Promise<number> {
   const [name, ...rest] = argv;
+  if (name === '--version' || name === '-v') {
+    io.stdout(`${version()}\n`);
+    return 0;
+  }
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     io.stdout(help());
     return name === undefined ? 1 : 0;

@@ -12,6 +12,12 @@ describe('main', () => {
     for (const name of ['demo', 'replay', 'graph']) expect(io.out()).toMatch(new RegExp(`^  ${name} `, 'm'));
   });
 
+  it('prints its version', async () => {
+    const io = captureIo();
+    expect(await main(['--version'], io)).toBe(0);
+    expect(io.out()).toMatch(/^policyflow \d+\.\d+\.\d+\n$/);
+  });
+
   it('prints help and exits 1 when no command is given', async () => {
     const io = captureIo();
     expect(await main([], io)).toBe(1);
