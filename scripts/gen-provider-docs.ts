@@ -1,5 +1,5 @@
 // Regenerates docs/providers.md from the built-in catalogs.
-// Run: node --conditions=source --import tsx scripts/gen-provider-docs.ts [--check]
+// Run: pnpm docs:providers (or node --conditions=source --import tsx scripts/gen-provider-docs.ts [--check])
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { kota, ten99policy } from '@policyflow/core';

@@ -8,7 +8,10 @@ const committed = join(import.meta.dirname, '../../../../docs/providers.md');
 
 describe('docs/providers.md', () => {
   it('is the generator output for the current catalogs (regenerate with scripts/gen-provider-docs.ts)', () => {
-    expect(readFileSync(committed, 'utf8')).toBe(renderProviderDocs([kota(), ten99policy()]));
+    expect(
+      readFileSync(committed, 'utf8'),
+      'docs/providers.md is out of date: run `pnpm docs:providers` and commit it',
+    ).toBe(renderProviderDocs([kota(), ten99policy()]));
   });
 
   it('lists every event type of every built-in catalog', () => {
