@@ -10,7 +10,10 @@ export const queues = Object.freeze({
   actionsDead: 'policyflow.actions.dead',
 });
 
-/** Options of {@link startBoss}. */
+/**
+ * Options of {@link startBoss}. Queue settings (the expiries) are fixed when a queue is created, that is by the
+ * first process that starts on a schema; later processes keep them.
+ */
 export interface BossOptions {
   /** pg-boss's own schema. Default: the store schema followed by `_boss`. */
   readonly schema: string;

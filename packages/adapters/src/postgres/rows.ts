@@ -22,6 +22,7 @@ export interface ResourceRow {
   id: string;
   state: StateValue;
   context: Record<string, unknown>;
+  state_at: Record<string, number> | null;
   last_event_id: string;
   last_event_type: string;
   occurred_at: Num;
@@ -41,6 +42,7 @@ export function toSnapshot(r: ResourceRow): ResourceSnapshot {
     lastEventId: r.last_event_id,
     lastEventType: r.last_event_type,
     occurredAt: Number(r.occurred_at),
+    ...(r.state_at === null ? {} : { stateAt: r.state_at }),
     createdAt: Number(r.created_at),
     updatedAt: Number(r.updated_at),
     version: Number(r.version),

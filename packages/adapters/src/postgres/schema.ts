@@ -100,6 +100,12 @@ CREATE INDEX jobs_status ON {{s}}.jobs (status, seq);
 CREATE INDEX jobs_resource ON {{s}}.jobs (resource_key, seq);
 `,
   },
+  {
+    version: 2,
+    name: 'resource state_at',
+    sql: `ALTER TABLE {{s}}.resources ADD COLUMN state_at jsonb;
+`,
+  },
 ];
 
 function lockKey(schema: string): string {

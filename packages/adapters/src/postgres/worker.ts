@@ -71,6 +71,8 @@ export interface WorkerOptions {
   readonly pollingIntervalSeconds?: number;
   /** Seconds before the jobs of a dead worker are handed to another. Default 60. */
   readonly ingestExpireSeconds?: number;
+  /** Seconds an action attempt may run before pg-boss retries it. Default 300. */
+  readonly actionExpireSeconds?: number;
   /** How often pg-boss looks for such jobs. Default 60. */
   readonly superviseIntervalSeconds?: number;
   /** Retry policy of actions (pg-boss backoff). Default core's `DEFAULT_RETRY`. */
@@ -112,6 +114,7 @@ export async function createWorker(options: WorkerOptions): Promise<Worker> {
       ...(options.retry ? { retry: options.retry } : {}),
       superviseIntervalSeconds: options.superviseIntervalSeconds ?? 60,
       ingestExpireSeconds: options.ingestExpireSeconds ?? 60,
+      actionExpireSeconds: options.actionExpireSeconds ?? 300,
     },
   };
   const store = options.pool

@@ -37,7 +37,7 @@ async function insertLedger(
 }
 
 const SNAPSHOT_COLUMNS =
-  'key, provider, lifecycle, id, state, context, last_event_id, last_event_type, occurred_at, created_at, updated_at, version';
+  'key, provider, lifecycle, id, state, context, last_event_id, last_event_type, occurred_at, created_at, updated_at, version, state_at';
 
 function snapshotArrays(writes: ReadonlyArray<IngestWrite>): unknown[] {
   const s = writes.map((w) => w.snapshot!);
@@ -55,6 +55,7 @@ function snapshotArrays(writes: ReadonlyArray<IngestWrite>): unknown[] {
     s.map((r) => r.updatedAt),
     s.map((r) => r.version),
     writes.map((w) => w.expectedVersion ?? -1),
+    s.map((r) => json(r.stateAt)),
   ];
 }
 
@@ -71,20 +72,21 @@ async function writeSnapshots(
   const { rows } = await tx.query<{ key: string }>(
     `WITH i AS MATERIALIZED (
        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
-         $9::bigint[], $10::bigint[], $11::bigint[], $12::int[], $13::int[])
-       AS u(key, provider, lifecycle, id, state, context, last_event_id, last_event_type, occurred_at, created_at, updated_at, version, expected)
+         $9::bigint[], $10::bigint[], $11::bigint[], $12::int[], $13::int[], $14::text[])
+       AS u(key, provider, lifecycle, id, state, context, last_event_id, last_event_type, occurred_at, created_at, updated_at, version, expected, state_at)
      ),
      upd AS (
        UPDATE ${s}.resources r SET provider = i.provider, lifecycle = i.lifecycle, id = i.id, state = i.state::jsonb,
          context = i.context::jsonb, last_event_id = i.last_event_id, last_event_type = i.last_event_type,
-         occurred_at = i.occurred_at, created_at = i.created_at, updated_at = i.updated_at, version = i.version
+         occurred_at = i.occurred_at, created_at = i.created_at, updated_at = i.updated_at, version = i.version,
+         state_at = i.state_at::jsonb
        FROM i WHERE r.key = i.key AND i.expected <> 0 AND (i.expected < 0 OR r.version = i.expected)
        RETURNING r.key
      ),
      ins AS (
        INSERT INTO ${s}.resources (${SNAPSHOT_COLUMNS})
        SELECT key, provider, lifecycle, id, state::jsonb, context::jsonb, last_event_id, last_event_type, occurred_at,
-         created_at, updated_at, version
+         created_at, updated_at, version, state_at::jsonb
        FROM i WHERE i.expected = 0 OR (i.expected < 0 AND NOT EXISTS (SELECT 1 FROM ${s}.resources x WHERE x.key = i.key))
        ORDER BY key
        ON CONFLICT (key) DO NOTHING

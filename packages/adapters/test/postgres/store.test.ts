@@ -4,7 +4,13 @@ import { join } from 'node:path';
 import type { ActionJob, IngestWrite, ResourceSnapshot, Store } from '@policyflow/core';
 import { createEngine, createMemoryStore } from '@policyflow/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPgliteStore, createPostgresStore, migrate, postgresClient } from '../../src/postgres/index.js';
+import {
+  createPgliteStore,
+  createPostgresStore,
+  migrate,
+  migrations,
+  postgresClient,
+} from '../../src/postgres/index.js';
 import { acme, dropSchemas, PG_URL, postgresReachable, workload } from './helpers.js';
 
 const pgUp = await postgresReachable();
@@ -38,6 +44,7 @@ function snapshot(key: string, version: number, state = 'opened'): ResourceSnaps
     lastEventId: `e_${key}_${version}`,
     lastEventType: 'claim.opened',
     occurredAt: 1_700_000_000_000 + version,
+    stateAt: { '': 1_700_000_000_000 + version },
     createdAt: 1_700_000_000_000,
     updatedAt: 1_700_000_000_000 + version,
     version,
@@ -267,7 +274,7 @@ describe.runIf(pgUp)('migrations on PostgreSQL', { timeout: 60_000 }, () => {
     const clients = Array.from({ length: 4 }, () => postgresClient({ url: PG_URL, max: 2 }));
     try {
       const applied = await Promise.all(clients.map((c) => migrate(c, schema)));
-      expect(applied.flat()).toEqual([1]);
+      expect(applied.flat()).toEqual(migrations.map((m) => m.version));
       expect(await migrate(clients[0]!, schema)).toEqual([]);
     } finally {
       await Promise.all(clients.map((c) => c.close()));

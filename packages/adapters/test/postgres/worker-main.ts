@@ -14,6 +14,7 @@ const worker = await createWorker({
   actionConcurrency: 50,
   pollingIntervalSeconds: 0.5,
   ingestExpireSeconds: Number(process.env.PF_EXPIRE ?? 60),
+  actionExpireSeconds: Number(process.env.PF_EXPIRE ?? 60),
   superviseIntervalSeconds: Number(process.env.PF_SUPERVISE ?? 60),
   retry: { attempts: 5, baseMs: 1000, maxMs: 5000 },
   engine: {

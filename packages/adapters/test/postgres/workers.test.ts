@@ -66,11 +66,15 @@ interface Harness {
 }
 
 /** Migrates the schema, starts a producer-only pg-boss and creates the sink tables. */
-async function prepare(schema: string): Promise<Harness> {
+async function prepare(schema: string, expireSeconds = 60): Promise<Harness> {
   await dropSchemas(schema);
   const client = postgresClient({ url: PG_URL, max: 4 });
   await createSqlStore(client, { schema, ownsClient: false });
-  const boss = await startBoss(client, { schema: `${schema}_boss` });
+  const boss = await startBoss(client, {
+    schema: `${schema}_boss`,
+    ingestExpireSeconds: expireSeconds,
+    actionExpireSeconds: expireSeconds,
+  });
   await createSinkTables(client.pool, schema);
   return {
     pool: client.pool,
@@ -158,10 +162,11 @@ describe.runIf(pgUp)('scale-out workers on PostgreSQL', { timeout: 240_000 }, ()
 
   it('kill -9 of a worker mid-run, then a restart: nothing lost, nothing applied twice', async () => {
     const schema = schemas[1]!;
-    const events = workload(6000, 200, 33, 0.1);
+    const events = workload(4000, 200, 33, 0.1);
     const unique = new Set(events.map((e) => (e as { id: string }).id)).size;
     const ref = await reference(events);
-    const h = await prepare(schema);
+    // A dead worker's jobs go back to the queue after 3 s (the queues are created with that expiry).
+    const h = await prepare(schema, 3);
     const env = { PF_EXPIRE: '3', PF_SUPERVISE: '1', PF_CONCURRENCY: '50' };
     const workers: ChildProcess[] = [];
     try {
