@@ -25,7 +25,8 @@ function describe(s: PollSummary): string {
   return `${s.provider}: ${s.fetched} fetched in ${s.requests} request(s), ${s.ingested} ingested (${statuses})${s.gap ? ' — GAP: events were lost to the retention window' : ''}`;
 }
 
-function waitForAbort(signal: AbortSignal | undefined): AbortSignal {
+// Without a signal (an embedding that passes none) the loop runs until the process ends.
+function signalOf(signal: AbortSignal | undefined): AbortSignal {
   return signal ?? new AbortController().signal;
 }
 
@@ -33,7 +34,7 @@ async function pollForever(
   pollers: ReadonlyArray<{ readonly poller: Poller; readonly every: string }>,
   io: CliIo,
 ): Promise<void> {
-  const signal = waitForAbort(io.signal);
+  const signal = signalOf(io.signal);
   await Promise.all(
     pollers.map(({ poller, every }) =>
       pollLoop(poller, parseDuration(every), signal, {

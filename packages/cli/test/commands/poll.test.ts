@@ -34,6 +34,31 @@ describe('poll', () => {
     }
   });
 
+  it('polls every poll.every until the signal aborts', async () => {
+    const fake = await createFakeProvider({ seed: 5 });
+    try {
+      fake.addEvents('ten99policy', recent('ten99policy.ndjson'));
+      const dir = mkdtempSync(join(tmpdir(), 'pf-poll-'));
+      writeFileSync(
+        join(dir, 'policyflow.config.yaml'),
+        `providers:\n  ten99policy:\n    api: { baseUrl: "${fake.url}", key: "${fake.apiKey}" }\n    poll: { every: 20ms }\n`,
+      );
+      const controller = new AbortController();
+      const io = captureIo({ cwd: dir, signal: controller.signal });
+      const done = main(['poll'], io);
+      for (let i = 0; i < 2000 && (io.out().match(/^ten99policy: /gm) ?? []).length < 2; i++) {
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      controller.abort();
+      expect(await done).toBe(0);
+      const passes = io.out().match(/^ten99policy: .*$/gm) ?? [];
+      expect(passes[0]).toContain('20 ingested');
+      expect(passes[1]).toContain('0 ingested');
+    } finally {
+      await fake.close();
+    }
+  });
+
   it('exits 1 and says what to configure when no provider has an API key', async () => {
     const io = captureIo({ cwd: tmpdir() });
     expect(await main(['poll', '--once'], io)).toBe(1);
