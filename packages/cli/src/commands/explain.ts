@@ -44,14 +44,16 @@ function triggerText(r: RuleExplanation): string {
   return `on ${t.lifecycle}${from}${to}`;
 }
 
-function render(x: Explanation): string {
+function render(x: Explanation, isNew: boolean): string {
   const lines: string[] = [];
   if (x.status === 'invalid') {
     lines.push(`invalid [${x.error?.code}]: ${x.error?.message}`);
     return `${lines.join('\n')}\n`;
   }
   const e = x.event;
-  const move = e?.resource ? ` ${e.resource.key}: ${formatState(x.from)} → ${formatState(x.to)}` : '';
+  // A resource the store does not hold yet has no `from`, whatever the explanation carries.
+  const from = isNew ? '(new)' : formatState(x.from);
+  const move = e?.resource ? ` ${e.resource.key}: ${from} → ${formatState(x.to)}` : '';
   lines.push(`${e?.id} (${e?.type}) would be ${x.status}${move}`);
   if (x.candidates.length === 0) {
     lines.push('no rule is a candidate for this event');
@@ -113,7 +115,11 @@ export const explainCommand: Command = {
     try {
       const explanation = await engine.explain(text, { provider });
       if (booleanOption(args, 'json')) io.stdout(`${JSON.stringify(explanation, null, 2)}\n`);
-      else io.stdout(render(explanation));
+      else {
+        const key = explanation.event?.resource?.key;
+        const isNew = key !== undefined && (await engine.getResource(key)) === undefined;
+        io.stdout(render(explanation, isNew));
+      }
       return explanation.status === 'invalid' ? 1 : 0;
     } finally {
       await engine.close();
