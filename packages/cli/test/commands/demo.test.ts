@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/main.js';
 import { captureIo } from '../helpers.js';
@@ -17,6 +18,16 @@ describe('demo', () => {
     expect(out).toMatch(/contractor-policy-cancelled\s+notify\s+succeeded\s+2/);
     expect(out).toMatch(/card-charge-failed\s+emit\s+succeeded\s+1/);
   });
+
+  it('runs on its default store, PGlite in a temporary folder, and removes the folder', async () => {
+    const io = captureIo();
+    expect(await main(['demo'], io)).toBe(0);
+    const folder = /PGlite in (\S+): opening/.exec(io.out())![1]!;
+    expect(existsSync(folder)).toBe(false);
+    expect(io.out()).toMatch(/ten99policy\/policy\/pl_DemoPolicy01\s+cancelled\s/);
+    expect(io.out()).toMatch(/kota\/employee_policy\/eehp_demo\S*\s+active\s/);
+    // Opening PGlite (initdb and migrations) takes seconds, much longer on a loaded machine.
+  }, 120_000);
 
   it('replays the bundled fixtures with --fixtures', async () => {
     const io = captureIo();
