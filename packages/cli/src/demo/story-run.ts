@@ -102,9 +102,6 @@ export async function runStory(io: CliIo, options: StoryOptions): Promise<number
   const say = (text: string) => io.stdout(`${text}\n`);
   const step = (n: number, label: string, text: string) => say(`[${n}/5] ${label.padEnd(8)} ${text}`);
   say('Policyflow demo: Kota and 1099Policy events → lifecycle state → rules and actions\n');
-  if (options.memory !== true)
-    say('[1/5] store    opening PGlite in a temporary folder (the first open runs the migrations)…');
-
   const demoStore = await openDemoStore(options.memory === true);
   step(
     1,
