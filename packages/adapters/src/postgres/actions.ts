@@ -52,7 +52,15 @@ export function sendActionsHook(boss: () => PgBoss, retry: RetryPolicy = DEFAULT
   };
 }
 
-/** `whileIn` against a state value: `'a'` matches `'a'` and `{ a: … }`; `'a.b'` matches `{ a: 'b' }`. */
+/**
+ * `whileIn` against a state value, as XState's `matches`: a parent state matches its children.
+ *
+ * @example
+ * ```ts
+ * stateMatches('active', { active: 'renewing' }); // true
+ * stateMatches('active.renewing', { active: 'renewing' }); // true
+ * ```
+ */
 export function stateMatches(path: string, state: ResourceSnapshot['state']): boolean {
   const [head, ...rest] = path.split('.');
   if (head === undefined) return false;

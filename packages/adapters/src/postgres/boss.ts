@@ -2,7 +2,14 @@ import { type Db, fromPglite, PgBoss } from 'pg-boss';
 import type { PgliteSqlClient } from './pglite.js';
 import type { SqlClient, SqlQueryable } from './sql.js';
 
-/** pg-boss queue names the store and the workers use. */
+/**
+ * pg-boss queue names the store and the workers use.
+ *
+ * @example
+ * ```ts
+ * const dead = await boss.findJobs(queues.actionsDead, {});
+ * ```
+ */
 export const queues = Object.freeze({
   ingest: 'policyflow.ingest',
   ingestDead: 'policyflow.ingest.dead',
@@ -25,7 +32,14 @@ export interface BossOptions {
   readonly actionExpireSeconds?: number;
 }
 
-/** pg-boss's database interface over one of our clients or transactions. */
+/**
+ * pg-boss's database interface over one of our clients or transactions.
+ *
+ * @example
+ * ```ts
+ * await client.transaction((tx) => boss.send('q', {}, { db: bossDb(tx) }));
+ * ```
+ */
 export function bossDb(q: SqlQueryable): Db {
   return { executeSql: (text, values) => q.query(text, values) };
 }

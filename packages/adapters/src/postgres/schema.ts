@@ -9,7 +9,14 @@ export interface Migration {
   readonly sql: string;
 }
 
-/** The store's migrations, oldest first. */
+/**
+ * The store's migrations, oldest first.
+ *
+ * @example
+ * ```ts
+ * const newest = migrations[migrations.length - 1]!.version;
+ * ```
+ */
 export const migrations: ReadonlyArray<Migration> = [
   {
     version: 1,

@@ -37,7 +37,14 @@ export interface SqlClient extends SqlQueryable {
   close(): Promise<void>;
 }
 
-/** Quotes an SQL identifier (a schema name): `"my""schema"`. */
+/**
+ * Quotes an SQL identifier (a schema name).
+ *
+ * @example
+ * ```ts
+ * ident('my"schema'); // '"my""schema"'
+ * ```
+ */
 export function ident(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
 }

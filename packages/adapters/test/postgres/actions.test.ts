@@ -89,8 +89,9 @@ describe('actions as pg-boss jobs (PGlite)', { timeout: 60_000 }, () => {
     }
   });
 
-  it('dead-letter a job that used up its attempts, and engine.deadLetters() lists it', async () => {
-    const r = await rig(onApproved(), () => false, 2);
+  it('dead-letter a job that used up its attempts; deadLetters() lists it and retryDead() runs it again', async () => {
+    let healthy = false;
+    const r = await rig(onApproved(), () => healthy, 2);
     try {
       await r.engine.ingest(claim('c2', 'claim.approved', 1000, 1), { provider: 'acme' });
       await vi.waitFor(async () => expect(await r.engine.deadLetters()).toHaveLength(1), {
@@ -101,6 +102,14 @@ describe('actions as pg-boss jobs (PGlite)', { timeout: 60_000 }, () => {
       expect(dead?.attempts).toBe(2);
       expect(dead?.lastError?.message).toBe('attempt 2 failed');
       expect(r.runs).toEqual(['a#1', 'a#2']);
+      expect(await r.store.boss!.findJobs(queues.actionsDead, {})).toHaveLength(1);
+      healthy = true;
+      expect(await r.engine.retryDead(dead!.id)).toBe(true);
+      await vi.waitFor(async () => expect((await r.store.getJob(dead!.id))?.status).toBe('succeeded'), {
+        timeout: 30_000,
+        interval: 100,
+      });
+      expect(await r.engine.deadLetters()).toHaveLength(0);
     } finally {
       await r.close();
     }
