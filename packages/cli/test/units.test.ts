@@ -37,7 +37,12 @@ describe('formatting', () => {
 describe('progressBar', () => {
   it('draws on an interactive stderr for large inputs only', () => {
     let drawn = '';
-    const io = { interactive: true, stderr: (t: string) => void (drawn += t) };
+    const io = {
+      interactive: true,
+      stderr: (t: string) => {
+        drawn += t;
+      },
+    };
     const bar = progressBar(io, 4000);
     bar.update(2000, 4000);
     bar.update(2001, 4000);
@@ -45,8 +50,11 @@ describe('progressBar', () => {
     expect(drawn).toContain('50% 2000/4000');
     expect(drawn.match(/%/g)).toHaveLength(1);
     let quiet = '';
-    progressBar({ interactive: false, stderr: (t) => void (quiet += t) }, 4000).update(1, 4000);
-    progressBar({ interactive: true, stderr: (t) => void (quiet += t) }, 10).update(1, 10);
+    const append = (t: string) => {
+      quiet += t;
+    };
+    progressBar({ interactive: false, stderr: append }, 4000).update(1, 4000);
+    progressBar({ interactive: true, stderr: append }, 10).update(1, 10);
     expect(quiet).toBe('');
   });
 });
