@@ -9,7 +9,14 @@ const logParams = z.object({
   data: z.unknown().optional(),
 });
 
-/** The built-in `log` action: writes one line to the engine's log sink. */
+/**
+ * The built-in `log` action: writes one line to the engine's log sink.
+ *
+ * @example
+ * ```yaml
+ * - { type: log, params: { message: 'quote {{resource.id}} needs action', level: warn } }
+ * ```
+ */
 export const logAction: ActionDefinition<z.output<typeof logParams>> = {
   params: logParams as z.ZodType<z.output<typeof logParams>>,
   handler(p, ctx) {
@@ -27,7 +34,14 @@ export const logAction: ActionDefinition<z.output<typeof logParams>> = {
 
 const emitParams = z.object({ name: z.string().min(1), payload: z.unknown().optional() });
 
-/** The built-in `emit` action: emits `action.emit` on the engine's bus, for the host to handle. */
+/**
+ * The built-in `emit` action: emits `action.emit` on the engine's bus, for the host to handle.
+ *
+ * @example
+ * ```ts
+ * engine.on('action.emit', (e) => { if (e.name === 'quote.stuck') notify(e.payload); });
+ * ```
+ */
 export const emitAction: ActionDefinition<z.output<typeof emitParams>> = {
   params: emitParams as z.ZodType<z.output<typeof emitParams>>,
   handler(p, ctx) {
@@ -48,7 +62,14 @@ export const consoleLogSink: LogSink = (line) => {
   console.log(JSON.stringify(line));
 };
 
-/** Built-in action types by name. */
+/**
+ * Built-in action types by name.
+ *
+ * @example
+ * ```ts
+ * [...builtinActions.keys()]; // ['http', 'log', 'emit']
+ * ```
+ */
 export const builtinActions: ReadonlyMap<string, ActionDefinition> = new Map<string, ActionDefinition>([
   ['http', httpAction as ActionDefinition],
   ['log', logAction as ActionDefinition],

@@ -2,7 +2,14 @@ import { createHmac } from 'node:crypto';
 import { z } from 'zod';
 import type { ActionDefinition, ActionOutcome } from './types.js';
 
-/** Params of the built-in `http` action. */
+/**
+ * Params of the built-in `http` action.
+ *
+ * @example
+ * ```ts
+ * httpParams.parse({ url: 'https://hooks.example.com' }).method; // 'POST'
+ * ```
+ */
 export const httpParams = z.object({
   url: z.string().min(1),
   method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']).default('POST'),

@@ -46,7 +46,9 @@ async function invoke(
   ctx: Parameters<ActionDefinition['handler']>[1],
 ) {
   try {
-    return (await def.handler(params, ctx)) as ActionOutcome;
+    const out = def.handler(params, ctx);
+    // Handlers that finish at once (log, emit) skip the extra turn an await costs.
+    return out instanceof Promise ? ((await out) as ActionOutcome) : out;
   } catch (error) {
     return { ok: false, retryable: true, message: (error as Error)?.message ?? String(error) } as const;
   }
@@ -128,7 +130,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
       const error = errorOf('unknown_action', `no action type '${job.type}' is registered`);
       return finish(job, attempt, { status: 'dead', kind: 'action.dead', error });
     }
-    if (!(await stillIn(job))) {
+    if (job.whileIn !== undefined && !(await stillIn(job))) {
       const error = errorOf('action_failed', `the resource left '${job.whileIn}' before the job came due`);
       return finish(job, job.attempts, { status: 'cancelled', kind: 'action.cancelled', error });
     }

@@ -27,7 +27,14 @@ export function parseDelay(value: string | number): number | undefined {
   return Math.round(Number(m[1]) * UNITS[m[2]!]!);
 }
 
-/** The default retry policy: 6 attempts, backoff from 1 s up to 10 min. */
+/**
+ * The default retry policy: 6 attempts, backoff from 1 s up to 10 min.
+ *
+ * @example
+ * ```ts
+ * createEngine({ providers, rules, retry: { ...DEFAULT_RETRY, attempts: 10 } });
+ * ```
+ */
 export const DEFAULT_RETRY: RetryPolicy = Object.freeze({ attempts: 6, baseMs: 1000, maxMs: 600_000 });
 
 /**

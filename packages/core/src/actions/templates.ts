@@ -1,6 +1,13 @@
 import { lookup } from '../rules/path.js';
 
-/** Names a template may start from: the built-in facts and the firing rule. */
+/**
+ * Names a template may start from: the built-in facts and the firing rule.
+ *
+ * @example
+ * ```ts
+ * TEMPLATE_ROOTS.has('resource'); // true: '{{resource.id}}' is allowed
+ * ```
+ */
 export const TEMPLATE_ROOTS: ReadonlySet<string> = new Set([
   'event',
   'resource',

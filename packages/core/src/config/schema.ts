@@ -17,7 +17,14 @@ const leafCondition = z
 
 const meta = { name: z.string().optional(), priority: z.number().int().min(1).optional() };
 
-/** json-rules-engine's condition grammar, verbatim (all / any / not / condition references / leaves). */
+/**
+ * json-rules-engine's condition grammar, verbatim (all / any / not / condition references / leaves).
+ *
+ * @example
+ * ```ts
+ * conditionSchema.safeParse({ fact: 'event', operator: 'equal', value: 1 }).success; // true
+ * ```
+ */
 export const conditionSchema: z.ZodType<Condition> = z.lazy(() =>
   z.union([
     z.object({ all: z.array(conditionSchema), ...meta }).strict(),
@@ -28,7 +35,14 @@ export const conditionSchema: z.ZodType<Condition> = z.lazy(() =>
   ]),
 ) as z.ZodType<Condition>;
 
-/** A rule's top-level conditions: a boolean condition or a reference, as json-rules-engine requires. */
+/**
+ * A rule's top-level conditions: a boolean condition or a reference, as json-rules-engine requires.
+ *
+ * @example
+ * ```ts
+ * topLevelConditionSchema.safeParse({ all: [] }).success; // true
+ * ```
+ */
 export const topLevelConditionSchema = z.union(
   [
     z.object({ all: z.array(conditionSchema), ...meta }).strict(),
@@ -41,7 +55,14 @@ export const topLevelConditionSchema = z.union(
 
 const states = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]);
 
-/** A rule's `on`. */
+/**
+ * A rule's `on`.
+ *
+ * @example
+ * ```ts
+ * triggerSchema.parse({ lifecycle: 'policy', to: 'cancelled' });
+ * ```
+ */
 export const triggerSchema = z.union(
   [
     z.string().min(1).meta({ description: "An event type, a wildcard such as 'policy.*', or 'violation'." }),
@@ -69,7 +90,14 @@ export const triggerSchema = z.union(
   },
 );
 
-/** Retry policy fields (all optional: the engine's default fills the rest). */
+/**
+ * Retry policy fields (all optional: the engine's default fills the rest).
+ *
+ * @example
+ * ```ts
+ * retrySchema.parse({ attempts: 3 });
+ * ```
+ */
 export const retrySchema = z
   .object({
     attempts: z.number().int().min(1).max(100).optional(),
@@ -78,7 +106,14 @@ export const retrySchema = z
   })
   .strict();
 
-/** One action of a rule. */
+/**
+ * One action of a rule.
+ *
+ * @example
+ * ```ts
+ * actionSchema.parse({ type: 'log', delay: '2d', params: { message: 'hi' } });
+ * ```
+ */
 export const actionSchema = z
   .object({
     type: z.string().min(1).meta({ description: 'http, log, emit, or an action the host registers.' }),
@@ -99,7 +134,14 @@ export const actionSchema = z
   })
   .strict();
 
-/** One rule. */
+/**
+ * One rule.
+ *
+ * @example
+ * ```ts
+ * ruleSchema.parse({ name: 'r', on: 'policy.*', actions: [] });
+ * ```
+ */
 export const ruleSchema = z
   .object({
     name: z.string().min(1),
@@ -131,7 +173,14 @@ const storeSchema = z.union([
   z.object({ type: z.literal('postgres'), url: z.string().min(1) }).loose(),
 ]);
 
-/** The config file (`policyflow.config.yaml` / `.json`). */
+/**
+ * The config file (`policyflow.config.yaml` / `.json`).
+ *
+ * @example
+ * ```ts
+ * configSchema.safeParse(YAML.parse(text)).success;
+ * ```
+ */
 export const configSchema = z
   .object({
     $schema: z.string().optional(),

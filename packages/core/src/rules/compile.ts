@@ -53,7 +53,14 @@ export type CompiledNode =
       readonly child: CompiledNode;
     };
 
-/** Why a condition could not be compiled (it then runs on json-rules-engine). */
+/**
+ * Why a condition could not be compiled (it then runs on json-rules-engine).
+ *
+ * @example
+ * ```ts
+ * try { compileNode(c, env); } catch (e) { if (e instanceof NotCompilable) useJsonRulesEngine(); }
+ * ```
+ */
 export class NotCompilable extends Error {}
 
 function isRecord(value: unknown): value is Record<string, unknown> {

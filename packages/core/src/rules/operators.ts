@@ -33,7 +33,14 @@ function op(name: string, cb: OperatorFn, validator: (v: unknown) => boolean = a
   return { name, cb, validator };
 }
 
-/** json-rules-engine's ten default operators, with the same callbacks and validators. */
+/**
+ * json-rules-engine's ten default operators, with the same callbacks and validators.
+ *
+ * @example
+ * ```ts
+ * defaultOperators.find((o) => o.name === 'in')!.cb('a', ['a', 'b']); // true
+ * ```
+ */
 export const defaultOperators: ReadonlyArray<OperatorDef> = [
   op('equal', (a, b) => a === b),
   op('notEqual', (a, b) => a !== b),
@@ -49,7 +56,14 @@ export const defaultOperators: ReadonlyArray<OperatorDef> = [
 
 type Some = { some(f: (x: unknown) => boolean): boolean; every(f: (x: unknown) => boolean): boolean };
 
-/** json-rules-engine's default decorators. */
+/**
+ * json-rules-engine's default decorators.
+ *
+ * @example
+ * ```ts
+ * defaultDecorators.map((d) => d.name); // ['someFact', 'someValue', 'everyFact', 'everyValue', 'swap', 'not']
+ * ```
+ */
 export const defaultDecorators: ReadonlyArray<DecoratorDef> = [
   { name: 'someFact', cb: (f, v, next) => (f as Some).some((x) => next(x, v)), validator: isArray },
   { name: 'someValue', cb: (f, v, next) => (v as Some).some((x) => next(f, x)), validator: always },
@@ -61,17 +75,12 @@ export const defaultDecorators: ReadonlyArray<DecoratorDef> = [
 
 const DAY = 86_400_000;
 
-/** Epoch ms of an ISO-8601 string or a Unix value (seconds, or milliseconds when large), else undefined. */
-export function toDate(value: unknown): number | undefined {
-  return parseTimestamp(value);
-}
-
 function isDate(value: unknown): boolean {
   return parseTimestamp(value) !== undefined;
 }
 
 /** Whole days from `now` until `date` (negative once past). */
-export function daysBetween(now: number, date: number): number {
+function daysBetween(now: number, date: number): number {
   return Math.floor((date - now) / DAY);
 }
 

@@ -88,7 +88,14 @@ export interface Facts {
   readonly status: IngestStatus;
 }
 
-/** The names of the built-in facts. */
+/**
+ * The names of the built-in facts.
+ *
+ * @example
+ * ```ts
+ * BUILTIN_FACTS.has('resource'); // true
+ * ```
+ */
 export const BUILTIN_FACTS: ReadonlySet<string> = new Set([
   'event',
   'resource',
