@@ -58,3 +58,65 @@ export async function tryLead(client: SqlClient, name: string): Promise<Leadersh
     },
   };
 }
+
+/** Options of {@link whileLeader}. */
+export interface WhileLeaderOptions {
+  /** Ends the loop (and leadership) when aborted. */
+  readonly signal: AbortSignal;
+  /** How often a follower tries to take over. Default 5000 ms. */
+  readonly retryMs?: number;
+}
+
+function waitOrAbort(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    timer.unref();
+    signal.addEventListener('abort', done, { once: true });
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+  });
+}
+
+/**
+ * Runs `task` only while this process holds the leader lock `name`, in any number of processes: one poller
+ * per provider, with the others standing by. `task` gets a signal that aborts when leadership ends (the
+ * outer signal aborted, or the lock's connection dropped); a follower retries every `retryMs`.
+ * Resolves once `signal` aborts.
+ *
+ * @example
+ * ```ts
+ * await whileLeader(client, 'poller:kota', (signal) => poller.start({ every: '1m', signal }), { signal: stop.signal });
+ * ```
+ */
+export async function whileLeader(
+  client: SqlClient,
+  name: string,
+  task: (signal: AbortSignal) => Promise<void>,
+  options: WhileLeaderOptions,
+): Promise<void> {
+  const { signal } = options;
+  while (!signal.aborted) {
+    const lead = await tryLead(client, name).catch(() => undefined);
+    if (lead === undefined) {
+      await waitOrAbort(options.retryMs ?? 5000, signal);
+      continue;
+    }
+    const term = new AbortController();
+    const end = () => term.abort();
+    signal.addEventListener('abort', end, { once: true });
+    void lead.lost.then(end);
+    try {
+      await task(term.signal);
+    } catch {
+      // A failing task gives leadership up; another process (or this one, after retryMs) takes over.
+    } finally {
+      signal.removeEventListener('abort', end);
+      term.abort();
+      await lead.release();
+    }
+    if (!signal.aborted) await waitOrAbort(options.retryMs ?? 5000, signal);
+  }
+}

@@ -9,6 +9,7 @@ import {
   queues,
   stateMatches,
   tryLead,
+  whileLeader,
   workActions,
 } from '../../src/postgres/index.js';
 import { acme, dropSchemas, PG_URL, postgresReachable } from './helpers.js';
@@ -192,6 +193,41 @@ describe.runIf(pgUp)('PostgreSQL coordination', { timeout: 60_000 }, () => {
     } finally {
       await a.close().catch(() => {});
       await b.close();
+    }
+  });
+
+  it('keeps one poller running per provider, and a standby takes over when the leader stops', async () => {
+    const clients = [postgresClient({ url: PG_URL, max: 2 }), postgresClient({ url: PG_URL, max: 2 })];
+    const stops = [new AbortController(), new AbortController()];
+    const running = new Set<number>();
+    const events: string[] = [];
+    const task = (i: number) => async (signal: AbortSignal) => {
+      running.add(i);
+      events.push(`start ${i}`);
+      expect(running.size).toBe(1);
+      await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+      running.delete(i);
+      events.push(`stop ${i}`);
+    };
+    try {
+      const first = whileLeader(clients[0]!, 'poller:acme', task(0), {
+        signal: stops[0]!.signal,
+        retryMs: 50,
+      });
+      await vi.waitFor(() => expect(running).toEqual(new Set([0])), { timeout: 10_000, interval: 20 });
+      const second = whileLeader(clients[1]!, 'poller:acme', task(1), {
+        signal: stops[1]!.signal,
+        retryMs: 50,
+      });
+      stops[0]!.abort();
+      await first;
+      await vi.waitFor(() => expect(running).toEqual(new Set([1])), { timeout: 10_000, interval: 20 });
+      stops[1]!.abort();
+      await second;
+      expect(events).toEqual(['start 0', 'stop 0', 'start 1', 'stop 1']);
+    } finally {
+      for (const s of stops) s.abort();
+      await Promise.all(clients.map((c) => c.close()));
     }
   });
 

@@ -142,10 +142,16 @@ describe.runIf(pgUp)('scale-out workers on PostgreSQL', { timeout: 240_000 }, ()
     const h = await prepare(schema);
     const workers: ChildProcess[] = [];
     try {
-      const queue = ingestQueue(h.boss, [acme]);
+      // Two stateless receivers (each its own connection and pg-boss) take turns delivering.
+      const other = postgresClient({ url: PG_URL, max: 2 });
+      const otherBoss = await startBoss(other, { schema: `${schema}_boss` });
+      const receivers = [ingestQueue(h.boss, [acme]), ingestQueue(otherBoss, [acme])];
       for (let i = 0; i < events.length; i += 2000) {
-        await queue.enqueue(events.slice(i, i + 2000).map((payload) => ({ payload, provider: 'acme' })));
+        const receiver = receivers[(i / 2000) % 2]!;
+        await receiver.enqueue(events.slice(i, i + 2000).map((payload) => ({ payload, provider: 'acme' })));
       }
+      await otherBoss.stop({ close: false });
+      await other.close();
       const started = performance.now();
       workers.push(...(await Promise.all([0, 1, 2, 3].map(() => spawnWorker(schema)))));
       await settled(h.pool, schema, unique, ref.jobs.length, 200_000);
