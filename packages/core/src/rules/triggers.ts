@@ -86,7 +86,7 @@ const EVENT_STATUSES: ReadonlySet<IngestStatus> = new Set(['applied', 'forced', 
 interface EventCandidates<R> {
   readonly items: ReadonlyArray<Indexed<R>>;
   readonly rules: ReadonlyArray<R>;
-  /** With transition or violation rules added: violation? → from → to → candidates. Few combinations occur. */
+  /** With transition or violation rules added: violation? → lifecycle+from → to → candidates. Few occur. */
   readonly withState: [
     Map<string, Map<string, ReadonlyArray<R>>>,
     Map<string, Map<string, ReadonlyArray<R>>>,
@@ -165,8 +165,8 @@ export class TriggerIndex<R> {
       t !== undefined && input.lifecycle !== undefined && this.#transitions.has(input.lifecycle);
     // The common case: no transition or violation rule can apply, and the cached list is the answer.
     if (!violation && !transitions) return entry.rules;
-    // Otherwise the answer depends only on (violation, from, to) for this provider and type: cache it too.
-    const fromKey = t?.from === undefined ? '' : stateKey(t.from);
+    // Otherwise the answer depends only on (violation, lifecycle, from, to) for this provider and type: cache it.
+    const fromKey = `${input.lifecycle ?? ''}\u0000${t?.from === undefined ? '' : stateKey(t.from)}`;
     const toKey = t === undefined ? '' : stateKey(t.to);
     const byFrom = entry.withState[violation ? 1 : 0];
     let byTo = byFrom.get(fromKey);
