@@ -34,6 +34,8 @@ export interface LeafNode {
   readonly plain: string | undefined;
   /** The value, when it is a constant (not a fact reference). */
   readonly constant: { readonly value: unknown } | undefined;
+  /** True when evaluating it can never throw, so its siblings may short-circuit past it. */
+  readonly safe: boolean;
 }
 
 /** A compiled condition tree. `sets` groups children by priority, highest first, as json-rules-engine does. */
@@ -207,6 +209,7 @@ export function compileNode(condition: unknown, env: CompileEnv, depth = 0): Com
     op: evaluatorOf(env.operators, resolved),
     plain: resolved.decorators.length === 0 ? resolved.base : undefined,
     constant: isFactRef(condition.value) ? undefined : { value: condition.value },
+    safe: leafIsSafe(env, condition, resolved.decorators.length === 0 ? resolved.base : undefined),
   };
 }
 
@@ -243,16 +246,50 @@ function leafPredicate(node: LeafNode): Predicate {
   return (f) => op(fact(f), value(f));
 }
 
+// Operators that never throw whatever they are given: strict comparisons, array look-ups behind an
+// Array.isArray validator, and the date operators (typeof checks). The numeric ones convert objects to
+// strings (an object without a prototype throws there), and `in` on a string value converts its fact.
+const NEVER_THROW: ReadonlySet<string> = new Set([
+  'equal',
+  'notEqual',
+  'contains',
+  'doesNotContain',
+  'dateBefore',
+  'dateAfter',
+  'withinDays',
+  'daysUntil',
+]);
+
+/** Whether a leaf can never throw (so siblings in its priority set may short-circuit past it). */
+function leafIsSafe(env: CompileEnv, c: Record<string, unknown>, plain: string | undefined): boolean {
+  if (plain === undefined) return false;
+  const hostFact = (v: unknown): boolean => typeof v === 'string' && env.syncFacts.has(v);
+  if (hostFact(c.fact)) return false;
+  const ref = isFactRef(c.value);
+  if (ref && hostFact((c.value as Record<string, unknown>).fact)) return false;
+  if (NEVER_THROW.has(plain)) return true;
+  // Array.prototype.indexOf compares strictly and converts nothing.
+  return (plain === 'in' || plain === 'notIn') && !ref && Array.isArray(c.value);
+}
+
+function isSafe(node: CompiledNode): boolean {
+  if (node.kind === 'leaf') return node.safe;
+  if (node.kind === 'not') return isSafe(node.child);
+  return node.children.every(isSafe);
+}
+
 /** A predicate over the fact record. Throws where json-rules-engine's run rejects (e.g. `in` on a number). */
 export type Predicate = (facts: FactRecord) => boolean;
 
-function setPredicate(set: ReadonlyArray<Predicate>, kind: 'all' | 'any'): Predicate {
+function setPredicate(set: ReadonlyArray<Predicate>, kind: 'all' | 'any', safe: boolean): Predicate {
   // json-rules-engine evaluates a priority set as a whole (Promise.all), then combines: no short circuit
-  // inside a set, so an error in any member surfaces, as it does there.
+  // inside a set, so an error in any member surfaces, as it does there. A set none of whose members can
+  // throw gives the same answer with a short circuit, so it takes one.
   if (set.length === 1) {
     const only = set[0]!;
     return (f) => only(f) === true;
   }
+  if (safe) return shortCircuit(set, kind);
   if (set.length === 2) {
     const [a, b] = set as [Predicate, Predicate];
     return kind === 'all'
@@ -277,12 +314,26 @@ function setPredicate(set: ReadonlyArray<Predicate>, kind: 'all' | 'any'): Predi
   };
 }
 
+function shortCircuit(set: ReadonlyArray<Predicate>, kind: 'all' | 'any'): Predicate {
+  if (set.length === 2) {
+    const [a, b] = set as [Predicate, Predicate];
+    return kind === 'all' ? (f) => a(f) === true && b(f) === true : (f) => a(f) === true || b(f) === true;
+  }
+  if (set.length === 3) {
+    const [a, b, c] = set as [Predicate, Predicate, Predicate];
+    return kind === 'all'
+      ? (f) => a(f) === true && b(f) === true && c(f) === true
+      : (f) => a(f) === true || b(f) === true || c(f) === true;
+  }
+  return kind === 'all' ? (f) => set.every((p) => p(f) === true) : (f) => set.some((p) => p(f) === true);
+}
+
 function groupPredicate(node: Extract<CompiledNode, { kind: 'all' | 'any' }>): Predicate {
   const { kind } = node;
   if (node.children.length === 0) return () => true;
   // A single condition is returned as it is (json-rules-engine's prioritizeAndRun does not compare it to true).
   if (node.children.length === 1) return toPredicate(node.children[0]!);
-  const sets = node.sets.map((set) => setPredicate(set.map(toPredicate), kind));
+  const sets = node.sets.map((set) => setPredicate(set.map(toPredicate), kind, set.every(isSafe)));
   if (sets.length === 1) return sets[0]!;
   return (f) => {
     for (const s of sets) {
