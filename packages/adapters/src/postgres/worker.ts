@@ -61,9 +61,12 @@ export interface WorkerOptions {
   readonly schema?: string;
   /** The engine's options, without the store (the worker makes it). */
   readonly engine: Omit<EngineOptions, 'store'>;
-  /** Ingest jobs fetched and applied at once (different resources only). Default 500. */
+  /** Ingest jobs fetched and applied at once (different resources only). Default 1000. */
   readonly concurrency?: number;
-  /** Fetch loops on the ingest queue, so one batch applies while the next is fetched. Default 2. */
+  /**
+   * Fetch loops on the ingest queue. Default 1: the fetch scans the backlog, so on a small database server
+   * more loops compete more than they overlap; raise it when the server has cores to spare.
+   */
   readonly fetchers?: number;
   /** Action jobs run at once. Default 20; 0 runs no actions in this process. */
   readonly actionConcurrency?: number;
@@ -128,8 +131,8 @@ export async function createWorker(options: WorkerOptions): Promise<Worker> {
   let loops: Array<Promise<void>> | undefined;
   async function start(): Promise<void> {
     if (loops !== undefined || stopped) return;
-    loops = Array.from({ length: options.fetchers ?? 2 }, () =>
-      ingestLoop(boss, engine, options.concurrency ?? 500, polling * 1000, () => stopped),
+    loops = Array.from({ length: options.fetchers ?? 1 }, () =>
+      ingestLoop(boss, engine, options.concurrency ?? 1000, polling * 1000, () => stopped),
     );
     const actionConcurrency = options.actionConcurrency ?? 20;
     if (actionConcurrency > 0) {
