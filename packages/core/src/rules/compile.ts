@@ -98,6 +98,17 @@ function factGetter(env: CompileEnv, name: unknown, params: unknown, path: unkno
       return Object.hasOwn(v, k) ? (v as Record<string, unknown>)[k] : undefined;
     };
   }
+  if (keys.length === 2) {
+    const [k1, k2] = keys as [string, string];
+    return (f) => {
+      const v = read(f);
+      if (v === null || typeof v !== 'object') return v;
+      if (!Object.hasOwn(v, k1)) return undefined;
+      const w = (v as Record<string, unknown>)[k1];
+      // jsonpath-plus steps only through truthy values (a string's own indices and length included).
+      return w && Object.hasOwn(w as object, k2) ? (w as Record<string, unknown>)[k2] : undefined;
+    };
+  }
   return (f) => applyPath(read(f), keys);
 }
 
