@@ -86,14 +86,23 @@ const EVENT_STATUSES: ReadonlySet<IngestStatus> = new Set(['applied', 'forced', 
 interface EventCandidates<R> {
   readonly items: ReadonlyArray<Indexed<R>>;
   readonly rules: ReadonlyArray<R>;
-  /** With transition or violation rules added: violation? → lifecycle+from → to → candidates. Few occur. */
-  readonly withState: [
-    Map<string, Map<string, ReadonlyArray<R>>>,
-    Map<string, Map<string, ReadonlyArray<R>>>,
-  ];
+  /** With transition or violation rules added, by violation? then lifecycle → from → to. Few occur. */
+  readonly withState: [StateCache, StateCache];
 }
 
 const EMPTY: ReadonlyArray<never> = [];
+
+/** lifecycle → from → to → candidates (the leaves are the rule lists). */
+type StateCache = Map<string, unknown>;
+
+function nested(map: StateCache, key: string): StateCache {
+  let inner = map.get(key) as StateCache | undefined;
+  if (inner === undefined) {
+    inner = new Map();
+    map.set(key, inner);
+  }
+  return inner;
+}
 
 /**
  * Rules indexed by trigger, so an event meets only its candidate rules. Event-type candidates are worked out once
@@ -165,16 +174,12 @@ export class TriggerIndex<R> {
       t !== undefined && input.lifecycle !== undefined && this.#transitions.has(input.lifecycle);
     // The common case: no transition or violation rule can apply, and the cached list is the answer.
     if (!violation && !transitions) return entry.rules;
-    // Otherwise the answer depends only on (violation, lifecycle, from, to) for this provider and type: cache it.
-    const fromKey = `${input.lifecycle ?? ''}\u0000${t?.from === undefined ? '' : stateKey(t.from)}`;
+    // Otherwise the answer depends only on (violation, lifecycle, from, to) for this provider and type: cache it
+    // in nested maps, so no key string is built per event.
+    const fromKey = t?.from === undefined ? '' : stateKey(t.from);
     const toKey = t === undefined ? '' : stateKey(t.to);
-    const byFrom = entry.withState[violation ? 1 : 0];
-    let byTo = byFrom.get(fromKey);
-    if (byTo === undefined) {
-      byTo = new Map();
-      byFrom.set(fromKey, byTo);
-    }
-    let hit = byTo.get(toKey);
+    const byTo = nested(nested(entry.withState[violation ? 1 : 0], input.lifecycle ?? ''), fromKey);
+    let hit = byTo.get(toKey) as ReadonlyArray<R> | undefined;
     if (hit === undefined) {
       const extra = this.#stateRules(input) ?? [];
       hit = [...entry.items, ...extra].sort((x, y) => this.#order(x, y)).map((i) => i.rule);
