@@ -129,7 +129,7 @@ export function benchRules(engine: Engine, events: ReadonlyArray<SyntheticEvent>
         on,
         priority: 1 + (i % 3),
         conditions: { all: conditions },
-        actions: [{ type: 'log', params: { message: 'rule-' + i + ' {{event.type}} {{resource.id}}' } }],
+        actions: [{ type: 'log', params: { message: `rule-${i} {{event.type}} {{resource.id}}` } }],
       },
       naiveTrigger: naive,
     });

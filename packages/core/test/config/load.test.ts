@@ -43,7 +43,7 @@ rules:
 `;
 
 describe('loadConfig', () => {
-  test('loads YAML with ${ENV} interpolation, and the engine runs its rules', async () => {
+  test('loads YAML with environment variables interpolated, and the engine runs its rules', async () => {
     const config = loadConfig(file('good.yaml', GOOD), { env: { KOTA_SECRET: 'whsec_abc' } });
     expect(config.providers?.kota?.webhook?.secrets).toEqual(['whsec_abc']);
     expect(config.rules).toHaveLength(1);
@@ -65,7 +65,7 @@ describe('loadConfig', () => {
       }),
     );
     const config = loadConfig(json, { env: {} });
-    expect(config.rules[0]?.actions[0]?.params).toEqual({ message: 'cost ${X}' });
+    expect(config.rules[0]?.actions[0]?.params).toEqual({ message: `cost \${X}` });
     expect(loadConfig({ rules: [] }).rules).toEqual([]);
   });
 
