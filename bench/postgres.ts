@@ -182,6 +182,8 @@ async function postgresQueue(workers: number, events: ReadonlyArray<SyntheticEve
   await client.query(`ANALYZE ${SCHEMA}_boss.job_common`);
   const unique = new Set(events.map((e) => JSON.parse(e.body).id)).size;
   const kids = await Promise.all(Array.from({ length: workers }, () => child('queue', {})));
+  let bulk = 0;
+  const started = performance.now();
   const t = await time(
     `PostgreSQL, ${workers} worker(s), pg-boss key_strict_fifo queue`,
     events.length,
@@ -189,8 +191,10 @@ async function postgresQueue(workers: number, events: ReadonlyArray<SyntheticEve
       for (const k of kids) k.send('go');
       for (;;) {
         const { rows } = await client.query<{ n: string }>(`SELECT count(*) AS n FROM ${SCHEMA}.ledger`);
-        if (Number(rows[0]?.n) >= unique) break;
-        await new Promise((r) => setTimeout(r, 100));
+        const n = Number(rows[0]?.n);
+        if (bulk === 0 && n >= unique * 0.9) bulk = (performance.now() - started) / 1000;
+        if (n >= unique) break;
+        await new Promise((r) => setTimeout(r, 50));
       }
     },
   );
@@ -203,7 +207,10 @@ async function postgresQueue(workers: number, events: ReadonlyArray<SyntheticEve
   );
   await boss.stop({ close: false });
   await client.close();
-  return `${t.line}  (20k queued first)`;
+  // The drain ends on the resources with the longest event chains, one fetch cycle per event; the rate over
+  // the first 90% shows the throughput while every worker has work.
+  const rate = Math.round((unique * 0.9) / bulk).toLocaleString('en-US');
+  return `${t.line}  (20k queued first; first 90%: ${rate} events/s)`;
 }
 
 async function pgliteLine(events: ReadonlyArray<SyntheticEvent>): Promise<string> {

@@ -66,6 +66,8 @@ export async function startBoss(client: SqlClient, options: BossOptions): Promis
     schedule: false,
     superviseIntervalSeconds: supervise,
     monitorIntervalSeconds: supervise,
+    // Completed ingest jobs are worthless once applied (the ledger is the record) and slow the fetch down.
+    maintenanceIntervalSeconds: 300,
   });
   // pg-boss reports background failures as events; without a listener an EventEmitter would throw.
   (boss as unknown as NodeJS.EventEmitter).on('error', () => {});
@@ -86,6 +88,7 @@ export async function startBoss(client: SqlClient, options: BossOptions): Promis
     retryBackoff: true,
     retryDelayMax: 60,
     expireInSeconds: options.ingestExpireSeconds ?? 60,
+    deleteAfterSeconds: 600,
     deadLetter: queues.ingestDead,
   });
   await ensure(queues.actionsDead, { policy: 'standard' });
