@@ -46,6 +46,11 @@ export interface SqlStore extends Store {
 
 const RETRIES = 5;
 
+/** A write whose transaction failed, carried back to its own caller only. */
+interface Failed {
+  readonly failed: unknown;
+}
+
 async function withRetry<T>(fn: () => Promise<T>): Promise<T> {
   for (let attempt = 0; ; attempt++) {
     try {
@@ -98,19 +103,37 @@ export async function createSqlStore(client: SqlClient, options: SqlStoreOptions
   await migrate(client, schema);
 
   const batching = { parallelism: client.parallelism, maxBatch: options.maxBatch ?? 500 };
-  const commits = new Coalescer<IngestWrite, CommitOutcome>(async (writes) => {
-    const outcomes: CommitOutcome[] = new Array(writes.length);
+  const commitGroup = (part: ReadonlyArray<IngestWrite>) =>
+    withRetry(() => client.transaction((tx) => commitBatch(tx, s, part, options.onJobs)));
+  const commits = new Coalescer<IngestWrite, CommitOutcome | Failed>(async (writes) => {
+    const outcomes: Array<CommitOutcome | Failed> = new Array(writes.length);
     for (const round of rounds(writes)) {
       const part = round.map(([, w]) => w);
-      const results = await withRetry(() =>
-        client.transaction((tx) => commitBatch(tx, s, part, options.onJobs)),
-      );
+      let results: Array<CommitOutcome | Failed>;
+      try {
+        results = await commitGroup(part);
+      } catch (error) {
+        // One bad write must not fail the ingests that happened to share its transaction: alone, each
+        // either commits or fails by itself.
+        results = part.length === 1 ? [{ failed: error }] : await commitAlone(part);
+      }
       round.forEach(([i], j) => {
         outcomes[i] = results[j]!;
       });
     }
     return outcomes;
   }, batching);
+  async function commitAlone(part: ReadonlyArray<IngestWrite>): Promise<Array<CommitOutcome | Failed>> {
+    const out: Array<CommitOutcome | Failed> = [];
+    for (const w of part) {
+      try {
+        out.push((await commitGroup([w]))[0]!);
+      } catch (error) {
+        out.push({ failed: error });
+      }
+    }
+    return out;
+  }
   const resources = new Coalescer<string, ResourceSnapshot | undefined>(async (keys) => {
     const { rows } = await client.query<ResourceRow>(
       `SELECT * FROM ${s}.resources WHERE key = ANY($1::text[])`,
@@ -156,7 +179,11 @@ export async function createSqlStore(client: SqlClient, options: SqlStoreOptions
       ]);
       return rows[0] === undefined ? undefined : toLedger(rows[0]);
     },
-    commit: (write) => commits.run(write),
+    async commit(write) {
+      const outcome = await commits.run(write);
+      if (typeof outcome === 'object') throw outcome.failed;
+      return outcome;
+    },
     async recordInvalid(record) {
       await client.query(
         `INSERT INTO ${s}.invalid (id, provider, source, received_at, error, body) VALUES ($1, $2, $3, $4, $5::jsonb, $6)

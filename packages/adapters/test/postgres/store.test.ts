@@ -157,6 +157,25 @@ describe.each(backends)('the %s store', { timeout: 60_000 }, (_name, open) => {
     }
   });
 
+  it('fails a bad write alone, not the writes that shared its transaction', async () => {
+    const store = await open();
+    try {
+      const good = Array.from({ length: 20 }, (_, i) => write(`g${i}`, `acme/claim/g${i}`, 1));
+      const base = write('bad', 'acme/claim/bad', 1);
+      // PostgreSQL's jsonb cannot hold U+0000, so this write's transaction fails.
+      const bad: IngestWrite = { ...base, snapshot: { ...base.snapshot!, context: { text: 'a\u0000b' } } };
+      const settled = await Promise.allSettled([...good, bad].map((w) => store.commit(w)));
+      expect(settled.slice(0, 20).every((r) => r.status === 'fulfilled' && r.value === 'committed')).toBe(
+        true,
+      );
+      expect(settled[20]?.status).toBe('rejected');
+      expect(await store.hasEvent('bad')).toBe(false);
+      expect(await store.hasEvent('g19')).toBe(true);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('claims due jobs oldest first, once, and keeps dead letters and audit', async () => {
     const store = await open();
     try {
