@@ -18,6 +18,34 @@ export const queues = Object.freeze({
 });
 
 /**
+ * The ingest queue of one shard. Shard 0 is the plain `policyflow.ingest`, so one shard is no shard.
+ *
+ * @example
+ * ```ts
+ * ingestQueueName(0); // 'policyflow.ingest'
+ * ingestQueueName(2); // 'policyflow.ingest.2'
+ * ```
+ */
+export function ingestQueueName(shard: number): string {
+  return shard === 0 ? queues.ingest : `${queues.ingest}.${shard}`;
+}
+
+/**
+ * The shard of a resource key (FNV-1a): a key always lands in the same shard, so its order holds.
+ *
+ * @example
+ * ```ts
+ * shardOf('kota/employer_quote/erhq_1', 4); // 0…3, the same every time
+ * ```
+ */
+export function shardOf(key: string, shards: number): number {
+  if (shards <= 1) return 0;
+  let h = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
+  return (h >>> 0) % shards;
+}
+
+/**
  * Options of {@link startBoss}. Queue settings (the expiries) are fixed when a queue is created, that is by the
  * first process that starts on a schema; later processes keep them.
  */
@@ -30,6 +58,11 @@ export interface BossOptions {
   readonly ingestExpireSeconds?: number;
   /** Seconds an action attempt may run before it is retried. Default 300. */
   readonly actionExpireSeconds?: number;
+  /**
+   * Ingest queues, each `key_strict_fifo` with a table of its own. A fetch scans its queue's backlog, so
+   * several workers do better on several shards. Every producer and worker must use the same number. Default 1.
+   */
+  readonly ingestShards?: number;
 }
 
 /**
@@ -81,16 +114,21 @@ export async function startBoss(client: SqlClient, options: BossOptions): Promis
     });
   };
   await ensure(queues.ingestDead, { policy: 'standard' });
-  await ensure(queues.ingest, {
-    policy: 'key_strict_fifo',
-    retryLimit: 1000,
-    retryDelay: 1,
-    retryBackoff: true,
-    retryDelayMax: 60,
-    expireInSeconds: options.ingestExpireSeconds ?? 60,
-    deleteAfterSeconds: 600,
-    deadLetter: queues.ingestDead,
-  });
+  const shards = Math.max(1, options.ingestShards ?? 1);
+  for (let shard = 0; shard < shards; shard++) {
+    await ensure(ingestQueueName(shard), {
+      policy: 'key_strict_fifo',
+      // A table per shard: the fetch then scans only its own shard's jobs.
+      partition: shards > 1,
+      retryLimit: 1000,
+      retryDelay: 1,
+      retryBackoff: true,
+      retryDelayMax: 60,
+      expireInSeconds: options.ingestExpireSeconds ?? 60,
+      deleteAfterSeconds: 600,
+      deadLetter: queues.ingestDead,
+    });
+  }
   await ensure(queues.actionsDead, { policy: 'standard' });
   await ensure(queues.actions, {
     policy: 'standard',
@@ -99,7 +137,7 @@ export async function startBoss(client: SqlClient, options: BossOptions): Promis
   });
   // insert() reads the queue from a cache it fills through its own connection; filling it now means an
   // insert made inside our transaction never waits on a second connection (on PGlite that would deadlock).
-  await boss.insert(queues.ingest, []);
+  for (let shard = 0; shard < shards; shard++) await boss.insert(ingestQueueName(shard), []);
   await boss.insert(queues.actions, []);
   return boss;
 }

@@ -1,6 +1,6 @@
 import { type Catalog, type EventSource, normalizeEvent } from '@policyflow/core';
 import type { PgBoss } from 'pg-boss';
-import { queues } from './boss.js';
+import { ingestQueueName, shardOf } from './boss.js';
 import { orderedUuid } from './ids.js';
 
 /** What an ingest job carries: the delivery as received, so the worker runs the whole pipeline on it. */
@@ -58,7 +58,7 @@ export interface IngestQueue {
 
 /**
  * Creates an {@link IngestQueue} on a started pg-boss. Needs the catalogs only to find each delivery's
- * resource key; it keeps no state, so any number of receivers can run.
+ * resource key; it keeps no state, so any number of receivers can run. `shards` must match the workers'.
  *
  * @example
  * ```ts
@@ -66,25 +66,33 @@ export interface IngestQueue {
  * await queue.enqueue([{ payload: req.body, provider: 'kota', source: 'webhook' }]);
  * ```
  */
-export function ingestQueue(boss: PgBoss, providers: ReadonlyArray<Catalog>): IngestQueue {
+export function ingestQueue(
+  boss: PgBoss,
+  providers: ReadonlyArray<Catalog>,
+  options: { readonly shards?: number } = {},
+): IngestQueue {
   const catalogs = new Map(providers.map((c) => [c.provider, c]));
+  const shards = Math.max(1, options.shards ?? 1);
   return {
     async enqueue(deliveries) {
       if (deliveries.length === 0) return;
-      await boss.insert(
-        queues.ingest,
-        deliveries.map((d) => {
-          const body = text(d.payload);
-          const data: IngestPayload = {
-            provider: d.provider,
-            source: d.source ?? 'webhook',
-            receivedAt: d.receivedAt ?? Date.now(),
-            body,
-          };
-          // Ordered ids: jobs of one insert share created_on, and pg-boss breaks that tie by id.
-          return { id: orderedUuid(), data, singletonKey: orderKey(catalogs, d.provider, body) };
-        }),
-      );
+      const byShard = new Map<number, Array<{ id: string; data: IngestPayload; singletonKey: string }>>();
+      for (const d of deliveries) {
+        const body = text(d.payload);
+        const data: IngestPayload = {
+          provider: d.provider,
+          source: d.source ?? 'webhook',
+          receivedAt: d.receivedAt ?? Date.now(),
+          body,
+        };
+        const key = orderKey(catalogs, d.provider, body);
+        const shard = shardOf(key, shards);
+        const list = byShard.get(shard) ?? [];
+        // Ordered ids: jobs of one insert share created_on, and pg-boss breaks that tie by id.
+        list.push({ id: orderedUuid(), data, singletonKey: key });
+        byShard.set(shard, list);
+      }
+      await Promise.all([...byShard].map(([shard, jobs]) => boss.insert(ingestQueueName(shard), jobs)));
     },
   };
 }

@@ -1,54 +1,101 @@
-import { createEngine, type Engine, type EngineOptions, type RetryPolicy } from '@policyflow/core';
+import {
+  createEngine,
+  type Engine,
+  type EngineOptions,
+  PolicyflowError,
+  type RetryPolicy,
+} from '@policyflow/core';
 import type pg from 'pg';
 import type { PgBoss } from 'pg-boss';
 import { workActions } from './actions.js';
-import { queues } from './boss.js';
+import { ingestQueueName } from './boss.js';
 import { type IngestPayload, type IngestQueue, ingestQueue } from './ingest.js';
+import { ident } from './sql.js';
 import { createPostgresStore, type DurableStore } from './stores.js';
 
 function pause(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }
 
+const SHARDS_CHECKPOINT = 'policyflow:ingest-shards';
+
 /**
- * One fetch loop on the ingest queue. pg-boss hands out at most one job per resource key at a time
- * (`key_strict_fifo`), so a batch never holds two events of one resource. Each job is settled on its own:
- * a failed ingest is retried by pg-boss and holds back only its own resource. The loop fetches again at once
- * while there is work, and waits `idleMs` only when the queue has nothing for it.
+ * The first worker on a schema records its shard count; a later one with another count would break
+ * per-resource order (a key would move shard), so it refuses to start.
+ */
+async function agreeOnShards(store: DurableStore, shards: number): Promise<void> {
+  const s = ident(store.schema);
+  await store.client.query(
+    `INSERT INTO ${s}.checkpoints (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING`,
+    [SHARDS_CHECKPOINT, String(shards)],
+  );
+  const recorded = await store.getCheckpoint(SHARDS_CHECKPOINT);
+  if (recorded !== String(shards)) {
+    await store.close();
+    throw new PolicyflowError(
+      'invalid_argument',
+      `this schema's ingest queue has ${recorded} shard(s); start every worker and producer with shards: ${recorded}`,
+      { path: ['shards'] },
+    );
+  }
+}
+
+/** Applies one fetched batch and settles each job on its own. */
+async function applyBatch(
+  boss: PgBoss,
+  engine: Engine,
+  queue: string,
+  jobs: ReadonlyArray<{ id: string; data: IngestPayload }>,
+): Promise<void> {
+  const settled = await Promise.allSettled(
+    jobs.map((j) =>
+      engine.ingest(j.data.body, {
+        provider: j.data.provider,
+        source: j.data.source,
+        receivedAt: j.data.receivedAt,
+      }),
+    ),
+  );
+  const done = jobs.filter((_, i) => settled[i]!.status === 'fulfilled').map((j) => j.id);
+  const failed = jobs.filter((_, i) => settled[i]!.status === 'rejected').map((j) => j.id);
+  // If settling fails, the jobs expire and run again; the ledger makes that a no-op.
+  if (done.length > 0) await boss.complete(queue, done).catch(() => {});
+  if (failed.length > 0) await boss.fail(queue, failed).catch(() => {});
+}
+
+/**
+ * One fetch loop over the ingest shards, round robin from a shard of its own. pg-boss hands out at most one
+ * job per resource key at a time (`key_strict_fifo`), so a batch never holds two events of one resource.
+ * Each job is settled on its own: a failed ingest is retried by pg-boss and holds back only its resource.
+ * The loop fetches again at once while there is work, and waits `idleMs` only when every shard is empty.
  */
 async function ingestLoop(
   boss: PgBoss,
   engine: Engine,
-  batchSize: number,
-  idleMs: number,
+  o: { readonly batchSize: number; readonly idleMs: number; readonly shards: number; readonly first: number },
   stopped: () => boolean,
 ): Promise<void> {
+  let shard = o.first % o.shards;
+  let empty = 0;
   while (!stopped()) {
-    let jobs: Array<{ id: string; data: IngestPayload }>;
+    const queue = ingestQueueName(shard);
+    shard = (shard + 1) % o.shards;
+    let jobs: Array<{ id: string; data: IngestPayload }> = [];
     try {
-      jobs = await boss.fetch<IngestPayload>(queues.ingest, { batchSize });
+      jobs = await boss.fetch<IngestPayload>(queue, { batchSize: o.batchSize });
     } catch {
-      await pause(idleMs);
-      continue;
+      // A failed fetch counts as an empty shard: the loop backs off rather than spinning.
     }
     if (jobs.length === 0) {
-      await pause(idleMs);
+      empty += 1;
+      if (empty >= o.shards) {
+        empty = 0;
+        await pause(o.idleMs);
+      }
       continue;
     }
-    const settled = await Promise.allSettled(
-      jobs.map((j) =>
-        engine.ingest(j.data.body, {
-          provider: j.data.provider,
-          source: j.data.source,
-          receivedAt: j.data.receivedAt,
-        }),
-      ),
-    );
-    const done = jobs.filter((_, i) => settled[i]!.status === 'fulfilled').map((j) => j.id);
-    const failed = jobs.filter((_, i) => settled[i]!.status === 'rejected').map((j) => j.id);
-    // If settling fails, the jobs expire and run again; the ledger makes that a no-op.
-    if (done.length > 0) await boss.complete(queues.ingest, done).catch(() => {});
-    if (failed.length > 0) await boss.fail(queues.ingest, failed).catch(() => {});
+    empty = 0;
+    await applyBatch(boss, engine, queue, jobs);
   }
 }
 
@@ -72,6 +119,8 @@ export interface WorkerOptions {
   readonly actionConcurrency?: number;
   /** Seconds between polls when a queue is empty. Default 0.5. */
   readonly pollingIntervalSeconds?: number;
+  /** Ingest queue shards; producers (`ingestQueue`) must use the same number. Default 1. */
+  readonly shards?: number;
   /** Seconds before the jobs of a dead worker are handed to another. Default 60. */
   readonly ingestExpireSeconds?: number;
   /** Seconds an action attempt may run before pg-boss retries it. Default 300. */
@@ -111,6 +160,7 @@ export interface Worker {
  * ```
  */
 export async function createWorker(options: WorkerOptions): Promise<Worker> {
+  const shards = Math.max(1, options.shards ?? 1);
   const common = {
     ...(options.schema === undefined ? {} : { schema: options.schema }),
     actionQueue: {
@@ -118,12 +168,14 @@ export async function createWorker(options: WorkerOptions): Promise<Worker> {
       superviseIntervalSeconds: options.superviseIntervalSeconds ?? 60,
       ingestExpireSeconds: options.ingestExpireSeconds ?? 60,
       actionExpireSeconds: options.actionExpireSeconds ?? 300,
+      ingestShards: shards,
     },
   };
   const store = options.pool
     ? await createPostgresStore({ ...common, pool: options.pool })
     : await createPostgresStore({ ...common, url: options.url ?? '', max: options.max ?? 10 });
   const boss = store.boss!;
+  await agreeOnShards(store, shards);
   const engine = createEngine({ ...options.engine, store });
   const polling = options.pollingIntervalSeconds ?? 0.5;
   let stopped = false;
@@ -131,8 +183,14 @@ export async function createWorker(options: WorkerOptions): Promise<Worker> {
   let loops: Array<Promise<void>> | undefined;
   async function start(): Promise<void> {
     if (loops !== undefined || stopped) return;
-    loops = Array.from({ length: options.fetchers ?? 1 }, () =>
-      ingestLoop(boss, engine, options.concurrency ?? 1000, polling * 1000, () => stopped),
+    const offset = Math.floor(Math.random() * shards);
+    loops = Array.from({ length: options.fetchers ?? 1 }, (_, i) =>
+      ingestLoop(
+        boss,
+        engine,
+        { batchSize: options.concurrency ?? 1000, idleMs: polling * 1000, shards, first: offset + i },
+        () => stopped,
+      ),
     );
     const actionConcurrency = options.actionConcurrency ?? 20;
     if (actionConcurrency > 0) {
@@ -151,7 +209,7 @@ export async function createWorker(options: WorkerOptions): Promise<Worker> {
     engine,
     store,
     boss,
-    queue: ingestQueue(boss, options.engine.providers),
+    queue: ingestQueue(boss, options.engine.providers, { shards }),
     start,
     async stop() {
       if (stopped) return;

@@ -11,6 +11,7 @@ const worker = await createWorker({
   schema,
   max: 6,
   concurrency: Number(process.env.PF_CONCURRENCY ?? 100),
+  shards: Number(process.env.PF_SHARDS ?? 1),
   actionConcurrency: 50,
   pollingIntervalSeconds: 0.5,
   ingestExpireSeconds: Number(process.env.PF_EXPIRE ?? 60),

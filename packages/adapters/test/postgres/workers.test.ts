@@ -66,7 +66,7 @@ interface Harness {
 }
 
 /** Migrates the schema, starts a producer-only pg-boss and creates the sink tables. */
-async function prepare(schema: string, expireSeconds = 60): Promise<Harness> {
+async function prepare(schema: string, expireSeconds = 60, shards = 1): Promise<Harness> {
   await dropSchemas(schema);
   const client = postgresClient({ url: PG_URL, max: 4 });
   await createSqlStore(client, { schema, ownsClient: false });
@@ -74,6 +74,7 @@ async function prepare(schema: string, expireSeconds = 60): Promise<Harness> {
     schema: `${schema}_boss`,
     ingestExpireSeconds: expireSeconds,
     actionExpireSeconds: expireSeconds,
+    ingestShards: shards,
   });
   await createSinkTables(client.pool, schema);
   return {
@@ -134,18 +135,21 @@ describe.runIf(pgUp)('scale-out workers on PostgreSQL', { timeout: 240_000 }, ()
   beforeAll(() => dropSchemas(...schemas));
   afterAll(() => dropSchemas(...schemas));
 
-  it('4 workers, 20k deliveries over 500 resources in random order with duplicates, match one memory process', async () => {
+  it('4 workers on 4 shards, 20k deliveries over 500 resources in random order with duplicates, match one memory process', async () => {
     const schema = schemas[0]!;
     const events = workload(20_000, 500, 21, 0.1);
     const unique = new Set(events.map((e) => (e as { id: string }).id)).size;
     const ref = await reference(events);
-    const h = await prepare(schema);
+    const h = await prepare(schema, 60, 4);
     const workers: ChildProcess[] = [];
     try {
       // Two stateless receivers (each its own connection and pg-boss) take turns delivering.
       const other = postgresClient({ url: PG_URL, max: 2 });
-      const otherBoss = await startBoss(other, { schema: `${schema}_boss` });
-      const receivers = [ingestQueue(h.boss, [acme]), ingestQueue(otherBoss, [acme])];
+      const otherBoss = await startBoss(other, { schema: `${schema}_boss`, ingestShards: 4 });
+      const receivers = [
+        ingestQueue(h.boss, [acme], { shards: 4 }),
+        ingestQueue(otherBoss, [acme], { shards: 4 }),
+      ];
       for (let i = 0; i < events.length; i += 2000) {
         const receiver = receivers[(i / 2000) % 2]!;
         await receiver.enqueue(events.slice(i, i + 2000).map((payload) => ({ payload, provider: 'acme' })));
@@ -153,7 +157,7 @@ describe.runIf(pgUp)('scale-out workers on PostgreSQL', { timeout: 240_000 }, ()
       await otherBoss.stop({ close: false });
       await other.close();
       const started = performance.now();
-      workers.push(...(await Promise.all([0, 1, 2, 3].map(() => spawnWorker(schema)))));
+      workers.push(...(await Promise.all([0, 1, 2, 3].map(() => spawnWorker(schema, { PF_SHARDS: '4' })))));
       await settled(h.pool, schema, unique, ref.jobs.length, 200_000);
       const seconds = (performance.now() - started) / 1000;
       console.log(
