@@ -92,6 +92,9 @@ interface EventCandidates<R> {
 
 const EMPTY: ReadonlyArray<never> = [];
 
+/** Event types cached per provider; the catalogs hold about a hundred. */
+const MAX_CACHED_TYPES = 4096;
+
 /** lifecycle → from → to → candidates (the leaves are the rule lists). */
 type StateCache = Map<string, unknown>;
 
@@ -154,7 +157,8 @@ export class TriggerIndex<R> {
         .filter((e) => (e.trigger.provider === undefined || e.trigger.provider === provider) && e.match(type))
         .sort((x, y) => this.#order(x, y));
       hit = { items, rules: items.map((i) => i.rule), withState: [new Map(), new Map()] };
-      byType.set(type, hit);
+      // Event types come from outside (unhandled ones included): past a bound, answers are not kept.
+      if (byType.size < MAX_CACHED_TYPES) byType.set(type, hit);
     }
     return hit;
   }
