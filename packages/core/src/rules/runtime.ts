@@ -266,20 +266,24 @@ export function createRulesRuntime(options: RulesOptions, deps: RuntimeDeps): Ru
       now: input.now,
       status: input.status,
     };
-    const jobs: ActionJob[] = [];
-    const audit: AuditEntry[] = [];
+    // Most events fire nothing: the arrays are made on the first firing only.
+    let jobs: ActionJob[] | undefined;
+    let audit: AuditEntry[] | undefined;
     for (let i = 0; i < candidates.length; i++) {
       const rule = candidates[i]!;
-      if (rule.predicate === undefined) return reactAsync(candidates, i, input, f, jobs, audit);
+      if (rule.predicate === undefined) return reactAsync(candidates, i, input, f, jobs ?? [], audit ?? []);
       let passed: boolean;
       try {
         passed = Boolean(rule.predicate(f));
       } catch (error) {
         passed = failed(rule, error);
       }
-      if (passed) fire(rule, input, f, jobs, audit);
+      if (!passed) continue;
+      jobs ??= [];
+      audit ??= [];
+      fire(rule, input, f, jobs, audit);
     }
-    return jobs.length === 0 && audit.length === 0 ? NO_REACTION : { jobs, audit };
+    return jobs === undefined || audit === undefined ? NO_REACTION : { jobs, audit };
   }
 
   async function reactAsync(
