@@ -12,7 +12,13 @@ export function mergeData(
     Object.hasOwn(next, '__proto__') ||
     Object.hasOwn(next, 'constructor') ||
     Object.hasOwn(next, 'prototype');
-  if (!risky) return base === undefined || covers(next, base) ? next : { ...base, ...next };
+  if (!risky) {
+    if (base === undefined) return next;
+    // Unchanged data (thin references repeat the same ids) keeps the stored object: the new one then dies
+    // young instead of being promoted, which is most of what an in-memory ingest costs the collector.
+    if (sameShallow(base, next)) return base;
+    return covers(next, base) ? next : { ...base, ...next };
+  }
   const clean: Record<string, unknown> = {};
   for (const key of Object.keys(next)) {
     if (key !== '__proto__' && key !== 'constructor' && key !== 'prototype') clean[key] = next[key];
@@ -24,4 +30,14 @@ export function mergeData(
 function covers(next: Readonly<Record<string, unknown>>, base: Readonly<Record<string, unknown>>): boolean {
   for (const key in base) if (!Object.hasOwn(next, key)) return false;
   return true;
+}
+
+function sameShallow(a: Readonly<Record<string, unknown>>, b: Readonly<Record<string, unknown>>): boolean {
+  let count = 0;
+  for (const key in b) {
+    if (!Object.hasOwn(a, key) || a[key] !== b[key]) return false;
+    count++;
+  }
+  for (const _ in a) count--;
+  return count === 0;
 }

@@ -39,9 +39,20 @@ function canonical(value: StateValue): string {
   return `{${keys.map((k) => `${k}:${canonical(value[k] as StateValue)}`).join(',')}}`;
 }
 
-/** The key of a state value: the status itself for flat machines, a canonical form for nested ones. */
+const keys = new WeakMap<object, string>();
+
+/**
+ * The key of a state value: the status itself for flat machines, a canonical form for nested ones (cached
+ * per object: the derived tables and the stores hand the same state objects around).
+ */
 export function stateKey(value: StateValue): string {
-  return typeof value === 'string' ? value : canonical(value);
+  if (typeof value === 'string') return value;
+  let key = keys.get(value);
+  if (key === undefined) {
+    key = canonical(value);
+    keys.set(value, key);
+  }
+  return key;
 }
 
 /**
@@ -65,6 +76,7 @@ function leafValue(leafKey: string, sample: StateValue): StateValue {
 type Snapshot = ReturnType<typeof initialTransition>[0];
 
 const NO_REGIONS: ReadonlyArray<string> = Object.freeze([]);
+const FLAT_REGION: ReadonlyArray<string> = Object.freeze(['']);
 
 /**
  * True when the machine handles `type` in this snapshot: it has a transition for it, targetless ones included.
@@ -207,6 +219,7 @@ export function deriveTable(machine: AnyStateMachine, events: ReadonlyArray<stri
     regionsSet: (event) => regionsSet.get(event) ?? NO_REGIONS,
     changedRegions(a, b) {
       if (a === b) return NO_REGIONS;
+      if (typeof a === 'string' && typeof b === 'string') return FLAT_REGION;
       const ra = regionsOf(machine, a);
       const rb = regionsOf(machine, b);
       const out: string[] = [];

@@ -27,13 +27,20 @@ export class Codes {
   readonly #codes = new Map<string, number>();
   readonly #values: string[] = [];
 
+  #last: string | undefined;
+  #lastCode = 0;
+
   code(value: string): number {
+    // Consecutive rows mostly repeat the provider, source and often the type: skip the map for those.
+    if (value === this.#last) return this.#lastCode;
     let c = this.#codes.get(value);
     if (c === undefined) {
       c = this.#values.length;
       this.#codes.set(value, c);
       this.#values.push(value);
     }
+    this.#last = value;
+    this.#lastCode = c;
     return c;
   }
 
@@ -53,7 +60,7 @@ export class StateCodes {
   /** Code 0 is "no state". */
   code(value: StateValue | undefined): number {
     if (value === undefined) return 0;
-    const key = typeof value === 'string' ? value : stateKey(value);
+    const key = stateKey(value);
     let c = this.#codes.get(key);
     if (c === undefined) {
       c = this.#values.length;

@@ -76,11 +76,13 @@ export class ResourceTable {
   }
 
   #writeStamps(row: number, stateAt: Readonly<Record<string, number>> | undefined): void {
-    const keys = stateAt === undefined ? [] : Object.keys(stateAt);
-    if (keys.length === 1 && keys[0] === '') {
-      this.#stampedAt.set(row, stateAt![''] as number);
-      this.#regionStamps.delete(row);
-    } else if (keys.length === 0) {
+    let count = 0;
+    for (const _ in stateAt) count++;
+    const flat = stateAt?.[''];
+    if (count === 1 && flat !== undefined) {
+      this.#stampedAt.set(row, flat);
+      if (this.#regionStamps.size > 0) this.#regionStamps.delete(row);
+    } else if (count === 0) {
       this.#stampedAt.set(row, Number.NaN);
       this.#regionStamps.delete(row);
     } else {
