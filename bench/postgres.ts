@@ -27,6 +27,8 @@ const SCHEMA = 'pf_bench';
 const DURABLE_EVENTS = 40_000;
 const RESOURCES = 8_000;
 const IN_FLIGHT = 2_000;
+/** Ingest queue shards of the queue runs (every worker count uses the same layout). */
+const SHARDS = Number(process.env.PF_SHARDS ?? 4);
 
 const providers = () => [kota(), ten99policy()];
 
@@ -91,9 +93,9 @@ async function memoryFlat(): Promise<string[]> {
 
 /** One child process: ingests its shard straight into the PostgreSQL store, on the parent's signal. */
 async function directChild(): Promise<void> {
-  const shard = Number(process.env.PF_SHARD);
-  const shards = Number(process.env.PF_SHARDS);
-  const events = syntheticEvents(DURABLE_EVENTS, RESOURCES).filter((e) => hash(e.key) % shards === shard);
+  const part = Number(process.env.PF_PART);
+  const parts = Number(process.env.PF_PARTS);
+  const events = syntheticEvents(DURABLE_EVENTS, RESOURCES).filter((e) => hash(e.key) % parts === part);
   const store = await createPostgresStore({
     url: PG_URL,
     schema: SCHEMA,
@@ -114,6 +116,7 @@ async function queueChild(): Promise<void> {
     schema: SCHEMA,
     engine: { providers: providers(), logSink: () => {} },
     concurrency: Number(process.env.PF_BATCH ?? 2000),
+    shards: SHARDS,
     fetchers: Number(process.env.PF_FETCHERS ?? 1),
     max: 6,
     autoStart: false,
@@ -154,7 +157,7 @@ async function postgresDirect(workers: number): Promise<string> {
   await setup.close();
   const kids = await Promise.all(
     Array.from({ length: workers }, (_, i) =>
-      child('direct', { PF_SHARD: String(i), PF_SHARDS: String(workers) }),
+      child('direct', { PF_PART: String(i), PF_PARTS: String(workers) }),
     ),
   );
   const t = await time(
@@ -173,13 +176,16 @@ async function postgresQueue(workers: number, events: ReadonlyArray<SyntheticEve
   await resetSchema();
   const client = postgresClient({ url: PG_URL, max: 4 });
   await createSqlStore(client, { schema: SCHEMA, ownsClient: false });
-  const boss = await startBoss(client, { schema: `${SCHEMA}_boss` });
-  const queue = ingestQueue(boss, providers());
+  const boss = await startBoss(client, { schema: `${SCHEMA}_boss`, ingestShards: SHARDS });
+  const queue = ingestQueue(boss, providers(), { shards: SHARDS });
   for (let i = 0; i < events.length; i += 2000) {
     await queue.enqueue(events.slice(i, i + 2000).map((e) => ({ payload: e.body, provider: e.provider })));
   }
   // What autovacuum would have done by now on a live system; without it the fetch plans on empty-table stats.
-  await client.query(`ANALYZE ${SCHEMA}_boss.job_common`);
+  const tables = await client.query<{ t: string }>(
+    `SELECT DISTINCT table_name AS t FROM ${SCHEMA}_boss.queue`,
+  );
+  for (const { t } of tables.rows) await client.query(`ANALYZE ${SCHEMA}_boss."${t}"`);
   const unique = new Set(events.map((e) => JSON.parse(e.body).id)).size;
   const kids = await Promise.all(Array.from({ length: workers }, () => child('queue', {})));
   let bulk = 0;
@@ -210,7 +216,7 @@ async function postgresQueue(workers: number, events: ReadonlyArray<SyntheticEve
   // The drain ends on the resources with the longest event chains, one fetch cycle per event; the rate over
   // the first 90% shows the throughput while every worker has work.
   const rate = Math.round((unique * 0.9) / bulk).toLocaleString('en-US');
-  return `${t.line}  (20k queued first; first 90%: ${rate} events/s)`;
+  return `${t.line}  (20k queued first, ${SHARDS} shards; first 90%: ${rate} events/s)`;
 }
 
 async function pgliteLine(events: ReadonlyArray<SyntheticEvent>): Promise<string> {
