@@ -14,7 +14,15 @@ import { handles, type ResolvedLifecycle, resolveLifecycle } from '../internal/l
 /** The plain model: what the engine should know about the one resource of the history. */
 export interface LifecycleModelState {
   readonly seen: Set<string>;
-  current: { state: StateValue; occurredAt: number; lastEventId: string } | undefined;
+  current: ModelResource | undefined;
+}
+
+/** The model's view of the resource: state, newest event, and when each state region was last set. */
+export interface ModelResource {
+  state: StateValue;
+  occurredAt: number;
+  lastEventId: string;
+  stateAt: Record<string, number>;
 }
 
 /** What the commands drive. */
@@ -48,24 +56,70 @@ function expectEqual(what: string, actual: unknown, expected: unknown): void {
   }
 }
 
-/** What the plain model predicts for one delivery; XState's own `transition` decides what is allowed. */
+type Prediction = {
+  status: IngestStatus;
+  to: StateValue | undefined;
+  /** The resource afterwards, when it changes. */
+  next?: ModelResource;
+};
+
+/**
+ * What the plain model predicts for one delivery. XState's own `transition` decides what is allowed; the
+ * regions an event sets come from the derived table (proven equal to XState by the table oracle). An event
+ * older than the newest is late: it moves only the regions it is newer for, and is stale when it moves none.
+ */
 function predict(
   lc: ResolvedLifecycle,
   reconcile: Engine['reconcile'],
   m: LifecycleModelState,
   e: HistoryEvent,
-): { status: IngestStatus; to: StateValue | undefined } {
+): Prediction {
   if (m.seen.has(e.eventId)) return { status: 'duplicate', to: undefined };
-  if (m.current !== undefined && e.occurredAt < m.current.occurredAt)
-    return { status: 'stale', to: m.current.state };
-  const from = m.current?.state ?? lc.table.initial;
+  const cur = m.current;
+  const from = cur?.state ?? lc.table.initial;
   const machine: AnyStateMachine = lc.machine;
   const snap = machine.resolveState({ value: from, context: undefined });
-  if (handles(machine, snap, e.machineEvent)) {
-    return { status: 'applied', to: transition(machine, snap, { type: e.machineEvent })[0].value };
+  const allowed = handles(machine, snap, e.machineEvent);
+  if (!allowed && reconcile === 'strict') {
+    return cur !== undefined && e.occurredAt < cur.occurredAt
+      ? { status: 'stale', to: from }
+      : { status: 'rejected', to: from };
   }
-  if (reconcile === 'strict') return { status: 'rejected', to: from };
-  return { status: 'forced', to: lc.table.step(stateKey(from), e.machineEvent)?.to ?? from };
+  const target = allowed
+    ? transition(machine, snap, { type: e.machineEvent })[0].value
+    : (lc.table.step(stateKey(from), e.machineEvent)?.to ?? from);
+  const status: IngestStatus = allowed ? 'applied' : 'forced';
+  if (cur !== undefined && e.occurredAt < cur.occurredAt) {
+    const regions = lc.table
+      .regionsSet(e.machineEvent)
+      .filter((r) => e.occurredAt > (cur.stateAt[r] ?? -Infinity));
+    const to = lc.table.withRegions(from, target, regions);
+    if (regions.length === 0 || stateKey(to) === stateKey(from)) return { status: 'stale', to: from };
+    return { status, to, next: { ...cur, state: to, stateAt: stamp(cur.stateAt, regions, e.occurredAt) } };
+  }
+  const regions = [
+    ...new Set([...lc.table.regionsSet(e.machineEvent), ...lc.table.changedRegions(from, target)]),
+  ];
+  return {
+    status,
+    to: target,
+    next: {
+      state: target,
+      occurredAt: e.occurredAt,
+      lastEventId: e.eventId,
+      stateAt: stamp(cur?.stateAt ?? {}, regions, e.occurredAt),
+    },
+  };
+}
+
+function stamp(
+  stateAt: Record<string, number>,
+  regions: ReadonlyArray<string>,
+  at: number,
+): Record<string, number> {
+  const next = { ...stateAt };
+  for (const r of regions) next[r] = at;
+  return next;
 }
 
 class DeliverCommand implements fc.AsyncCommand<LifecycleModelState, LifecycleReal> {
@@ -83,12 +137,15 @@ class DeliverCommand implements fc.AsyncCommand<LifecycleModelState, LifecycleRe
     });
     expectEqual(`status of ${this}`, result.status, expected.status);
     m.seen.add(this.event.eventId);
-    if (expected.status === 'applied' || expected.status === 'forced') {
-      m.current = { state: expected.to!, occurredAt: this.event.occurredAt, lastEventId: this.event.eventId };
-    }
+    if (expected.next !== undefined) m.current = expected.next;
     const snap = await r.engine.getResource(this.event.key);
     const seen = snap && { state: snap.state, occurredAt: snap.occurredAt, lastEventId: snap.lastEventId };
-    expectEqual(`resource after ${this}`, seen, m.current);
+    const want = m.current && {
+      state: m.current.state,
+      occurredAt: m.current.occurredAt,
+      lastEventId: m.current.lastEventId,
+    };
+    expectEqual(`resource after ${this}`, seen, want);
   }
   toString = (): string => `deliver#${this.event.index}(${this.event.type}@${this.source})`;
 }
