@@ -5,8 +5,8 @@ import type { Catalog, CatalogEntry } from './catalog.js';
 import { type Clock, systemClock } from './clock.js';
 import { type ErrorInfo, PolicyflowError } from './errors.js';
 import type { EventSource, PolicyEvent } from './event.js';
+import { decide } from './internal/decide.js';
 import { KeyedQueue } from './internal/keyedQueue.js';
-import { mergeData } from './internal/merge.js';
 import { type TransitionTable, tableFor } from './internal/table.js';
 import { normalizeEvent } from './normalize.js';
 import { attachRules, type RulesEngineApi, type RulesEngineOptions } from './rules/attach.js';
@@ -140,41 +140,7 @@ export interface Engine extends RulesEngineApi {
 }
 
 const NO_ACTIONS: ReadonlyArray<FiredAction> = Object.freeze([]);
-const NO_REGIONS: ReadonlyArray<string> = Object.freeze([]);
 
-/** The regions `event` sets that the resource last had set by an older event than `occurredAt`. */
-function newerRegions(
-  table: TransitionTable,
-  event: string,
-  previous: ResourceSnapshot,
-  occurredAt: number,
-): ReadonlyArray<string> {
-  const stateAt = previous.stateAt;
-  // Without per-region times (a store that does not keep them), the newest event's time stands for all.
-  return table
-    .regionsSet(event)
-    .filter((r) => occurredAt > (stateAt === undefined ? previous.occurredAt : (stateAt[r] ?? -Infinity)));
-}
-
-function union(a: ReadonlyArray<string>, b: ReadonlyArray<string>): ReadonlyArray<string> {
-  if (b.length === 0) return a;
-  if (a.length === 0) return b;
-  return [...new Set([...a, ...b])];
-}
-
-/** `stateAt` with `regions` stamped at `occurredAt`; the same object when nothing changes. */
-function stampRegions(
-  stateAt: Readonly<Record<string, number>> | undefined,
-  regions: ReadonlyArray<string>,
-  occurredAt: number,
-): Readonly<Record<string, number>> {
-  if (regions.length === 0) return stateAt ?? EMPTY_STAMPS;
-  const next: Record<string, number> = { ...stateAt };
-  for (const r of regions) next[r] = occurredAt;
-  return next;
-}
-
-const EMPTY_STAMPS: Readonly<Record<string, number>> = Object.freeze({});
 const noop = (): void => {};
 const NO_REACTION: Reaction = Object.freeze({ jobs: [], audit: [] });
 
@@ -429,21 +395,9 @@ export function createEngine(options: EngineOptions): Engine {
       const previous = sync ? sync.getResource(ref.key) : await store.getResource(ref.key);
       const now = clock.now();
 
-      const from = previous?.state ?? table.initial;
-      const fromKey = previous ? table.keyOf(from) : table.initialKey;
-      const step = table.step(fromKey, machineEvent);
-      // An event older than the resource's newest is late: it may still set the regions it is newer for
-      // (a status change delivered after a later "data changed" event); if it sets none, it is stale.
-      const late = previous !== undefined && event.occurredAt < previous.occurredAt;
-      const lateRegions = late ? newerRegions(table, machineEvent, previous, event.occurredAt) : NO_REGIONS;
-      const strictReject = step?.allowed !== true && reconcile === 'strict';
-      if (
-        previous !== undefined &&
-        late &&
-        (step === undefined ||
-          strictReject ||
-          table.keyOf(table.withRegions(from, step.to, lateRegions)) === fromKey)
-      ) {
+      const decision = decide(event, machineEvent, table, previous, reconcile, now);
+      const { status, from, to, snapshot } = decision;
+      if (status === 'stale' && previous !== undefined) {
         const write: IngestWrite = {
           ledger: ledgerOf(event, 'stale', source, receivedAt),
           history: historyOf(event, 'stale', previous.state, previous.state, now, source),
@@ -454,39 +408,6 @@ export function createEngine(options: EngineOptions): Engine {
         emit('stale', { event, resource: previous });
         return result('stale', event.provider, event, { from: previous.state, to: previous.state });
       }
-
-      const allowed = step?.allowed ?? false;
-      const status: IngestStatus = allowed ? 'applied' : reconcile === 'force' ? 'forced' : 'rejected';
-      const to =
-        status === 'rejected' || step === undefined
-          ? from
-          : late
-            ? table.withRegions(from, step.to, lateRegions)
-            : step.to;
-      const regions = late
-        ? lateRegions
-        : union(table.regionsSet(machineEvent), table.changedRegions(from, to));
-      const stateAt = stampRegions(previous?.stateAt, regions, event.occurredAt);
-
-      const snapshot: ResourceSnapshot | undefined =
-        status === 'rejected'
-          ? undefined
-          : {
-              key: ref.key,
-              provider: event.provider,
-              lifecycle: ref.lifecycle,
-              id: ref.id,
-              state: to,
-              stateAt,
-              // A late event moves state only: the context and last event stay the newer ones.
-              context: late ? previous!.context : mergeData(previous?.context, event.data),
-              lastEventId: late ? previous!.lastEventId : event.id,
-              lastEventType: late ? previous!.lastEventType : event.type,
-              occurredAt: late ? previous!.occurredAt : event.occurredAt,
-              createdAt: previous?.createdAt ?? now,
-              updatedAt: now,
-              version: (previous?.version ?? 0) + 1,
-            };
       const reacting =
         reactor === undefined
           ? NO_REACTION

@@ -2,7 +2,7 @@ import type { StateValue } from 'xstate';
 import type { Catalog } from '../catalog.js';
 import type { ErrorInfo } from '../errors.js';
 import type { PolicyEvent } from '../event.js';
-import { mergeData } from '../internal/merge.js';
+import { decide } from '../internal/decide.js';
 import type { TransitionTable } from '../internal/table.js';
 import { normalizeEvent } from '../normalize.js';
 import type { IngestStatus, ResourceSnapshot, Store } from '../store.js';
@@ -85,32 +85,16 @@ async function situate(event: PolicyEvent, deps: ExplainDeps, now: number): Prom
   if (await deps.store.hasEvent(event.id))
     return { status: 'duplicate', resource: undefined, transition: undefined };
   const previous = await deps.store.getResource(ref.key);
-  if (previous !== undefined && event.occurredAt < previous.occurredAt) {
-    return { status: 'stale', resource: previous, transition: undefined };
-  }
   const table = deps.tables.get(`${event.provider}/${ref.lifecycle}`)!;
   const machineEvent = deps.catalogs.get(event.provider)!.events.get(event.type)!.event;
-  const from = previous?.state ?? table.initial;
-  const step = table.step(previous ? table.keyOf(from) : table.initialKey, machineEvent);
-  const allowed = step?.allowed ?? false;
-  const status: IngestStatus = allowed ? 'applied' : deps.reconcile === 'force' ? 'forced' : 'rejected';
-  if (status === 'rejected') return { status, resource: previous, transition: undefined };
-  const to = step === undefined ? from : step.to;
-  const resource: ResourceSnapshot = {
-    key: ref.key,
-    provider: event.provider,
-    lifecycle: ref.lifecycle,
-    id: ref.id,
-    state: to,
-    context: mergeData(previous?.context, event.data),
-    lastEventId: event.id,
-    lastEventType: event.type,
-    occurredAt: event.occurredAt,
-    createdAt: previous?.createdAt ?? now,
-    updatedAt: now,
-    version: (previous?.version ?? 0) + 1,
+  // The engine's own decision, so explain can never disagree with a real ingest.
+  const d = decide(event, machineEvent, table, previous, deps.reconcile, now);
+  if (d.snapshot === undefined) return { status: d.status, resource: previous, transition: undefined };
+  return {
+    status: d.status,
+    resource: d.snapshot,
+    transition: { from: previous?.state, to: d.to, forced: d.status === 'forced' },
   };
-  return { status, resource, transition: { from: previous?.state, to, forced: status === 'forced' } };
 }
 
 /**
@@ -202,7 +186,7 @@ export async function explainEvent(
     status: s.status,
     provider: event.provider,
     event,
-    from: s.transition?.from ?? s.resource?.state,
+    from: s.transition ? s.transition.from : s.resource?.state,
     to: s.transition?.to ?? s.resource?.state,
     error: undefined,
     candidates: out,

@@ -1,0 +1,104 @@
+import type { StateValue } from 'xstate';
+import type { PolicyEvent } from '../event.js';
+import type { IngestStatus, ResourceSnapshot } from '../store.js';
+import { mergeData } from './merge.js';
+import type { TransitionTable } from './table.js';
+
+/** What one event does to its resource, before anything is written. */
+export interface Decision {
+  readonly status: Extract<IngestStatus, 'applied' | 'forced' | 'rejected' | 'stale'>;
+  readonly from: StateValue;
+  readonly to: StateValue;
+  /** The new snapshot (`applied`, `forced`); undefined when nothing changes. */
+  readonly snapshot: ResourceSnapshot | undefined;
+}
+
+const NO_REGIONS: ReadonlyArray<string> = Object.freeze([]);
+const EMPTY_STAMPS: Readonly<Record<string, number>> = Object.freeze({});
+
+/**
+ * Decides what `event` does to the resource `previous` (undefined: not seen yet). Pure: the engine's ingest
+ * and `explain` both call it, so a dry run can never disagree with a real one.
+ *
+ * An event older than the resource's newest is late: it sets only the state regions it is newer for (a
+ * status change delivered after a later "data changed" event), keeping the newer context and last event;
+ * it is `stale` when it sets none.
+ */
+export function decide(
+  event: PolicyEvent,
+  machineEvent: string,
+  table: TransitionTable,
+  previous: ResourceSnapshot | undefined,
+  reconcile: 'force' | 'strict',
+  now: number,
+): Decision {
+  const ref = event.resource!;
+  const from = previous?.state ?? table.initial;
+  const fromKey = previous ? table.keyOf(from) : table.initialKey;
+  const step = table.step(fromKey, machineEvent);
+  const late = previous !== undefined && event.occurredAt < previous.occurredAt;
+  const lateRegions = late ? newerRegions(table, machineEvent, previous, event.occurredAt) : NO_REGIONS;
+  const allowed = step?.allowed === true;
+  if (
+    late &&
+    (step === undefined ||
+      (!allowed && reconcile === 'strict') ||
+      table.keyOf(table.withRegions(from, step.to, lateRegions)) === fromKey)
+  ) {
+    return { status: 'stale', from, to: from, snapshot: undefined };
+  }
+  if (step === undefined || (!allowed && reconcile === 'strict')) {
+    return { status: 'rejected', from, to: from, snapshot: undefined };
+  }
+  const to = late ? table.withRegions(from, step.to, lateRegions) : step.to;
+  const regions = late ? lateRegions : union(table.regionsSet(machineEvent), table.changedRegions(from, to));
+  const snapshot: ResourceSnapshot = {
+    key: ref.key,
+    provider: event.provider,
+    lifecycle: ref.lifecycle,
+    id: ref.id,
+    state: to,
+    stateAt: stampRegions(previous?.stateAt, regions, event.occurredAt),
+    // A late event moves state only: the context and last event stay the newer ones.
+    context: late ? previous.context : mergeData(previous?.context, event.data),
+    lastEventId: late ? previous.lastEventId : event.id,
+    lastEventType: late ? previous.lastEventType : event.type,
+    occurredAt: late ? previous.occurredAt : event.occurredAt,
+    createdAt: previous?.createdAt ?? now,
+    updatedAt: now,
+    version: (previous?.version ?? 0) + 1,
+  };
+  return { status: allowed ? 'applied' : 'forced', from, to, snapshot };
+}
+
+/** The regions `event` sets that the resource last had set by an event older than `occurredAt`. */
+function newerRegions(
+  table: TransitionTable,
+  event: string,
+  previous: ResourceSnapshot,
+  occurredAt: number,
+): ReadonlyArray<string> {
+  const stateAt = previous.stateAt;
+  // Without per-region times (a store that keeps none), the newest event's time stands for every region.
+  return table
+    .regionsSet(event)
+    .filter((r) => occurredAt > (stateAt === undefined ? previous.occurredAt : (stateAt[r] ?? -Infinity)));
+}
+
+function union(a: ReadonlyArray<string>, b: ReadonlyArray<string>): ReadonlyArray<string> {
+  if (b.length === 0) return a;
+  if (a.length === 0) return b;
+  return [...new Set([...a, ...b])];
+}
+
+/** `stateAt` with `regions` stamped at `occurredAt`; the same object when nothing changes. */
+function stampRegions(
+  stateAt: Readonly<Record<string, number>> | undefined,
+  regions: ReadonlyArray<string>,
+  occurredAt: number,
+): Readonly<Record<string, number>> {
+  if (regions.length === 0) return stateAt ?? EMPTY_STAMPS;
+  const next: Record<string, number> = { ...stateAt };
+  for (const r of regions) next[r] = occurredAt;
+  return next;
+}
