@@ -8,6 +8,8 @@
  * ```
  */
 
+export type { AttemptEnd } from './actions/attempt.js';
+export { attemptAction } from './actions/attempt.js';
 export { builtinActions, consoleLogSink, emitAction, logAction } from './actions/builtins.js';
 export type { HttpParams } from './actions/http.js';
 export { httpAction, httpParams, signStandardWebhook } from './actions/http.js';

@@ -1,15 +1,14 @@
 import {
   type ActionDefinition,
   type ActionJob,
-  type ActionOutcome,
   type AuditEntry,
+  attemptAction,
   builtinActions,
   consoleLogSink,
   DEFAULT_RETRY,
   type Engine,
   type ErrorInfo,
   type LogSink,
-  type ResourceSnapshot,
   type RetryPolicy,
   type Store,
 } from '@policyflow/core';
@@ -52,24 +51,6 @@ export function sendActionsHook(boss: () => PgBoss, retry: RetryPolicy = DEFAULT
   };
 }
 
-/**
- * `whileIn` against a state value, as XState's `matches`: a parent state matches its children.
- *
- * @example
- * ```ts
- * stateMatches('active', { active: 'renewing' }); // true
- * stateMatches('active.renewing', { active: 'renewing' }); // true
- * ```
- */
-export function stateMatches(path: string, state: ResourceSnapshot['state']): boolean {
-  const [head, ...rest] = path.split('.');
-  if (head === undefined) return false;
-  if (typeof state === 'string') return rest.length === 0 && state === head;
-  const inner = (state as Record<string, ResourceSnapshot['state']>)[head];
-  if (inner === undefined) return false;
-  return rest.length === 0 || stateMatches(rest.join('.'), inner);
-}
-
 /** Options of {@link runActionJobs}. */
 export interface ActionWorkerOptions {
   readonly store: Store;
@@ -81,67 +62,28 @@ export interface ActionWorkerOptions {
 
 type Ended = { status: ActionJob['status']; kind: AuditEntry['kind']; error?: ErrorInfo };
 
-function fail(code: ErrorInfo['code'], message: string): ErrorInfo {
-  return { code, message, path: [] };
-}
-
-async function invoke(
-  def: ActionDefinition,
-  params: unknown,
-  ctx: Parameters<ActionDefinition['handler']>[1],
-) {
-  try {
-    return (await def.handler(params, ctx)) as ActionOutcome;
-  } catch (error) {
-    return { ok: false, retryable: true, message: (error as Error)?.message ?? String(error) } as const;
-  }
-}
-
-/** One attempt of one job, with the same meaning as core's runner: whileIn, params check, handler outcome. */
+/** One attempt of one job, through core's `attemptAction`; pg-boss schedules the retries. */
 async function attempt(
   job: ActionJob,
   n: number,
   lastTry: boolean,
   o: ActionWorkerOptions,
 ): Promise<Ended & { result: JobResult['status'] }> {
-  const def = o.actions.get(job.type);
-  if (def === undefined) {
-    return {
-      status: 'dead',
-      kind: 'action.dead',
-      result: 'deadletter',
-      error: fail('unknown_action', `no action type '${job.type}' is registered`),
-    };
-  }
-  if (job.whileIn !== undefined && job.resourceKey !== undefined) {
-    const snap = await o.store.getResource(job.resourceKey);
-    if (snap === undefined || !stateMatches(job.whileIn, snap.state)) {
-      const error = fail('action_failed', `the resource left '${job.whileIn}' before the job came due`);
-      return { status: 'cancelled', kind: 'action.cancelled', result: 'completed', error };
-    }
-  }
-  const parsed = def.params.safeParse(job.params);
-  if (!parsed.success) {
-    const message = parsed.error.issues
-      .map((i) => `${i.path.join('.') || '(params)'}: ${i.message}`)
-      .join('; ');
-    const error = fail('action_params_invalid', `params of '${job.type}' do not match: ${message}`);
-    return { status: 'dead', kind: 'action.dead', result: 'deadletter', error };
-  }
-  const now = o.now ?? Date.now;
-  const outcome = await invoke(def, parsed.data, {
-    job,
-    attempt: n,
-    now,
-    emit: o.emit ?? (() => {}),
-    log: o.log ?? consoleLogSink,
+  const ended = await attemptAction(job, {
+    actions: o.actions,
+    store: o.store,
+    lastTry,
+    context: {
+      job,
+      attempt: n,
+      now: o.now ?? Date.now,
+      emit: o.emit ?? (() => {}),
+      log: o.log ?? consoleLogSink,
+    },
   });
-  if (outcome === undefined || outcome.ok)
-    return { status: 'succeeded', kind: 'action.succeeded', result: 'completed' };
-  const error = outcome.error ?? fail('action_failed', outcome.message);
-  if (outcome.retryable && !lastTry)
-    return { status: 'pending', kind: 'action.failed', result: 'failed', error };
-  return { status: 'dead', kind: 'action.dead', result: 'deadletter', error };
+  const result: JobResult['status'] =
+    ended.status === 'pending' ? 'failed' : ended.status === 'dead' ? 'deadletter' : 'completed';
+  return { status: ended.status, kind: ended.kind, result, ...(ended.error ? { error: ended.error } : {}) };
 }
 
 const FINAL = new Set<ActionJob['status']>(['succeeded', 'cancelled', 'dead']);

@@ -9,7 +9,7 @@
  * ```
  */
 export type { ActionPayload, ActionWorkerOptions, WorkActionsOptions } from './actions.js';
-export { actionRegistry, runActionJobs, sendActionsHook, stateMatches, workActions } from './actions.js';
+export { actionRegistry, runActionJobs, sendActionsHook, workActions } from './actions.js';
 export type { BossOptions } from './boss.js';
 export { bossDb, ingestQueueName, queues, shardOf, startBoss } from './boss.js';
 export { orderedUuid, uuidOf } from './ids.js';

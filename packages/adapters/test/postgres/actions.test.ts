@@ -7,7 +7,6 @@ import {
   type DurableStore,
   postgresClient,
   queues,
-  stateMatches,
   tryLead,
   whileLeader,
   workActions,
@@ -137,16 +136,6 @@ describe('actions as pg-boss jobs (PGlite)', { timeout: 60_000 }, () => {
     } finally {
       await r.close();
     }
-  });
-});
-
-describe('whileIn matching', () => {
-  it('follows XState: a parent state matches its children', () => {
-    expect(stateMatches('approved', 'approved')).toBe(true);
-    expect(stateMatches('approved', 'paid')).toBe(false);
-    expect(stateMatches('active', { active: 'renewing' })).toBe(true);
-    expect(stateMatches('active.renewing', { active: 'renewing' })).toBe(true);
-    expect(stateMatches('active.lapsed', { active: 'renewing' })).toBe(false);
   });
 });
 

@@ -1,11 +1,10 @@
-import { matchesState } from 'xstate';
 import type { EngineEventName, EngineEvents } from '../bus.js';
 import type { Clock } from '../clock.js';
-import type { ErrorCode, ErrorInfo } from '../errors.js';
 import type { RetryPolicy } from '../rules/types.js';
 import type { ActionJob, AuditEntry, Store } from '../store.js';
+import { type AttemptEnd, attemptAction } from './attempt.js';
 import { backoff } from './schedule.js';
-import type { ActionDefinition, ActionOutcome, LogSink } from './types.js';
+import type { ActionDefinition, LogSink } from './types.js';
 
 /** Dependencies of {@link createJobRunner}. */
 export interface JobRunnerOptions {
@@ -33,26 +32,7 @@ export interface JobRunner {
   close(): void;
 }
 
-type EndKind = 'action.succeeded' | 'action.failed' | 'action.dead' | 'action.cancelled';
-type Ended = { status: ActionJob['status']; kind: EndKind; error: ErrorInfo | undefined };
-
-function errorOf(code: ErrorCode, message: string): ErrorInfo {
-  return { code, message, path: [] };
-}
-
-async function invoke(
-  def: ActionDefinition,
-  params: unknown,
-  ctx: Parameters<ActionDefinition['handler']>[1],
-) {
-  try {
-    const out = def.handler(params, ctx);
-    // Handlers that finish at once (log, emit) skip the extra turn an await costs.
-    return out instanceof Promise ? ((await out) as ActionOutcome) : out;
-  } catch (error) {
-    return { ok: false, retryable: true, message: (error as Error)?.message ?? String(error) } as const;
-  }
-}
+type Ended = Omit<AttemptEnd, 'status'> & { readonly status: ActionJob['status'] };
 
 // Runs `fn` over `items` with at most `limit` in flight; the common case (few items) is one Promise.all.
 async function pool<T>(
@@ -117,41 +97,20 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
     emit(ended.kind, notice);
   }
 
-  async function stillIn(job: ActionJob): Promise<boolean> {
-    if (job.whileIn === undefined || job.resourceKey === undefined) return true;
-    const snapshot = await store.getResource(job.resourceKey);
-    return snapshot !== undefined && matchesState(job.whileIn, snapshot.state);
-  }
-
   async function runOne(job: ActionJob): Promise<void> {
     const attempt = job.attempts + 1;
-    const def = actions.get(job.type);
-    if (def === undefined) {
-      const error = errorOf('unknown_action', `no action type '${job.type}' is registered`);
-      return finish(job, attempt, { status: 'dead', kind: 'action.dead', error });
-    }
-    if (job.whileIn !== undefined && !(await stillIn(job))) {
-      const error = errorOf('action_failed', `the resource left '${job.whileIn}' before the job came due`);
-      return finish(job, job.attempts, { status: 'cancelled', kind: 'action.cancelled', error });
-    }
-    const parsed = def.params.safeParse(job.params);
-    if (!parsed.success) {
-      const message = parsed.error.issues
-        .map((i) => `${i.path.join('.') || '(params)'}: ${i.message}`)
-        .join('; ');
-      const error = errorOf('action_params_invalid', `params of '${job.type}' do not match: ${message}`);
-      return finish(job, attempt, { status: 'dead', kind: 'action.dead', error });
-    }
-    const outcome = await invoke(def, parsed.data, { job, attempt, now: clock.now, emit, log: options.log });
-    if (outcome === undefined || outcome.ok) {
-      return finish(job, attempt, { status: 'succeeded', kind: 'action.succeeded', error: undefined });
-    }
-    const error = outcome.error ?? errorOf('action_failed', outcome.message);
-    if (outcome.retryable && attempt < job.maxAttempts) {
+    const ended = await attemptAction(job, {
+      actions,
+      store,
+      lastTry: attempt >= job.maxAttempts,
+      context: { job, attempt, now: clock.now, emit, log: options.log },
+    });
+    if (ended.status === 'pending') {
       const runAt = clock.now() + backoff(options.retryFor(job), attempt, options.random);
-      return finish(job, attempt, { status: 'pending', kind: 'action.failed', error }, runAt);
+      return finish(job, attempt, ended, runAt);
     }
-    return finish(job, attempt, { status: 'dead', kind: 'action.dead', error });
+    // A cancelled job never ran, so it used no attempt.
+    return finish(job, ended.status === 'cancelled' ? job.attempts : attempt, ended);
   }
 
   async function schedule(): Promise<void> {
