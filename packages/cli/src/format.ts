@@ -1,4 +1,4 @@
-import type { Engine, IngestResult } from '@policyflow/core';
+import { type Engine, type IngestResult, ingestStatuses } from '@policyflow/core';
 
 type StateValueOf = NonNullable<IngestResult['to']>;
 
@@ -39,16 +39,8 @@ export function renderTable(
   return `${[line(header), line(widths.map((w) => '─'.repeat(w))), ...rows.map(line)].join('\n')}\n`;
 }
 
-/** Every ingest status, in the order summaries print them. */
-export const statusOrder = [
-  'applied',
-  'forced',
-  'rejected',
-  'stale',
-  'duplicate',
-  'unhandled',
-  'invalid',
-] as const;
+/** Every ingest status, in the order summaries print them (core's list). */
+export const statusOrder = ingestStatuses;
 
 /**
  * Counts results by status, every status present (zeros included) in {@link statusOrder}.

@@ -113,5 +113,6 @@ export type {
   ResourceSnapshot,
   Store,
 } from './store.js';
+export { ingestStatuses } from './store.js';
 export type { MemoryStoreOptions } from './stores/memory.js';
 export { createMemoryStore } from './stores/memory.js';

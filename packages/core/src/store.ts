@@ -2,15 +2,26 @@ import type { StateValue } from 'xstate';
 import type { ErrorInfo } from './errors.js';
 import type { EventSource } from './event.js';
 
-/** What `ingest` made of one delivery. See DESIGN.md for the meaning of each. */
-export type IngestStatus =
-  | 'applied'
-  | 'forced'
-  | 'rejected'
-  | 'stale'
-  | 'duplicate'
-  | 'unhandled'
-  | 'invalid';
+/**
+ * Every status `ingest` can report, in the order summaries print them. See DESIGN.md for their meaning.
+ *
+ * @example
+ * ```ts
+ * const counts = Object.fromEntries(ingestStatuses.map((s) => [s, 0]));
+ * ```
+ */
+export const ingestStatuses = [
+  'applied',
+  'forced',
+  'rejected',
+  'stale',
+  'duplicate',
+  'unhandled',
+  'invalid',
+] as const;
+
+/** What `ingest` made of one delivery. */
+export type IngestStatus = (typeof ingestStatuses)[number];
 
 /** The stored state of one resource. */
 export interface ResourceSnapshot {

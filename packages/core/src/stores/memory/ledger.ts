@@ -1,16 +1,8 @@
 import type { EventSource } from '../../event.js';
-import type { HistoryEntry, IngestStatus, LedgerEntry } from '../../store.js';
+import { type HistoryEntry, type IngestStatus, ingestStatuses, type LedgerEntry } from '../../store.js';
 import { Codes, Column, type StateCodes } from './columns.js';
 
-const STATUSES: ReadonlyArray<IngestStatus> = [
-  'applied',
-  'forced',
-  'rejected',
-  'stale',
-  'duplicate',
-  'unhandled',
-  'invalid',
-];
+const STATUSES: ReadonlyArray<IngestStatus> = ingestStatuses;
 const STATUS_CODE = new Map(STATUSES.map((s, i) => [s, i]));
 
 /**
