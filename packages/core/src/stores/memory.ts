@@ -53,6 +53,13 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
   const invalid: InvalidRecord[] = [];
   const checkpoints = new Map<string, string>();
   const jobs = new Map<string, ActionJob>();
+  // Pending jobs apart, so claiming and waking scan only what can run, not every job ever fired.
+  const pending = new Map<string, ActionJob>();
+  function putJob(job: ActionJob): void {
+    jobs.set(job.id, job);
+    if (job.status === 'pending') pending.set(job.id, job);
+    else pending.delete(job.id);
+  }
 
   function appendAudit(entries: ReadonlyArray<AuditEntry> | undefined): void {
     if (!entries) return;
@@ -79,7 +86,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
         if (snap !== undefined) resources.write(row, snap, ledgerRow, write.ledger.eventId);
         if (write.history !== undefined) resources.pushHistory(row, ledgerRow);
       }
-      if (write.jobs) for (const job of write.jobs) if (!jobs.has(job.id)) jobs.set(job.id, job);
+      if (write.jobs) for (const job of write.jobs) if (!jobs.has(job.id)) putJob(job);
       appendAudit(write.audit);
       return 'committed';
     },
@@ -130,18 +137,18 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
       checkpoints.set(name, value);
     },
     async claimJobs(now, limit) {
-      const due = [...jobs.values()]
-        .filter((j) => j.status === 'pending' && j.runAt <= now)
+      const due = [...pending.values()]
+        .filter((j) => j.runAt <= now)
         .sort((a, b) => a.runAt - b.runAt || a.createdAt - b.createdAt)
         .slice(0, limit);
       return due.map((j) => {
         const claimed: ActionJob = { ...j, status: 'running', updatedAt: now };
-        jobs.set(j.id, claimed);
+        putJob(claimed);
         return claimed;
       });
     },
     async updateJob(job, entries) {
-      jobs.set(job.id, job);
+      putJob(job);
       appendAudit(entries);
     },
     async getJob(id) {
@@ -159,8 +166,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
     },
     async nextJobDueAt() {
       let min: number | undefined;
-      for (const j of jobs.values())
-        if (j.status === 'pending' && (min === undefined || j.runAt < min)) min = j.runAt;
+      for (const j of pending.values()) if (min === undefined || j.runAt < min) min = j.runAt;
       return min;
     },
     async listAudit(resourceKey, limit = auditLimit) {
