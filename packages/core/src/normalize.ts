@@ -1,7 +1,13 @@
 import type { Catalog, CatalogEntry } from './catalog.js';
 import type { ErrorInfo, ErrorPath } from './errors.js';
 import type { PolicyEvent } from './event.js';
-import { hashEventBody, isRecord, readPath, readStandardEnvelope } from './internal/envelope.js';
+import {
+  type Envelope,
+  hashEventBody,
+  isRecord,
+  readPath,
+  readStandardEnvelope,
+} from './internal/envelope.js';
 
 /** The outcome of {@link normalizeEvent}: an event, or an error value that says what is wrong and where. */
 export type NormalizeResult =
@@ -41,17 +47,8 @@ export function normalizeEvent(catalog: Catalog, body: unknown): NormalizeResult
   const id = env.id ?? hashEventBody(body);
   const entry = catalog.events.get(env.type);
   const type = entry?.type ?? env.type;
-  const event = (resource: PolicyEvent['resource']): PolicyEvent => ({
-    id,
-    provider: catalog.provider,
-    type,
-    occurredAt: env.occurredAt,
-    apiVersion: env.apiVersion,
-    data: env.data,
-    raw: body,
-    resource,
-  });
-  if (entry === undefined) return { ok: true, event: event(undefined), entry };
+  if (entry === undefined)
+    return { ok: true, event: makeEvent(id, catalog.provider, type, env, body, undefined), entry };
 
   const dataPath: ErrorPath = env.data === body.data ? ['data'] : ['data', 'object'];
   const parsed = entry.data.safeParse(env.data);
@@ -66,7 +63,7 @@ export function normalizeEvent(catalog: Catalog, body: unknown): NormalizeResult
         path: first?.path ?? dataPath,
         issues,
       },
-      partial: event(undefined),
+      partial: makeEvent(id, catalog.provider, type, env, body, undefined),
     };
   }
   let resourceId: string | undefined;
@@ -86,10 +83,38 @@ export function normalizeEvent(catalog: Catalog, body: unknown): NormalizeResult
         message: `${env.type}: the resource id (${want}) is missing`,
         path: [...dataPath, ...(entry.idPaths[0] ?? [])],
       },
-      partial: event(undefined),
+      partial: makeEvent(id, catalog.provider, type, env, body, undefined),
     };
   }
   // join builds a flat string; a template literal would build a rope that every Map look-up must flatten.
   const key = [catalog.provider, entry.lifecycle, resourceId].join('/');
-  return { ok: true, event: event({ lifecycle: entry.lifecycle, id: resourceId, key }), entry };
+  return {
+    ok: true,
+    event: makeEvent(id, catalog.provider, type, env, body, {
+      lifecycle: entry.lifecycle,
+      id: resourceId,
+      key,
+    }),
+    entry,
+  };
+}
+
+function makeEvent(
+  id: string,
+  provider: string,
+  type: string,
+  env: Envelope,
+  raw: unknown,
+  resource: PolicyEvent['resource'],
+): PolicyEvent {
+  return {
+    id,
+    provider,
+    type,
+    occurredAt: env.occurredAt,
+    apiVersion: env.apiVersion,
+    data: env.data,
+    raw,
+    resource,
+  };
 }

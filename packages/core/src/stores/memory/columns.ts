@@ -1,12 +1,13 @@
 import type { StateValue } from 'xstate';
 import { stateKey } from '../../internal/table.js';
 
-/** A growable column of numbers in a typed array: no object, no boxed double per cell. */
-export class Column<T extends Float64Array | Uint32Array | Uint16Array | Uint8Array | Int32Array> {
-  #cells: T;
-  constructor(private readonly make: (size: number) => T) {
-    this.#cells = make(1024);
-  }
+/**
+ * Growable numeric columns. Two concrete classes rather than one generic one: each `set` site then sees one
+ * typed-array kind, which keeps V8's element stores monomorphic (a shared generic site went megamorphic and
+ * was the memory store's most expensive line).
+ */
+export class F64Column {
+  #cells = new Float64Array(1024);
 
   get(row: number): number {
     return this.#cells[row]!;
@@ -14,7 +15,25 @@ export class Column<T extends Float64Array | Uint32Array | Uint16Array | Uint8Ar
 
   set(row: number, value: number): void {
     if (row >= this.#cells.length) {
-      const next = this.make(Math.max(this.#cells.length * 2, row + 1));
+      const next = new Float64Array(Math.max(this.#cells.length * 2, row + 1));
+      next.set(this.#cells);
+      this.#cells = next;
+    }
+    this.#cells[row] = value;
+  }
+}
+
+/** A growable column of unsigned 32-bit integers (codes, versions, row numbers). */
+export class U32Column {
+  #cells = new Uint32Array(1024);
+
+  get(row: number): number {
+    return this.#cells[row]!;
+  }
+
+  set(row: number, value: number): void {
+    if (row >= this.#cells.length) {
+      const next = new Uint32Array(Math.max(this.#cells.length * 2, row + 1));
       next.set(this.#cells);
       this.#cells = next;
     }

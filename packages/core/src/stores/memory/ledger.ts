@@ -1,6 +1,6 @@
 import type { EventSource } from '../../event.js';
 import { type HistoryEntry, type IngestStatus, ingestStatuses, type LedgerEntry } from '../../store.js';
-import { Codes, Column, type StateCodes } from './columns.js';
+import { Codes, F64Column, type StateCodes, U32Column } from './columns.js';
 
 const STATUSES: ReadonlyArray<IngestStatus> = ingestStatuses;
 const STATUS_CODE = new Map(STATUSES.map((s, i) => [s, i]));
@@ -16,21 +16,21 @@ export class Ledger {
   readonly #ids: string[] = [];
   readonly #strings = new Codes();
   // Per row: the resource's row in the resource table (-1: none), and the states before and after (codes).
-  readonly #resource = new Column((n) => new Int32Array(n));
-  readonly #from = new Column((n) => new Uint32Array(n));
-  readonly #to = new Column((n) => new Uint32Array(n));
+  readonly #resource = new U32Column();
+  readonly #from = new U32Column();
+  readonly #to = new U32Column();
 
   constructor(
     private readonly states: StateCodes,
     private readonly keyOf: (resourceRow: number) => string,
   ) {}
-  readonly #status = new Column((n) => new Uint8Array(n));
-  readonly #type = new Column((n) => new Uint16Array(n));
-  readonly #provider = new Column((n) => new Uint16Array(n));
-  readonly #source = new Column((n) => new Uint16Array(n));
-  readonly #occurredAt = new Column((n) => new Float64Array(n));
-  readonly #receivedAt = new Column((n) => new Float64Array(n));
-  readonly #recordedAt = new Column((n) => new Float64Array(n));
+  readonly #status = new U32Column();
+  readonly #type = new U32Column();
+  readonly #provider = new U32Column();
+  readonly #source = new U32Column();
+  readonly #occurredAt = new F64Column();
+  readonly #receivedAt = new F64Column();
+  readonly #recordedAt = new F64Column();
 
   has(id: string): boolean {
     return this.#index.has(id);
@@ -40,7 +40,7 @@ export class Ledger {
     const row = this.#ids.length;
     this.#index.set(e.eventId, row);
     this.#ids.push(e.eventId);
-    this.#resource.set(row, resourceRow);
+    this.#resource.set(row, resourceRow + 1); // 0: no resource
     this.#from.set(row, this.states.code(h?.from));
     this.#to.set(row, this.states.code(h?.to));
     this.#status.set(row, STATUS_CODE.get(e.status) ?? 0);
@@ -56,7 +56,7 @@ export class Ledger {
   get(id: string): LedgerEntry | undefined {
     const row = this.#index.get(id);
     if (row === undefined) return undefined;
-    const resource = this.#resource.get(row);
+    const resource = this.#resource.get(row) - 1;
     return {
       eventId: id,
       key: resource < 0 ? undefined : this.keyOf(resource),

@@ -1,5 +1,5 @@
 import type { ResourceSnapshot } from '../../store.js';
-import { Column, type StateCodes } from './columns.js';
+import { F64Column, type StateCodes, U32Column } from './columns.js';
 
 /**
  * Resources in columns: a resource costs an index slot and a few cells, however many events it has seen,
@@ -11,14 +11,14 @@ export class ResourceTable {
   readonly #keys: string[] = [];
   readonly #context: Array<Readonly<Record<string, unknown>>> = [];
   readonly #history: Array<number | number[] | undefined> = [];
-  readonly #state = new Column((n) => new Uint32Array(n)); // code; 0 is "no state yet"
-  readonly #lastEvent = new Column((n) => new Int32Array(n)); // ledger row of the last applied event
-  readonly #occurredAt = new Column((n) => new Float64Array(n));
-  readonly #createdAt = new Column((n) => new Float64Array(n));
-  readonly #updatedAt = new Column((n) => new Float64Array(n));
-  readonly #version = new Column((n) => new Uint32Array(n));
+  readonly #state = new U32Column(); // code; 0 is "no state yet"
+  readonly #lastEvent = new U32Column(); // ledger row of the last applied event
+  readonly #occurredAt = new F64Column();
+  readonly #createdAt = new F64Column();
+  readonly #updatedAt = new F64Column();
+  readonly #version = new U32Column();
   // stateAt: a flat machine's one stamp in a column (NaN: unset); parallel machines' stamps by row.
-  readonly #stampedAt = new Column((n) => new Float64Array(n));
+  readonly #stampedAt = new F64Column();
   readonly #regionStamps = new Map<number, Readonly<Record<string, number>>>();
 
   constructor(
@@ -35,8 +35,16 @@ export class ResourceTable {
     return this.#keys.length;
   }
 
+  // An ingest reads, checks and writes the same key back to back: remember the last look-up.
+  #lastKey: string | undefined;
+  #lastRow: number | undefined;
+
   rowOf(key: string): number | undefined {
-    return this.#index.get(key);
+    if (key === this.#lastKey) return this.#lastRow;
+    const row = this.#index.get(key);
+    this.#lastKey = key;
+    this.#lastRow = row;
+    return row;
   }
 
   version(row: number | undefined): number {
@@ -45,10 +53,12 @@ export class ResourceTable {
 
   /** The row of `key`, created (empty, version 0) when new. */
   ensure(key: string, createdAt: number): number {
-    let row = this.#index.get(key);
+    let row = this.rowOf(key);
     if (row === undefined) {
       row = this.#keys.length;
       this.#index.set(key, row);
+      this.#lastKey = key;
+      this.#lastRow = row;
       this.#keys.push(key);
       this.#state.set(row, this.states.code(undefined));
       this.#context.push(EMPTY);
