@@ -1,5 +1,5 @@
 import type { Clock, Engine, ErrorCode, ErrorInfo, IngestStatus } from '@policyflow/core';
-import { errorCodes, isPolicyflowError, PolicyflowError } from '@policyflow/core';
+import { errorCodes, isPolicyflowError, PolicyflowError, systemClock } from '@policyflow/core';
 import { type HeaderSource, readHeader } from './headers.js';
 import type { SignatureScheme } from './schemes.js';
 import { DEFAULT_TOLERANCE_SECONDS, failureInfo } from './verify.js';
@@ -14,9 +14,30 @@ import { DEFAULT_TOLERANCE_SECONDS, failureInfo } from './verify.js';
  */
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
-/** Options of {@link createWebhookHandler}. */
-export interface WebhookHandlerOptions {
-  readonly engine: Engine;
+/**
+ * Where a stateless receiver sends verified deliveries instead of ingesting them: `ingestQueue(boss, providers)`
+ * of `@policyflow/adapters/postgres` is one. Workers then ingest (and record invalid events).
+ */
+export interface WebhookQueue {
+  enqueue(
+    deliveries: ReadonlyArray<{
+      readonly payload: unknown;
+      readonly provider: string;
+      readonly source?: string;
+      readonly receivedAt?: number;
+    }>,
+  ): Promise<void>;
+}
+
+/** Options of {@link createWebhookHandler}: an `engine` to ingest into, or a `queue` to enqueue on. */
+export type WebhookHandlerOptions = WebhookHandlerCommon &
+  (
+    | { readonly engine: Engine; readonly queue?: never }
+    | { readonly queue: WebhookQueue; readonly engine?: never }
+  );
+
+/** Options of {@link createWebhookHandler} other than its sink. */
+export interface WebhookHandlerCommon {
   /** The catalog's provider name (`kota`, `ten99policy`, …). */
   readonly provider: string;
   readonly scheme: SignatureScheme;
@@ -28,7 +49,7 @@ export interface WebhookHandlerOptions {
   readonly maxBodyBytes?: number;
   /** Accepted media types. Default `application/json` and any `application/*+json`. */
   readonly contentTypes?: ReadonlyArray<string>;
-  /** Defaults to the engine's clock. */
+  /** Defaults to the engine's clock (the system clock with a queue). */
   readonly clock?: Pick<Clock, 'now'>;
   /** The `source` recorded with each event. Default `webhook`. */
   readonly source?: string;
@@ -42,7 +63,7 @@ export interface WebhookHandlerOptions {
 
 /** The JSON body of an answer. */
 export type WebhookReply =
-  | { readonly status: Exclude<IngestStatus, 'invalid'>; readonly eventId: string | undefined }
+  | { readonly status: Exclude<IngestStatus, 'invalid'> | 'queued'; readonly eventId: string | undefined }
   | { readonly status: 'invalid'; readonly eventId: string | undefined; readonly error: ErrorInfo }
   | { readonly error: { readonly code: ErrorCode | 'internal'; readonly message: string } };
 
@@ -110,8 +131,13 @@ function errorAnswer(code: ErrorCode, message: string, extraHeaders?: Record<str
  * ```
  */
 export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHandler {
-  const { engine, provider, scheme } = options;
-  if (engine.catalog(provider) === undefined) {
+  const { engine, queue, provider, scheme } = options;
+  if (engine === undefined && queue === undefined) {
+    throw new PolicyflowError('invalid_argument', 'give an engine to ingest into or a queue to enqueue on', {
+      path: ['engine'],
+    });
+  }
+  if (engine !== undefined && engine.catalog(provider) === undefined) {
     throw new PolicyflowError('invalid_argument', `the engine has no provider '${provider}'`, {
       path: ['provider'],
     });
@@ -125,7 +151,7 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
   const toleranceSeconds = options.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS;
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const accepted = options.contentTypes?.map((t) => t.toLowerCase());
-  const clock = options.clock ?? engine.clock;
+  const clock = options.clock ?? engine?.clock ?? systemClock;
   const source = options.source ?? 'webhook';
   const onReject = options.onReject;
 
@@ -173,10 +199,33 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
     } catch {
       return reject(errorAnswer('invalid_json', 'the body is not valid JSON'));
     }
-    return ingest(text, parsed, receivedAt);
+    return engine === undefined
+      ? enqueue(text, parsed, receivedAt)
+      : ingest(engine, text, parsed, receivedAt);
   }
 
-  async function ingest(text: string, parsed: unknown, receivedAt: number): Promise<WebhookAnswer> {
+  /** Stateless mode: answer 202 once the delivery is durable in the queue; a worker ingests it. */
+  async function enqueue(text: string, parsed: unknown, receivedAt: number): Promise<WebhookAnswer> {
+    try {
+      await queue!.enqueue([{ payload: text, provider, source, receivedAt }]);
+    } catch (error) {
+      const message = `the queue did not accept the delivery: ${(error as Error)?.message ?? String(error)}`;
+      return reject(errorAnswer('store_failure', message, { 'retry-after': '1' }));
+    }
+    const id = typeof parsed === 'object' && parsed !== null ? (parsed as { id?: unknown }).id : undefined;
+    return {
+      status: 202,
+      headers: JSON_HEADERS,
+      body: { status: 'queued', eventId: typeof id === 'string' ? id : undefined },
+    };
+  }
+
+  async function ingest(
+    engine: Engine,
+    text: string,
+    parsed: unknown,
+    receivedAt: number,
+  ): Promise<WebhookAnswer> {
     try {
       // The raw text travels with the parsed body, so an invalid event's record keeps the body byte for byte
       // and the engine does not parse it a second time.

@@ -14,7 +14,9 @@ export type {
   RawDelivery,
   WebhookAnswer,
   WebhookHandler,
+  WebhookHandlerCommon,
   WebhookHandlerOptions,
+  WebhookQueue,
   WebhookReply,
 } from './handler.js';
 export { createWebhookHandler, DEFAULT_MAX_BODY_BYTES, fromRequest } from './handler.js';

@@ -1,6 +1,12 @@
 import { createMemoryStore } from '@policyflow/core';
-import { describe, expect, it } from 'vitest';
-import { createWebhookHandler, ten99policySignature } from '../../src/webhook/index.js';
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import type { IngestQueue } from '../../src/postgres/index.js';
+import {
+  createWebhookHandler,
+  ten99policySignature,
+  type WebhookHandlerCommon,
+  type WebhookQueue,
+} from '../../src/webhook/index.js';
 import { failingStore, policyEvent, storesNothing, testEngine } from '../support/engine.js';
 
 const SECRET = 'whsec_handler_test';
@@ -21,7 +27,7 @@ function signed(
   });
 }
 
-function setup(extra: Partial<Parameters<typeof createWebhookHandler>[0]> = {}, engineOptions = {}) {
+function setup(extra: Partial<WebhookHandlerCommon> = {}, engineOptions = {}) {
   const { engine, store } = testEngine(engineOptions);
   const rejections: Array<{ status: number; code: string }> = [];
   const handle = createWebhookHandler({
@@ -219,5 +225,58 @@ describe('createWebhookHandler: configuration errors throw at creation', () => {
       /no provider 'acme'/,
     );
     expect(() => createWebhookHandler({ engine, provider: 'kota', scheme, secrets: [] })).toThrow(/secrets/);
+  });
+});
+
+describe('createWebhookHandler: stateless receivers (queue instead of engine)', () => {
+  function queued(fail = false) {
+    const enqueued: Array<{ payload: unknown; provider: string; source?: string }> = [];
+    const queue: WebhookQueue = {
+      async enqueue(deliveries) {
+        if (fail) throw new Error('queue down');
+        enqueued.push(...deliveries);
+      },
+    };
+    const handle = createWebhookHandler({ queue, provider: 'ten99policy', scheme, secrets: [SECRET] });
+    return { enqueued, handle };
+  }
+
+  it('answers 202 queued with the event id once the raw delivery is enqueued', async () => {
+    const { enqueued, handle } = queued();
+    const body = JSON.stringify({ id: 'ev_q1', type: 'policy.active', created: 1, data: { id: 'pl_q' } });
+    const res = await handle(signed(body));
+    expect(res.status).toBe(202);
+    expect(await res.json()).toEqual({ status: 'queued', eventId: 'ev_q1' });
+    expect(enqueued).toEqual([
+      expect.objectContaining({ payload: body, provider: 'ten99policy', source: 'webhook' }),
+    ]);
+  });
+
+  it('still verifies the signature and the JSON before enqueuing anything', async () => {
+    const { enqueued, handle } = queued();
+    const bad = await handle(signed('{"id":"x"}', { secret: 'whsec_wrong' }));
+    const junk = await handle(signed('{not json'));
+    expect([bad.status, junk.status]).toEqual([401, 400]);
+    expect(enqueued).toEqual([]);
+  });
+
+  it('answers 503 with retry-after when the queue fails, so the provider retries', async () => {
+    const { handle } = queued(true);
+    const res = await handle(signed('{"id":"ev_q2","type":"policy.active","created":1,"data":{"id":"p"}}'));
+    expect(res.status).toBe(503);
+    expect(res.headers.get('retry-after')).toBe('1');
+  });
+
+  it('refuses to be built with neither an engine nor a queue', () => {
+    const options = { provider: 'ten99policy', scheme, secrets: [SECRET] } as unknown as Parameters<
+      typeof createWebhookHandler
+    >[0];
+    expect(() => createWebhookHandler(options)).toThrow(/engine to ingest into or a queue/);
+  });
+});
+
+describe('queue compatibility', () => {
+  it("accepts @policyflow/adapters/postgres's ingestQueue as a receiver's queue", () => {
+    expectTypeOf<IngestQueue>().toExtend<WebhookQueue>();
   });
 });
