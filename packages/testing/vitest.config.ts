@@ -6,7 +6,7 @@ export default defineProject({
   test: {
     name: 'testing',
     include: ['test/**/*.test.ts'],
-    setupFiles: ['./test/setup.ts'],
+    setupFiles: ['../../vitest.setup.ts'],
     // Properties run hundreds of cases; on a loaded CI machine the 5 s default is too tight.
     testTimeout: 60_000,
   },

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 
-// Every property in this package runs with one seed, so CI is reproducible. To replay a failure, copy the
+// Every property in the workspace runs with one seed, so CI is reproducible. To replay a failure, copy the
 // `seed` and `path` fast-check prints: FC_SEED=<seed> FC_PATH=<path> npx vitest run <file> -t '<test name>'.
 const path = process.env.FC_PATH;
 fc.configureGlobal({
