@@ -1,4 +1,5 @@
 import { setup } from 'xstate';
+import { intended, reasons } from '../intended.js';
 
 /**
  * The Kota `associated_person.*` event types, verbatim (Kota sends only one).
@@ -28,6 +29,7 @@ export const associatedPersonMachine = setup({
   types: { events: {} as AssociatedPersonMachineEvent },
 }).createMachine({
   id: 'associated_person',
+  meta: intended({ kind: 'dead_end', subject: 'active', reason: reasons.noExit }),
   description: 'Kota associated person (ap_…)',
   initial: 'active',
   states: {

@@ -1,4 +1,5 @@
 import { setup } from 'xstate';
+import { intended, reasons } from '../intended.js';
 
 /**
  * The Kota v2 `dependents_management_intent.*` event types, verbatim: one per status Kota announces.
@@ -38,6 +39,7 @@ export const dependentsManagementIntentMachine = setup({
   types: { events: {} as DependentsManagementIntentMachineEvent },
 }).createMachine({
   id: 'dependents_management_intent',
+  meta: intended({ kind: 'unreachable_state', subject: 'processing', reason: reasons.noEventAnnounces }),
   description: 'Kota dependents management intent (dmi_…)',
   initial: 'action_required',
   states: {

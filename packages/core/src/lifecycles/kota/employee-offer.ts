@@ -1,4 +1,5 @@
 import { setup } from 'xstate';
+import { intended } from '../intended.js';
 
 /**
  * The Kota `employee.health_insurance.offer.*` event types, verbatim (Kota sends only one).
@@ -31,6 +32,23 @@ export const employeeOfferMachine = setup({
   types: { events: {} as EmployeeOfferMachineEvent },
 }).createMachine({
   id: 'employee_offer',
+  meta: intended(
+    {
+      kind: 'unreachable_state',
+      subject: 'accepted',
+      reason: 'no Kota event announces acceptance (read it from the API)',
+    },
+    {
+      kind: 'unreachable_state',
+      subject: 'not_undertaken',
+      reason: 'no Kota event announces a declined offer',
+    },
+    {
+      kind: 'dead_end',
+      subject: 'action_required',
+      reason: 'the only offer event is action_required; the end states are not announced',
+    },
+  ),
   description: 'Kota employee health insurance offer (eeho_…)',
   initial: 'action_required',
   states: {

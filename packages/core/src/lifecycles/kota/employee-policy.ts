@@ -1,4 +1,5 @@
 import { setup } from 'xstate';
+import { intended, orderDependent } from '../intended.js';
 
 /**
  * The Kota `employee.health_insurance.policy.*` event types, verbatim.
@@ -41,6 +42,7 @@ export const employeePolicyMachine = setup({
   types: { events: {} as EmployeePolicyMachineEvent },
 }).createMachine({
   id: 'employee_policy',
+  meta: intended(orderDependent),
   description: 'Kota employee health insurance policy (eehp_…)',
   initial: 'scheduled',
   states: {

@@ -1,4 +1,5 @@
 import { setup } from 'xstate';
+import { intended, orderDependent, reasons } from '../intended.js';
 
 /**
  * The Kota `employee.*` record event types, verbatim (offer and policy events have their own lifecycles).
@@ -38,6 +39,13 @@ export const employeeMachine = setup({
   types: { events: {} as EmployeeMachineEvent },
 }).createMachine({
   id: 'employee',
+  meta: intended(
+    { kind: 'unreachable_state', subject: 'pending', reason: reasons.noEventAnnounces },
+    { kind: 'unreachable_state', subject: 'restricted', reason: reasons.noEventAnnounces },
+    { kind: 'unreachable_state', subject: 'inactive', reason: reasons.noEventAnnounces },
+    { kind: 'dead_end', subject: 'offboarding', reason: reasons.noExit },
+    orderDependent,
+  ),
   description: 'Kota employee (ee_…)',
   initial: 'active',
   states: {

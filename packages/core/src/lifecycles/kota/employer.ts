@@ -1,4 +1,5 @@
 import { setup } from 'xstate';
+import { intended, orderDependent, reasons } from '../intended.js';
 
 /**
  * The Kota `employer.*` record event types, verbatim (the quote events have their own lifecycle).
@@ -38,6 +39,13 @@ export const employerMachine = setup({
   types: { events: {} as EmployerMachineEvent },
 }).createMachine({
   id: 'employer',
+  meta: intended(
+    { kind: 'unreachable_state', subject: 'active', reason: reasons.noEventAnnounces },
+    { kind: 'unreachable_state', subject: 'restricted', reason: reasons.noEventAnnounces },
+    { kind: 'unreachable_state', subject: 'inactive', reason: reasons.noEventAnnounces },
+    { kind: 'dead_end', subject: 'offboarding', reason: reasons.noExit },
+    orderDependent,
+  ),
   description: 'Kota employer (er_…)',
   initial: 'pending',
   states: {

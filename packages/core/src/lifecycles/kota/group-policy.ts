@@ -1,4 +1,5 @@
 import { setup } from 'xstate';
+import { intended, orderDependent } from '../intended.js';
 
 /**
  * The Kota v2 `group_policy.*` event types, verbatim (`group_policy.renewal.canceled` keeps Kota's US spelling).
@@ -43,6 +44,7 @@ export const groupPolicyMachine = setup({
   types: { events: {} as GroupPolicyMachineEvent },
 }).createMachine({
   id: 'group_policy',
+  meta: intended(orderDependent),
   description: 'Kota group policy (gp_…): status and renewal in parallel',
   type: 'parallel',
   on: {

@@ -1,4 +1,5 @@
 import { setup } from 'xstate';
+import { intended, orderDependent } from '../intended.js';
 
 /**
  * The Kota v2 `group.*` event types, verbatim, including the `group.employee.*` membership events.
@@ -54,6 +55,7 @@ export const groupMachine = setup({
   types: { events: {} as GroupMachineEvent },
 }).createMachine({
   id: 'group',
+  meta: intended(orderDependent),
   description: 'Kota group (gr_…)',
   initial: 'pending',
   states: {

@@ -1,4 +1,5 @@
 import { setup } from 'xstate';
+import { intended, orderDependent } from '../intended.js';
 
 /**
  * The Kota v2 `policy.*` event types, verbatim (`policy.renewal.canceled` keeps Kota's US spelling).
@@ -47,6 +48,7 @@ export const policyMachine = setup({
   types: { events: {} as PolicyMachineEvent },
 }).createMachine({
   id: 'policy',
+  meta: intended(orderDependent),
   description: 'Kota policy (p_…): status and renewal in parallel',
   type: 'parallel',
   on: {

@@ -1,4 +1,5 @@
 import { setup } from 'xstate';
+import { intended } from '../intended.js';
 
 /**
  * The 1099Policy `category_code.*` event types, verbatim.
@@ -29,6 +30,11 @@ export const categoryCodeMachine = setup({
   types: { events: {} as CategoryCodeMachineEvent },
 }).createMachine({
   id: 'category_code',
+  meta: intended({
+    kind: 'dead_end',
+    subject: 'added',
+    reason: 'no event removes a code; a final initial state would refuse re-announcements',
+  }),
   description: '1099Policy job category code',
   initial: 'added',
   states: {
