@@ -14,7 +14,10 @@ const STATUS_CODE = new Map(STATUSES.map((s, i) => [s, i]));
 export class Ledger {
   readonly #index = new Map<string, number>();
   readonly #ids: string[] = [];
-  readonly #strings = new Codes();
+  // One code table per column: each keeps its own last-value cache, which a shared table would thrash.
+  readonly #types = new Codes();
+  readonly #providers = new Codes();
+  readonly #sources = new Codes();
   // Per row: the resource's row in the resource table (-1: none), and the states before and after (codes).
   readonly #resource = new U32Column();
   readonly #from = new U32Column();
@@ -44,9 +47,9 @@ export class Ledger {
     this.#from.set(row, this.states.code(h?.from));
     this.#to.set(row, this.states.code(h?.to));
     this.#status.set(row, STATUS_CODE.get(e.status) ?? 0);
-    this.#type.set(row, this.#strings.code(e.type));
-    this.#provider.set(row, this.#strings.code(e.provider));
-    this.#source.set(row, this.#strings.code(e.source));
+    this.#type.set(row, this.#types.code(e.type));
+    this.#provider.set(row, this.#providers.code(e.provider));
+    this.#source.set(row, this.#sources.code(e.source));
     this.#occurredAt.set(row, e.occurredAt);
     this.#receivedAt.set(row, e.receivedAt);
     this.#recordedAt.set(row, h?.recordedAt ?? e.receivedAt);
@@ -60,9 +63,9 @@ export class Ledger {
     return {
       eventId: id,
       key: resource < 0 ? undefined : this.keyOf(resource),
-      type: this.#strings.value(this.#type.get(row)),
-      provider: this.#strings.value(this.#provider.get(row)),
-      source: this.#strings.value(this.#source.get(row)) as EventSource,
+      type: this.#types.value(this.#type.get(row)),
+      provider: this.#providers.value(this.#provider.get(row)),
+      source: this.#sources.value(this.#source.get(row)) as EventSource,
       status: STATUSES[this.#status.get(row)]!,
       occurredAt: this.#occurredAt.get(row),
       receivedAt: this.#receivedAt.get(row),
@@ -74,19 +77,19 @@ export class Ledger {
   }
 
   type(row: number): string {
-    return this.#strings.value(this.#type.get(row));
+    return this.#types.value(this.#type.get(row));
   }
 
   history(row: number): HistoryEntry {
     return {
       eventId: this.#ids[row]!,
-      type: this.#strings.value(this.#type.get(row)),
+      type: this.#types.value(this.#type.get(row)),
       status: STATUSES[this.#status.get(row)] as HistoryEntry['status'],
       from: this.states.value(this.#from.get(row)),
       to: this.states.value(this.#to.get(row))!,
       occurredAt: this.#occurredAt.get(row),
       recordedAt: this.#recordedAt.get(row),
-      source: this.#strings.value(this.#source.get(row)),
+      source: this.#sources.value(this.#source.get(row)),
     };
   }
 }
