@@ -17,8 +17,9 @@ export type AssignmentMachineEvent = { type: 'assignment.active' } | { type: 'as
  *
  * Terminal state: `cancelled`. The API can cancel an assignment (`POST /assignments/cancel`, only before its
  * start date) but has no way to restore one and no event that would report it; cover for the job again is a new
- * assignment with a new id. A newer `assignment.active` on a cancelled assignment is therefore a violation, and
- * it leaves the assignment cancelled (the activation is a self-loop, so it implies no other state).
+ * assignment with a new id. A newer `assignment.active` on a cancelled assignment is therefore a violation; the
+ * default reconcile policy still follows the provider back to `active` (the activation's explicit target), the
+ * strict one rejects it.
  *
  * @example
  * ```ts

@@ -24,9 +24,8 @@ export type PolicyMachineEvent =
  * policy is cancelled.
  *
  * Reactivation is announced with `policy.reactivated`, but `policy.active` / `policy.active.media` on a
- * cancelled policy are allowed too and lead to `active`: both carry `status: 'active'`, the provider is the
- * source of truth, and the engine derives "the state an event implies" only from transitions that change the
- * state, so an activation handled only as a self-loop would leave a cancelled policy cancelled.
+ * cancelled policy are allowed too and lead to `active`: both carry `status: 'active'` and the provider is the
+ * source of truth, so a resent activation on a cancelled policy is a reactivation, not a violation.
  *
  * Terminal states: none. `cancelled` can be reactivated. The provider's status enum also has `expired`, but no
  * event reports it (as far as the reference shows, a policy lapses silently at `expiration_date`), so the
