@@ -1,7 +1,7 @@
 import { type Catalog, createEngine, kota, ten99policy } from '@policyflow/core';
 import { type AnyActor, createActor } from 'xstate';
 import { report, time } from './report.js';
-import { type SyntheticEvent, syntheticEvents } from './synthetic.js';
+import { floor, type SyntheticEvent, syntheticEvents } from './synthetic.js';
 
 const EVENTS = 200_000;
 const RESOURCES = 20_000;
@@ -9,19 +9,6 @@ const IDLE_RESOURCES = 100_000;
 
 function catalogs(): Record<string, Catalog> {
   return { kota: kota(), ten99policy: ten99policy() };
-}
-
-/** JSON.parse + the catalog's zod validation of `data`: the least any pipeline must do. */
-function floor(events: ReadonlyArray<SyntheticEvent>): number {
-  const cats = catalogs();
-  let ok = 0;
-  for (const e of events) {
-    const body = JSON.parse(e.body) as { type: string; data: Record<string, unknown> };
-    const data =
-      typeof body.data.object === 'object' ? (body.data.object as Record<string, unknown>) : body.data;
-    if (cats[e.provider]!.events.get(body.type)!.data.safeParse(data).success) ok++;
-  }
-  return ok;
 }
 
 /** Parse + zod + one live XState actor per resource: what a hand-written pipeline would do. */

@@ -13,7 +13,7 @@ import {
 } from '@policyflow/core';
 import type { TopLevelCondition } from 'json-rules-engine';
 import { report, time } from './report.js';
-import { prng, type SyntheticEvent, syntheticEvents } from './synthetic.js';
+import { floor, prng, type SyntheticEvent, syntheticEvents } from './synthetic.js';
 
 // json-rules-engine is a dependency of @policyflow/core, not of the workspace root: load it from there.
 const { Engine: JreEngine } = createRequire(new URL('../packages/core/package.json', import.meta.url))(
@@ -135,19 +135,6 @@ export function benchRules(engine: Engine, events: ReadonlyArray<SyntheticEvent>
     });
   }
   return rules;
-}
-
-/** JSON.parse + the catalog's zod validation of `data`: the least any pipeline must do. */
-function floor(events: ReadonlyArray<SyntheticEvent>): number {
-  const cats = catalogs();
-  let ok = 0;
-  for (const e of events) {
-    const body = JSON.parse(e.body) as { type: string; data: Record<string, unknown> };
-    const data =
-      typeof body.data.object === 'object' ? (body.data.object as Record<string, unknown>) : body.data;
-    if (cats[e.provider]!.events.get(body.type)!.data.safeParse(data).success) ok++;
-  }
-  return ok;
 }
 
 /** The naive pipeline: parse + zod, then one json-rules-engine Engine holding all rules, `run()` per event. */

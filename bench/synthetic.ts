@@ -109,3 +109,18 @@ export function syntheticEvents(count: number, resources: number, seed = 1): Syn
 function isObj(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
+
+/**
+ * The floor every benchmark compares with: JSON.parse + the catalog's zod validation of `data`, the least any
+ * pipeline must do with the same payloads. Returns how many validated.
+ */
+export function floor(events: ReadonlyArray<SyntheticEvent>): number {
+  const cats: Record<string, Catalog> = { kota: kota(), ten99policy: ten99policy() };
+  let ok = 0;
+  for (const e of events) {
+    const body = JSON.parse(e.body) as { type: string; data: Record<string, unknown> };
+    const data = isObj(body.data.object) ? body.data.object : body.data;
+    if (cats[e.provider]!.events.get(body.type)!.data.safeParse(data).success) ok++;
+  }
+  return ok;
+}
