@@ -459,7 +459,7 @@ export function createEngine(options: EngineOptions): Engine {
 
   function historyOf(
     event: PolicyEvent,
-    status: HistoryEntry['status'] | IngestStatus,
+    status: HistoryEntry['status'],
     from: StateValue | undefined,
     to: StateValue,
     recordedAt: number,
@@ -468,7 +468,7 @@ export function createEngine(options: EngineOptions): Engine {
     return {
       eventId: event.id,
       type: event.type,
-      status: status as HistoryEntry['status'],
+      status,
       from,
       to,
       occurredAt: event.occurredAt,

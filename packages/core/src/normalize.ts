@@ -50,9 +50,9 @@ export function normalizeEvent(catalog: Catalog, body: unknown): NormalizeResult
   if (entry === undefined)
     return { ok: true, event: makeEvent(id, catalog.provider, type, env, body, undefined), entry };
 
-  const dataPath: ErrorPath = env.data === body.data ? ['data'] : ['data', 'object'];
   const parsed = entry.data.safeParse(env.data);
   if (!parsed.success) {
+    const dataPath = pathOfData(env, body);
     const issues = zodIssues(parsed.error.issues, dataPath);
     const first = issues[0];
     return {
@@ -81,7 +81,7 @@ export function normalizeEvent(catalog: Catalog, body: unknown): NormalizeResult
       error: {
         code: 'invalid_data',
         message: `${env.type}: the resource id (${want}) is missing`,
-        path: [...dataPath, ...(entry.idPaths[0] ?? [])],
+        path: [...pathOfData(env, body), ...(entry.idPaths[0] ?? [])],
       },
       partial: makeEvent(id, catalog.provider, type, env, body, undefined),
     };
@@ -117,4 +117,9 @@ function makeEvent(
     raw,
     resource,
   };
+}
+
+/** Where `data` sat in the body, for error paths: only computed when there is an error to report. */
+function pathOfData(env: Envelope, body: Readonly<Record<string, unknown>>): ErrorPath {
+  return env.data === body.data ? ['data'] : ['data', 'object'];
 }

@@ -5,11 +5,6 @@
 export class KeyedQueue {
   readonly #waiting = new Map<string, Array<() => void>>();
 
-  /** Number of keys with a task running. */
-  get activeKeys(): number {
-    return this.#waiting.size;
-  }
-
   /** True when no task of any key is running or waiting. */
   get idle(): boolean {
     return this.#waiting.size === 0;

@@ -31,10 +31,6 @@ export class ResourceTable {
     return this.#keys[row]!;
   }
 
-  get size(): number {
-    return this.#keys.length;
-  }
-
   // An ingest reads, checks and writes the same key back to back: remember the last look-up.
   #lastKey: string | undefined;
   #lastRow: number | undefined;
