@@ -1,5 +1,5 @@
-import { createHmac } from 'node:crypto';
 import fc from 'fast-check';
+import { signStandardWebhooks, signStripeStyle } from '../fakeProvider/sign.js';
 import { lift } from './providerEvent.js';
 
 /** Signature schemes the adapters verify. */
@@ -32,15 +32,11 @@ export interface SignInput {
  */
 export function signPayload(input: SignInput): Record<string, string> {
   if (input.scheme === 'stripe') {
-    const mac = createHmac('sha256', input.secret)
-      .update(`${input.timestamp}.${input.payload}`)
-      .digest('hex');
-    return { [input.header ?? 'ten99policy-signature']: `t=${input.timestamp},v1=${mac}` };
+    const header = input.header ?? 'ten99policy-signature';
+    return { [header]: signStripeStyle(input.secret, input.timestamp, input.payload) };
   }
   const id = input.messageId ?? `msg_${input.timestamp}`;
-  const key = Buffer.from(input.secret.replace(/^whsec_/, ''), 'base64');
-  const mac = createHmac('sha256', key).update(`${id}.${input.timestamp}.${input.payload}`).digest('base64');
-  return { 'webhook-id': id, 'webhook-timestamp': String(input.timestamp), 'webhook-signature': `v1,${mac}` };
+  return signStandardWebhooks(input.secret, id, input.timestamp, input.payload);
 }
 
 /** A signed delivery: the raw body, its headers, and how far the signer's clock was off. */
