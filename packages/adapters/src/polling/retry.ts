@@ -1,4 +1,4 @@
-import { PolicyflowError } from '@policyflow/core';
+import { backoff, PolicyflowError, parseDelay } from '@policyflow/core';
 import { ProviderApiError } from './errors.js';
 
 /** Sleeps `ms`, resolving early when `signal` aborts. Injectable so tests never wait. */
@@ -51,8 +51,12 @@ export interface RetryRuntime {
  * ```
  */
 export function backoffDelay(attempt: number, options: RetryOptions, random: () => number): number {
-  const ceiling = Math.min(options.maxMs ?? 60_000, (options.baseMs ?? 500) * 2 ** attempt);
-  return Math.floor(random() * ceiling);
+  // Core's full-jitter backoff counts failed attempts from 1; the pollers count retries from 0.
+  return backoff(
+    { attempts: Infinity, baseMs: options.baseMs ?? 500, maxMs: options.maxMs ?? 60_000 },
+    attempt + 1,
+    random,
+  );
 }
 
 /**
@@ -83,8 +87,6 @@ export async function withRetry<T>(
   }
 }
 
-const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
-
 /**
  * `250ms`, `30s`, `1m`, `2h`, `1d`, or a number of ms.
  *
@@ -94,12 +96,8 @@ const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000,
  * ```
  */
 export function parseDuration(value: number | string): number {
-  if (typeof value === 'number') {
-    if (Number.isFinite(value) && value >= 0) return value;
-  } else {
-    const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)\s*$/.exec(value);
-    if (match) return Number(match[1]) * UNITS[match[2]!]!;
-  }
+  const ms = parseDelay(typeof value === 'string' ? value.trim() : value);
+  if (ms !== undefined) return ms;
   throw new PolicyflowError(
     'invalid_argument',
     `'${String(value)}' is not a duration (e.g. 500ms, 30s, 1m, 2h)`,
