@@ -14,7 +14,7 @@ import { ResourceTable } from './memory/resources.js';
 
 /** Options of {@link createMemoryStore}. */
 export interface MemoryStoreOptions {
-  /** History lines kept per resource (oldest dropped first). Default 50. */
+  /** History lines `getHistory` returns at most per resource (the newest). Default 50. */
   readonly historyLimit?: number;
   /** Audit lines kept per resource. Default 200. */
   readonly auditLimit?: number;
@@ -44,10 +44,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
   const historyLimit = options.historyLimit ?? 50;
   const auditLimit = options.auditLimit ?? 200;
   const states = new StateCodes();
-  const resources: ResourceTable = new ResourceTable(historyLimit, states, (r) => ({
-    id: ledger.id(r),
-    type: ledger.type(r),
-  }));
+  const resources: ResourceTable = new ResourceTable(states);
   const ledger: Ledger = new Ledger(states, (r) => resources.key(r));
   const audit = new Map<string, AuditEntry[]>();
   const invalid: InvalidRecord[] = [];
@@ -68,7 +65,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
 
   const sync: SyncStoreOps = {
     hasEvent: (eventId) => ledger.has(eventId),
-    getResource: (key) => resources.snapshot(resources.rowOf(key)),
+    getResource: (key) => resources.snapshot(resources.rowOf(key), key),
     commit(write: IngestWrite): CommitOutcome {
       // Checks first, then writes: nothing is half-applied.
       if (ledger.has(write.ledger.eventId)) return 'duplicate';
@@ -81,10 +78,12 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
         key !== undefined && (snap !== undefined || write.history !== undefined)
           ? resources.ensure(key, snap?.createdAt ?? write.ledger.receivedAt)
           : -1;
-      const ledgerRow = ledger.add(write.ledger, write.history, row);
+      const history = row >= 0 && write.history !== undefined;
+      const previousLine = history ? resources.historyHead(row) : -1;
+      const ledgerRow = ledger.add(write.ledger, write.history, row, previousLine);
       if (row >= 0) {
-        if (snap !== undefined) resources.write(row, snap, ledgerRow, write.ledger.eventId);
-        if (write.history !== undefined) resources.pushHistory(row, ledgerRow);
+        if (snap !== undefined) resources.write(row, snap, write.ledger.eventId);
+        if (history) resources.setHistoryHead(row, ledgerRow);
       }
       if (write.jobs) for (const job of write.jobs) if (!jobs.has(job.id)) putJob(job);
       appendAudit(write.audit);
@@ -111,7 +110,8 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
       return out;
     },
     async getHistory(key, limit = historyLimit) {
-      return resources.historyRows(resources.rowOf(key), limit).map((r) => ledger.history(r));
+      const newest = resources.historyHead(resources.rowOf(key));
+      return ledger.chain(newest, Math.min(limit, historyLimit)).map((r) => ledger.history(r));
     },
     async hasEvent(eventId) {
       return ledger.has(eventId);

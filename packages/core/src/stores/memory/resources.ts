@@ -1,34 +1,48 @@
 import type { ResourceSnapshot } from '../../store.js';
-import { F64Column, type StateCodes, U32Column } from './columns.js';
+import { Codes, type StateCodes } from './columns.js';
+
+// One resource's numbers sit side by side in one stride of a Float64Array: an ingest reads and writes all of
+// them, and a resource is picked at random among thousands, so each separate column was a separate cache
+// miss. Codes and row numbers are small integers, which a double holds exactly.
+const STRIDE = 8;
+const STATE = 0; // state code; 0 is "no state yet"
+const VERSION = 1;
+const OCCURRED_AT = 2;
+const CREATED_AT = 3;
+const UPDATED_AT = 4;
+const STAMPED_AT = 5; // a flat machine's one `stateAt` stamp; NaN: unset
+const LAST_TYPE = 6; // code of the last applied event's type
+const HISTORY = 7; // ledger row + 1 of the newest history line; 0: none
+
+// The references a resource holds, side by side for the same reason: its key, context and last event id.
+const REFS = 3;
+const KEY = 0;
+const CONTEXT = 1;
+const LAST_ID = 2;
 
 /**
- * Resources in columns: a resource costs an index slot and a few cells, however many events it has seen,
- * and the snapshot objects the engine hands over die young. Provider, lifecycle and id are read back from
- * the key (`provider/lifecycle/id`) rather than stored.
+ * Resources in rows: a resource costs an index slot, one stride of numbers and three references, however many
+ * events it has seen; the snapshot objects the engine hands over die young. Provider, lifecycle and id are
+ * read back from the key (`provider/lifecycle/id`) rather than stored. History lines are ledger rows chained
+ * newest first (the ledger keeps each line's link), so a resource holds only the newest one.
  */
 export class ResourceTable {
   readonly #index = new Map<string, number>();
-  readonly #keys: string[] = [];
-  readonly #context: Array<Readonly<Record<string, unknown>>> = [];
-  readonly #history: Array<number | number[] | undefined> = [];
-  readonly #state = new U32Column(); // code; 0 is "no state yet"
-  readonly #lastEvent = new U32Column(); // ledger row of the last applied event
-  readonly #occurredAt = new F64Column();
-  readonly #createdAt = new F64Column();
-  readonly #updatedAt = new F64Column();
-  readonly #version = new U32Column();
-  // stateAt: a flat machine's one stamp in a column (NaN: unset); parallel machines' stamps by row.
-  readonly #stampedAt = new F64Column();
+  #cells = new Float64Array(1024 * STRIDE);
+  readonly #refs: unknown[] = [];
+  readonly #types = new Codes();
+  // Parallel machines' stamps (one per region), by row; flat machines use the STAMPED_AT cell.
   readonly #regionStamps = new Map<number, Readonly<Record<string, number>>>();
+  #count = 0;
 
-  constructor(
-    private readonly historyLimit: number,
-    private readonly states: StateCodes,
-    private readonly lastEvent: (ledgerRow: number) => { id: string; type: string },
-  ) {}
+  constructor(private readonly states: StateCodes) {}
+
+  get size(): number {
+    return this.#count;
+  }
 
   key(row: number): string {
-    return this.#keys[row]!;
+    return this.#refs[row * REFS + KEY] as string;
   }
 
   // An ingest reads, checks and writes the same key back to back: remember the last look-up.
@@ -44,40 +58,51 @@ export class ResourceTable {
   }
 
   version(row: number | undefined): number {
-    return row === undefined ? 0 : this.#version.get(row);
+    return row === undefined ? 0 : this.#cells[row * STRIDE + VERSION]!;
   }
 
   /** The row of `key`, created (empty, version 0) when new. */
   ensure(key: string, createdAt: number): number {
-    let row = this.rowOf(key);
-    if (row === undefined) {
-      row = this.#keys.length;
-      this.#index.set(key, row);
-      this.#lastKey = key;
-      this.#lastRow = row;
-      this.#keys.push(key);
-      this.#state.set(row, this.states.code(undefined));
-      this.#context.push(EMPTY);
-      this.#history.push(undefined);
-      this.#createdAt.set(row, createdAt);
-      this.#version.set(row, 0);
-      this.#stampedAt.set(row, Number.NaN);
+    const found = this.rowOf(key);
+    if (found !== undefined) return found;
+    const row = this.#count++;
+    if ((row + 1) * STRIDE > this.#cells.length) {
+      const next = new Float64Array(this.#cells.length * 2);
+      next.set(this.#cells);
+      this.#cells = next;
     }
+    this.#index.set(key, row);
+    this.#lastKey = key;
+    this.#lastRow = row;
+    this.#refs.push(key, EMPTY, '');
+    const at = row * STRIDE;
+    const cells = this.#cells;
+    cells[at + STATE] = 0;
+    cells[at + VERSION] = 0;
+    cells[at + OCCURRED_AT] = 0;
+    cells[at + CREATED_AT] = createdAt;
+    cells[at + UPDATED_AT] = createdAt;
+    cells[at + STAMPED_AT] = Number.NaN;
+    cells[at + LAST_TYPE] = 0;
+    cells[at + HISTORY] = 0;
     return row;
   }
 
-  /**
-   * Writes a snapshot. `ledgerRow` is the row of the event being committed: it becomes the last event only
-   * when the snapshot says so (a late event moves state but leaves the newer event as the last one).
-   */
-  write(row: number, s: ResourceSnapshot, ledgerRow: number, eventId: string): void {
-    this.#state.set(row, this.states.code(s.state));
-    this.#context[row] = s.context;
-    if (s.lastEventId === eventId) this.#lastEvent.set(row, ledgerRow);
-    this.#occurredAt.set(row, s.occurredAt);
-    this.#createdAt.set(row, s.createdAt);
-    this.#updatedAt.set(row, s.updatedAt);
-    this.#version.set(row, s.version);
+  /** Writes a snapshot; `eventId` is the event being committed, which may or may not become the last one. */
+  write(row: number, s: ResourceSnapshot, eventId: string): void {
+    const at = row * STRIDE;
+    const cells = this.#cells;
+    cells[at + STATE] = this.states.code(s.state);
+    cells[at + VERSION] = s.version;
+    cells[at + OCCURRED_AT] = s.occurredAt;
+    cells[at + CREATED_AT] = s.createdAt;
+    cells[at + UPDATED_AT] = s.updatedAt;
+    this.#refs[row * REFS + CONTEXT] = s.context;
+    // A late event moves state but leaves the newer event as the last one: then nothing changes here.
+    if (s.lastEventId === eventId) {
+      cells[at + LAST_TYPE] = this.#types.code(s.lastEventType);
+      this.#refs[row * REFS + LAST_ID] = eventId;
+    }
     this.#writeStamps(row, s.stateAt);
   }
 
@@ -85,67 +110,65 @@ export class ResourceTable {
     let count = 0;
     for (const _ in stateAt) count++;
     const flat = stateAt?.[''];
+    const at = row * STRIDE + STAMPED_AT;
     if (count === 1 && flat !== undefined) {
-      this.#stampedAt.set(row, flat);
+      this.#cells[at] = flat;
       if (this.#regionStamps.size > 0) this.#regionStamps.delete(row);
-    } else if (count === 0) {
-      this.#stampedAt.set(row, Number.NaN);
-      this.#regionStamps.delete(row);
     } else {
-      this.#stampedAt.set(row, Number.NaN);
-      this.#regionStamps.set(row, stateAt!);
+      this.#cells[at] = Number.NaN;
+      if (count === 0) this.#regionStamps.delete(row);
+      else this.#regionStamps.set(row, stateAt!);
     }
   }
 
   #readStamps(row: number): Readonly<Record<string, number>> {
-    const flat = this.#stampedAt.get(row);
+    const flat = this.#cells[row * STRIDE + STAMPED_AT]!;
     if (!Number.isNaN(flat)) return { '': flat };
     return this.#regionStamps.get(row) ?? NO_STAMPS;
   }
 
-  pushHistory(row: number, ledgerRow: number): void {
-    const cur = this.#history[row];
-    if (cur === undefined || this.historyLimit <= 1) this.#history[row] = ledgerRow;
-    else if (typeof cur === 'number') this.#history[row] = [cur, ledgerRow];
-    else {
-      cur.push(ledgerRow);
-      if (cur.length > this.historyLimit) cur.splice(0, cur.length - this.historyLimit);
-    }
+  /** The ledger row of the newest history line, or -1. */
+  historyHead(row: number | undefined): number {
+    return row === undefined ? -1 : this.#cells[row * STRIDE + HISTORY]! - 1;
   }
 
-  historyRows(row: number | undefined, limit: number): number[] {
-    const cur = row === undefined ? undefined : this.#history[row];
-    if (cur === undefined || limit <= 0) return [];
-    return typeof cur === 'number' ? [cur] : cur.slice(-limit);
+  setHistoryHead(row: number, ledgerRow: number): void {
+    this.#cells[row * STRIDE + HISTORY] = ledgerRow + 1;
   }
 
-  snapshot(row: number | undefined): ResourceSnapshot | undefined {
+  /**
+   * The snapshot of `row`. `key` is the caller's copy of the row's key when it has one: the engine looked the
+   * row up by it, and reading it back from the table would only touch more memory.
+   */
+  snapshot(row: number | undefined, key?: string): ResourceSnapshot | undefined {
     if (row === undefined) return undefined;
-    const state = this.states.value(this.#state.get(row));
+    const cells = this.#cells;
+    const at = row * STRIDE;
+    const state = this.states.value(cells[at + STATE]!);
     if (state === undefined) return undefined;
-    const last = this.lastEvent(this.#lastEvent.get(row));
-    const key = this.#keys[row]!;
-    const a = key.indexOf('/');
-    const b = key.indexOf('/', a + 1);
+    const refs = this.#refs;
+    const k = key ?? (refs[row * REFS + KEY] as string);
+    const a = k.indexOf('/');
+    const b = k.indexOf('/', a + 1);
     return {
-      key,
-      provider: key.slice(0, a),
-      lifecycle: key.slice(a + 1, b),
-      id: key.slice(b + 1),
+      key: k,
+      provider: k.slice(0, a),
+      lifecycle: k.slice(a + 1, b),
+      id: k.slice(b + 1),
       state,
       stateAt: this.#readStamps(row),
-      context: this.#context[row]!,
-      lastEventId: last.id,
-      lastEventType: last.type,
-      occurredAt: this.#occurredAt.get(row),
-      createdAt: this.#createdAt.get(row),
-      updatedAt: this.#updatedAt.get(row),
-      version: this.#version.get(row),
+      context: refs[row * REFS + CONTEXT] as Readonly<Record<string, unknown>>,
+      lastEventId: refs[row * REFS + LAST_ID] as string,
+      lastEventType: this.#types.value(cells[at + LAST_TYPE]!),
+      occurredAt: cells[at + OCCURRED_AT]!,
+      createdAt: cells[at + CREATED_AT]!,
+      updatedAt: cells[at + UPDATED_AT]!,
+      version: cells[at + VERSION]!,
     };
   }
 
   *rows(): IterableIterator<number> {
-    for (let row = 0; row < this.#keys.length; row++) yield row;
+    for (let row = 0; row < this.#count; row++) yield row;
   }
 }
 
