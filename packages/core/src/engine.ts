@@ -5,7 +5,7 @@ import type { Catalog, CatalogEntry } from './catalog.js';
 import { type Clock, systemClock } from './clock.js';
 import { type ErrorInfo, PolicyflowError } from './errors.js';
 import type { EventSource, PolicyEvent } from './event.js';
-import { decide } from './internal/decide.js';
+import { type Decision, decide } from './internal/decide.js';
 import { KeyedQueue } from './internal/keyedQueue.js';
 import { type TransitionTable, tableFor } from './internal/table.js';
 import { normalizeEvent } from './normalize.js';
@@ -141,7 +141,20 @@ export interface Engine extends RulesEngineApi {
 
 const NO_ACTIONS: ReadonlyArray<FiredAction> = Object.freeze([]);
 
-const noop = (): void => {};
+/** One event on its way to its resource: what every step of an apply needs. */
+interface Delivery {
+  readonly event: PolicyEvent;
+  readonly key: string;
+  readonly machineEvent: string;
+  readonly table: TransitionTable;
+  readonly source: EventSource;
+  readonly receivedAt: number;
+  /** Set when the apply bypassed the queue: it must hold its key in the queue before it first waits. */
+  readonly direct: boolean;
+  /** Releases the key held in the queue; set once the key is held. */
+  release: (() => void) | undefined;
+}
+
 const NO_REACTION: Reaction = Object.freeze({ jobs: [], audit: [] });
 
 function toText(payload: unknown): string {
@@ -367,94 +380,125 @@ export function createEngine(options: EngineOptions): Engine {
     source: EventSource,
     receivedAt: number,
     direct = false,
-  ): Promise<IngestResult> {
-    if (!direct) return applyOnce(event, entry, source, receivedAt, noop);
-    let release: (() => void) | undefined;
-    const done = applyOnce(event, entry, source, receivedAt, () => {
-      release ??= queue.hold(event.resource!.key);
-    });
+  ): IngestResult | Promise<IngestResult> {
+    const delivery: Delivery = {
+      event,
+      key: event.resource!.key,
+      machineEvent: entry.event,
+      table: tableOfEntry.get(entry)!,
+      source,
+      receivedAt,
+      direct,
+      release: undefined,
+    };
+    const done = applyOnce(delivery, 0);
     // No hold means it never yielded: with a synchronous store it has already finished.
-    return release === undefined ? done : done.finally(release);
+    const release = delivery.release;
+    return release === undefined ? done : Promise.resolve(done).finally(release);
   }
 
-  async function applyOnce(
-    event: PolicyEvent,
-    entry: CatalogEntry,
-    source: EventSource,
-    receivedAt: number,
-    beforeYield: () => void,
-  ): Promise<IngestResult> {
-    const ref = event.resource!;
-    const table = tableOfEntry.get(entry)!;
-    const machineEvent = entry.event;
+  /** One attempt: read the resource, decide, react, commit. Synchronous all through with a synchronous store. */
+  function applyOnce(d: Delivery, attempt: number): IngestResult | Promise<IngestResult> {
     const sync = store.sync;
-    for (let attempt = 0; ; attempt++) {
+    if (sync !== undefined) return applyTo(d, sync.getResource(d.key), attempt);
+    return (async () => {
       // A synchronous store's commit rejects a duplicate before anything is emitted, so the look-up ahead
       // is only worth its cost when it saves a round trip to an async store.
-      if (sync === undefined && (await store.hasEvent(event.id))) return duplicate(event, source);
-      const previous = sync ? sync.getResource(ref.key) : await store.getResource(ref.key);
-      const now = clock.now();
+      if (await store.hasEvent(d.event.id)) return duplicate(d.event, d.source);
+      return applyTo(d, await store.getResource(d.key), attempt);
+    })();
+  }
 
-      const decision = decide(event, machineEvent, table, previous, reconcile, now);
-      const { status, from, to, snapshot } = decision;
-      if (status === 'stale' && previous !== undefined) {
-        const write: IngestWrite = {
-          ledger: ledgerOf(event, 'stale', source, receivedAt),
-          history: historyOf(event, 'stale', previous.state, previous.state, now, source),
-        };
-        const pending = commit(write, NO_REACTION);
-        const outcome = pending instanceof Promise ? await pending : pending;
-        if (outcome === 'duplicate') return duplicate(event, source);
-        emit('stale', { event, resource: previous });
-        return result('stale', event.provider, event, { from: previous.state, to: previous.state });
-      }
-      const reacting =
-        reactor === undefined
-          ? NO_REACTION
-          : reactor.react({
-              event,
-              status,
-              resource: snapshot ?? previous,
-              previous,
-              transition: snapshot ? { from: previous?.state, to, forced: status === 'forced' } : undefined,
-              now,
-            });
-      if (reacting instanceof Promise) beforeYield();
-      const reaction = reacting instanceof Promise ? await reacting : reacting;
-      const write: IngestWrite = {
-        ledger: ledgerOf(event, status, source, receivedAt),
-        history: historyOf(event, status, previous?.state, to, now, source),
-        jobs: reaction.jobs,
-        audit: reaction.audit,
-        ...(snapshot ? { snapshot, expectedVersion: previous?.version ?? 0 } : {}),
-      };
-      const pending = commit(write, reaction);
-      const outcome = pending instanceof Promise ? await pending : pending;
+  function applyTo(
+    d: Delivery,
+    previous: ResourceSnapshot | undefined,
+    attempt: number,
+  ): IngestResult | Promise<IngestResult> {
+    const now = clock.now();
+    const decision = decide(d.event, d.machineEvent, d.table, previous, reconcile, now);
+    if (decision.status === 'stale' && previous !== undefined) return commitStale(d, previous, now);
+    const { status, to, snapshot } = decision;
+    const reacting =
+      reactor === undefined
+        ? NO_REACTION
+        : reactor.react({
+            event: d.event,
+            status,
+            resource: snapshot ?? previous,
+            previous,
+            transition: snapshot ? { from: previous?.state, to, forced: status === 'forced' } : undefined,
+            now,
+          });
+    if (!(reacting instanceof Promise)) return commitChange(d, previous, decision, reacting, now, attempt);
+    if (d.direct) d.release ??= queue.hold(d.key);
+    return reacting.then((reaction) => commitChange(d, previous, decision, reaction, now, attempt));
+  }
+
+  function commitStale(
+    d: Delivery,
+    previous: ResourceSnapshot,
+    now: number,
+  ): IngestResult | Promise<IngestResult> {
+    const { event, source } = d;
+    const write: IngestWrite = {
+      ledger: ledgerOf(event, 'stale', source, d.receivedAt),
+      history: historyOf(event, 'stale', previous.state, previous.state, now, source),
+    };
+    const done = (outcome: CommitOutcome): IngestResult => {
       if (outcome === 'duplicate') return duplicate(event, source);
-      if (outcome === 'conflict') {
-        // Another process moved the resource between our read and our write: read again and redo.
-        if (attempt < 8) continue;
-        throw new PolicyflowError(
-          'store_failure',
-          `resource ${ref.key} kept changing under ingest of ${event.id}`,
-        );
-      }
-      if (status !== 'applied') {
-        emit('violation', { key: ref.key, lifecycle: ref.lifecycle, from, to, policy: reconcile, event });
-      }
-      if (snapshot) {
-        emit('transition', {
-          key: ref.key,
-          lifecycle: ref.lifecycle,
-          from: previous?.state,
-          to,
-          forced: status === 'forced',
-          event,
-          resource: snapshot,
-        });
-      }
-      return result(status, event.provider, event, { from: previous?.state, to, actions: fired(reaction) });
+      emit('stale', { event, resource: previous });
+      return result('stale', event.provider, event, { from: previous.state, to: previous.state });
+    };
+    const outcome = commit(write, NO_REACTION);
+    return outcome instanceof Promise ? outcome.then(done) : done(outcome);
+  }
+
+  function commitChange(
+    d: Delivery,
+    previous: ResourceSnapshot | undefined,
+    decision: Decision,
+    reaction: Reaction,
+    now: number,
+    attempt: number,
+  ): IngestResult | Promise<IngestResult> {
+    const { event, source } = d;
+    const { status, to, snapshot } = decision;
+    const write: IngestWrite = {
+      ledger: ledgerOf(event, status, source, d.receivedAt),
+      history: historyOf(event, status, previous?.state, to, now, source),
+      jobs: reaction.jobs,
+      audit: reaction.audit,
+      ...(snapshot ? { snapshot, expectedVersion: previous?.version ?? 0 } : {}),
+    };
+    const outcome = commit(write, reaction);
+    return outcome instanceof Promise
+      ? outcome.then((o) => committedChange(d, previous, decision, reaction, o, attempt))
+      : committedChange(d, previous, decision, reaction, outcome, attempt);
+  }
+
+  function committedChange(
+    d: Delivery,
+    previous: ResourceSnapshot | undefined,
+    decision: Decision,
+    reaction: Reaction,
+    outcome: CommitOutcome,
+    attempt: number,
+  ): IngestResult | Promise<IngestResult> {
+    const { event, key } = d;
+    const { status, from, to, snapshot } = decision;
+    if (outcome === 'duplicate') return duplicate(event, d.source);
+    if (outcome === 'conflict') {
+      // Another process moved the resource between our read and our write: read again and redo.
+      if (attempt < 8) return applyOnce(d, attempt + 1);
+      throw new PolicyflowError('store_failure', `resource ${key} kept changing under ingest of ${event.id}`);
     }
+    const lifecycle = event.resource!.lifecycle;
+    if (status !== 'applied') emit('violation', { key, lifecycle, from, to, policy: reconcile, event });
+    if (snapshot) {
+      const forced = status === 'forced';
+      emit('transition', { key, lifecycle, from: previous?.state, to, forced, event, resource: snapshot });
+    }
+    return result(status, event.provider, event, { from: previous?.state, to, actions: fired(reaction) });
   }
 
   function historyOf(
@@ -477,7 +521,7 @@ export function createEngine(options: EngineOptions): Engine {
     };
   }
 
-  async function ingestParsed(payload: unknown, opts: IngestOptions): Promise<IngestResult> {
+  function ingestParsed(payload: unknown, opts: IngestOptions): IngestResult | Promise<IngestResult> {
     const source = opts.source ?? 'api';
     const receivedAt = opts.receivedAt ?? clock.now();
     const catalog = catalogs.get(opts.provider);
@@ -524,21 +568,27 @@ export function createEngine(options: EngineOptions): Engine {
     store,
     clock,
     reconcile,
-    async ingest(payload, opts) {
-      if (closed)
-        throw new PolicyflowError('engine_closed', 'the engine is closed; create a new one to ingest');
+    ingest(payload, opts) {
+      if (closed) {
+        const message = 'the engine is closed; create a new one to ingest';
+        return Promise.reject(new PolicyflowError('engine_closed', message));
+      }
       if (inFlight >= maxInFlight) {
-        throw new PolicyflowError(
-          'engine_overloaded',
-          `${inFlight} ingests in flight (maxInFlight ${maxInFlight})`,
-        );
+        const message = `${inFlight} ingests in flight (maxInFlight ${maxInFlight})`;
+        return Promise.reject(new PolicyflowError('engine_overloaded', message));
       }
       inFlight += 1;
+      let out: IngestResult | Promise<IngestResult>;
       try {
-        return await ingestParsed(payload, opts);
-      } finally {
+        out = ingestParsed(payload, opts);
+      } catch (error) {
         settle();
+        return Promise.reject(error);
       }
+      // With a synchronous store most ingests finish here: one resolved promise is all they cost.
+      if (out instanceof Promise) return out.finally(settle);
+      settle();
+      return Promise.resolve(out);
     },
     async getResource(key) {
       const snap = await store.getResource(key);

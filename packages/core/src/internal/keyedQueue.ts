@@ -19,7 +19,8 @@ export class KeyedQueue {
     return () => this.#next(key);
   }
 
-  run<T>(key: string, task: () => Promise<T>): Promise<T> {
+  /** Runs `task` once every earlier task of `key` has settled; a task may finish synchronously. */
+  run<T>(key: string, task: () => T | Promise<T>): Promise<T> {
     const waiting = this.#waiting.get(key);
     if (waiting === undefined) {
       this.#waiting.set(key, []);
@@ -32,10 +33,12 @@ export class KeyedQueue {
     });
   }
 
-  #start<T>(key: string, task: () => Promise<T>): Promise<T> {
+  #start<T>(key: string, task: () => T | Promise<T>): Promise<T> {
     let p: Promise<T>;
     try {
-      p = task();
+      // Even a task that finished synchronously releases its key on a later tick: releasing it here would run
+      // the next waiter inside this call, and a long queue of synchronous tasks would nest that deep.
+      p = Promise.resolve(task());
     } catch (error) {
       p = Promise.reject(error);
     }
