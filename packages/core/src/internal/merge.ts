@@ -1,34 +1,24 @@
-type Data = Readonly<Record<string, unknown>>;
-
 /**
- * Shallow-merges `next` over `base`: the result deep-equals `{ ...base, ...next }`. Keys `JSON.parse` keeps
- * but that could reach a prototype (`__proto__`, `constructor`, `prototype`) are dropped, since event JSON is
- * untrusted; spread defines properties rather than assigning them, so even a kept one could not swap one.
- *
- * The result shares what it can with `base`: `base` itself when `next` changes nothing, else a copy of it with
- * only the changed values taken from `next` (a nested object or array equal to the old one, one level deep,
- * counts as unchanged). A store keeps the merged context for as long as the resource lives, so whatever it
- * takes from `next` outlives the event and the collector has to move it; what it shares was moved already.
+ * Shallow-merges `next` over `base` into a new object. Spread defines properties rather than assigning them,
+ * so an own `__proto__` key that `JSON.parse` keeps can never swap a prototype; such keys (and `constructor`,
+ * `prototype`) are dropped anyway, since event JSON is untrusted. The first event's data is used as it is
+ * when it holds none of them (the common case, and the cheap one).
  */
-export function mergeData(base: Data | undefined, next: Data): Data {
-  if (
+export function mergeData(
+  base: Readonly<Record<string, unknown>> | undefined,
+  next: Readonly<Record<string, unknown>>,
+): Readonly<Record<string, unknown>> {
+  const risky =
     Object.hasOwn(next, '__proto__') ||
     Object.hasOwn(next, 'constructor') ||
-    Object.hasOwn(next, 'prototype')
-  )
-    return mergeRisky(base, next);
-  if (base === undefined) return next;
-  let merged: Record<string, unknown> | undefined;
-  for (const key in next) {
-    const value = next[key];
-    if (Object.hasOwn(base, key) && sameValue(base[key], value)) continue;
-    merged ??= { ...base };
-    merged[key] = value;
+    Object.hasOwn(next, 'prototype');
+  if (!risky) {
+    if (base === undefined) return next;
+    // Unchanged data (thin references repeat the same ids) keeps the stored object: the new one then dies
+    // young instead of being promoted, which is most of what an in-memory ingest costs the collector.
+    if (sameShallow(base, next)) return base;
+    return covers(next, base) ? next : { ...base, ...next };
   }
-  return merged ?? base;
-}
-
-function mergeRisky(base: Data | undefined, next: Data): Data {
   const clean: Record<string, unknown> = {};
   for (const key of Object.keys(next)) {
     if (key !== '__proto__' && key !== 'constructor' && key !== 'prototype') clean[key] = next[key];
@@ -36,21 +26,13 @@ function mergeRisky(base: Data | undefined, next: Data): Data {
   return base === undefined ? clean : { ...base, ...clean };
 }
 
-/** `===`, or arrays or plain objects whose own values are `===` one by one. */
-function sameValue(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a)) return Array.isArray(b) && sameItems(a, b);
-  return !Array.isArray(b) && sameEntries(a as Data, b as Data);
-}
-
-function sameItems(a: ReadonlyArray<unknown>, b: ReadonlyArray<unknown>): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+/** True when `next` has every key of `base` (a full resource after a full resource): no merge needed. */
+function covers(next: Readonly<Record<string, unknown>>, base: Readonly<Record<string, unknown>>): boolean {
+  for (const key in base) if (!Object.hasOwn(next, key)) return false;
   return true;
 }
 
-function sameEntries(a: Data, b: Data): boolean {
+function sameShallow(a: Readonly<Record<string, unknown>>, b: Readonly<Record<string, unknown>>): boolean {
   let count = 0;
   for (const key in b) {
     if (!Object.hasOwn(a, key) || a[key] !== b[key]) return false;
