@@ -468,7 +468,8 @@ export function createEngine(options: EngineOptions): Engine {
       history: historyOf(event, status, previous?.state, to, now, source),
       jobs: reaction.jobs,
       audit: reaction.audit,
-      ...(snapshot ? { snapshot, expectedVersion: previous?.version ?? 0 } : {}),
+      snapshot,
+      expectedVersion: snapshot ? (previous?.version ?? 0) : undefined,
     };
     const outcome = commit(write, reaction);
     return outcome instanceof Promise

@@ -129,10 +129,10 @@ export interface AuditEntry {
 export interface IngestWrite {
   readonly ledger: LedgerEntry;
   /** The new snapshot, when the resource changed. */
-  readonly snapshot?: ResourceSnapshot;
+  readonly snapshot?: ResourceSnapshot | undefined;
   /** The version the snapshot replaces (0 for a new resource); a mismatch is a `conflict`. */
-  readonly expectedVersion?: number;
-  readonly history?: HistoryEntry;
+  readonly expectedVersion?: number | undefined;
+  readonly history?: HistoryEntry | undefined;
   readonly jobs?: ReadonlyArray<ActionJob>;
   readonly audit?: ReadonlyArray<AuditEntry>;
 }

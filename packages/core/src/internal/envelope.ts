@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ErrorInfo } from '../errors.js';
+import { readIsoTime } from './isoTime.js';
 
 /** The provider-neutral fields of an envelope, before the catalog is consulted. */
 export interface Envelope {
@@ -32,6 +33,8 @@ export function parseTimestamp(value: unknown): number | undefined {
     return value < 1e11 ? Math.round(value * 1000) : Math.round(value);
   }
   if (typeof value !== 'string' || value.length === 0 || value.length > 64) return undefined;
+  const iso = readIsoTime(value);
+  if (iso !== undefined) return iso;
   if (NUMERIC.test(value)) return parseTimestamp(Number(value));
   const text = ISO_HAS_ZONE.test(value) ? value : `${value}Z`;
   const ms = Date.parse(text);

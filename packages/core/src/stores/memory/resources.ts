@@ -112,8 +112,9 @@ export class ResourceTable {
     const flat = stateAt?.[''];
     const at = row * STRIDE + STAMPED_AT;
     if (count === 1 && flat !== undefined) {
+      // Only a row whose cell is unset can have stamps in the map.
+      if (Number.isNaN(this.#cells[at]!)) this.#regionStamps.delete(row);
       this.#cells[at] = flat;
-      if (this.#regionStamps.size > 0) this.#regionStamps.delete(row);
     } else {
       this.#cells[at] = Number.NaN;
       if (count === 0) this.#regionStamps.delete(row);

@@ -1,0 +1,92 @@
+const ZERO = 48;
+const DASH = 45;
+const COLON = 58;
+const DOT = 46;
+const PLUS = 43;
+
+/** The value of `n` decimal digits of `s` from `at`, or -1 when one of them is not a digit. */
+function digits(s: string, at: number, n: number): number {
+  let v = 0;
+  for (let i = at; i < at + n; i++) {
+    const d = s.charCodeAt(i) - ZERO;
+    if (d < 0 || d > 9) return -1;
+    v = v * 10 + d;
+  }
+  return v;
+}
+
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+}
+
+/** Minutes east of UTC of a `±HH:MM` or `±HHMM` zone that ends `s` at `at`; undefined for anything else. */
+function zoneOffset(s: string, at: number): number | undefined {
+  const sign = s.charCodeAt(at);
+  if (sign !== PLUS && sign !== DASH) return undefined;
+  const colon = s.charCodeAt(at + 3) === COLON ? 1 : 0;
+  if (s.length !== at + 5 + colon) return undefined;
+  const hours = digits(s, at + 1, 2);
+  const minutes = digits(s, at + 3 + colon, 2);
+  if (hours < 0 || hours > 23 || minutes < 0 || minutes > 59) return undefined;
+  return (sign === PLUS ? 1 : -1) * (hours * 60 + minutes);
+}
+
+/**
+ * Reads the ISO-8601 shape providers send — `YYYY-MM-DDTHH:MM:SS`, an optional fraction, then `Z`, a
+ * `±HH:MM` offset or no zone (UTC) — into epoch ms, without `Date.parse`, which costs more than the rest of
+ * an event's envelope. Returns undefined for any other shape or an impossible date, so the caller can leave
+ * those to `Date.parse`: for what it reads it gives `Date.parse`'s answer (a property test holds it to that).
+ *
+ * @example
+ * ```ts
+ * readIsoTime('2024-12-01T00:56:00Z'); // 1733014560000
+ * readIsoTime('1 Dec 2024'); // undefined
+ * ```
+ */
+export function readIsoTime(s: string): number | undefined {
+  if (
+    s.length < 19 ||
+    s.charCodeAt(4) !== DASH ||
+    s.charCodeAt(7) !== DASH ||
+    s.charCodeAt(10) !== 84 || // T
+    s.charCodeAt(13) !== COLON ||
+    s.charCodeAt(16) !== COLON
+  ) {
+    return undefined;
+  }
+  const year = digits(s, 0, 4);
+  const month = digits(s, 5, 2);
+  const day = digits(s, 8, 2);
+  const hour = digits(s, 11, 2);
+  const minute = digits(s, 14, 2);
+  const second = digits(s, 17, 2);
+  // Years below 100 are left to Date.parse: Date.UTC would read them as 19xx.
+  if (year < 100 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
+  if (hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) return undefined;
+  let at = 19;
+  let ms = 0;
+  if (s.charCodeAt(at) === DOT) {
+    // Digits past the third are cut, as Date.parse does.
+    let n = 0;
+    for (at++; at < s.length; at++, n++) {
+      const d = s.charCodeAt(at) - ZERO;
+      if (d < 0 || d > 9) break;
+      if (n < 3) ms = ms * 10 + d;
+    }
+    if (n === 0) return undefined;
+    for (; n < 3; n++) ms *= 10;
+  }
+  let offset = 0;
+  if (at < s.length) {
+    const c = s.charCodeAt(at);
+    if ((c === 90 || c === 122) && at + 1 === s.length)
+      offset = 0; // Z or z
+    else {
+      const zone = zoneOffset(s, at);
+      if (zone === undefined) return undefined;
+      offset = zone;
+    }
+  }
+  return Date.UTC(year, month - 1, day, hour, minute, second, ms) - offset * 60_000;
+}
