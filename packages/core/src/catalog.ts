@@ -1,6 +1,7 @@
 import type { AnyStateMachine } from 'xstate';
 import { z } from 'zod';
 import { PolicyflowError } from './errors.js';
+import { compileAccepts } from './internal/accepts.js';
 import type { EnvelopeReader } from './internal/envelope.js';
 
 /** How one provider event type maps onto a lifecycle. */
@@ -33,6 +34,8 @@ export interface CatalogEntry {
   readonly idPaths: ReadonlyArray<ReadonlyArray<string>>;
   readonly event: string;
   readonly data: z.ZodType<Record<string, unknown>>;
+  /** `data.safeParse(value).success` compiled to a plain predicate (see `defineCatalog`). */
+  readonly accepts: (value: unknown) => boolean;
   readonly description: string | undefined;
 }
 
@@ -112,12 +115,14 @@ export function defineCatalog(input: CatalogInput): Catalog {
       );
     }
     const ids = typeof spec.id === 'string' ? [spec.id] : spec.id;
+    const data = spec.data ?? anyData;
     events.set(type, {
       type,
       lifecycle: spec.lifecycle,
       idPaths: ids.map((p) => p.split('.')),
       event: spec.event ?? type,
-      data: spec.data ?? anyData,
+      data,
+      accepts: compileAccepts(data),
       description: spec.description,
     });
   }
