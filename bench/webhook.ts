@@ -23,7 +23,7 @@ const DURATION_S = Number(process.env.BENCH_WEBHOOK_SECONDS ?? 4);
 const ROUNDS = Number(process.env.BENCH_WEBHOOK_ROUNDS ?? 4);
 const CONNECTIONS = 32;
 // Distinct deliveries signed per round: well above what one round can send, so no adapter event repeats.
-const BODIES = 150_000;
+const BODIES = 300_000;
 
 /** The child: a bare server and the adapter, each on its own port. */
 async function serve(): Promise<void> {
@@ -136,7 +136,7 @@ export async function run(): Promise<void> {
       child.once('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
     });
     // Warm both (JIT, connection pools) on resources the measured run never touches.
-    const warm = signedBodies(30_000, 'warm');
+    const warm = signedBodies(BODIES / 2, 'warm');
     await load(ports.bare, warm, 2);
     await load(ports.adapter, warm, 2);
     let bare: Awaited<ReturnType<typeof load>> | undefined;
