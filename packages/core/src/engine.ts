@@ -169,16 +169,8 @@ function toText(payload: unknown): string {
 
 const decoder = new TextDecoder();
 
-function parseBody(payload: unknown): { ok: true; body: unknown } | { ok: false; error: ErrorInfo } {
-  if (typeof payload !== 'string' && !(payload instanceof Uint8Array)) return { ok: true, body: payload };
-  try {
-    return { ok: true, body: JSON.parse(typeof payload === 'string' ? payload : decoder.decode(payload)) };
-  } catch (e) {
-    return {
-      ok: false,
-      error: { code: 'invalid_json', message: `the body is not JSON: ${(e as Error).message}`, path: [] },
-    };
-  }
+function notJson(e: unknown): ErrorInfo {
+  return { code: 'invalid_json', message: `the body is not JSON: ${(e as Error).message}`, path: [] };
 }
 
 /**
@@ -534,10 +526,15 @@ export function createEngine(options: EngineOptions): Engine {
       };
       return recordInvalid(opts.provider, source, receivedAt, payload, error, undefined, undefined);
     }
-    const parsed = opts.parsed !== undefined ? { ok: true as const, body: opts.parsed } : parseBody(payload);
-    if (!parsed.ok)
-      return recordInvalid(opts.provider, source, receivedAt, payload, parsed.error, undefined, undefined);
-    const normalized = normalizeEvent(catalog, parsed.body);
+    let body: unknown = opts.parsed !== undefined ? opts.parsed : payload;
+    if (opts.parsed === undefined && (typeof payload === 'string' || payload instanceof Uint8Array)) {
+      try {
+        body = JSON.parse(typeof payload === 'string' ? payload : decoder.decode(payload));
+      } catch (e) {
+        return recordInvalid(opts.provider, source, receivedAt, payload, notJson(e), undefined, undefined);
+      }
+    }
+    const normalized = normalizeEvent(catalog, body);
     if (!normalized.ok) {
       const p = normalized.partial;
       return recordInvalid(opts.provider, source, receivedAt, payload, normalized.error, p?.id, p?.type);
