@@ -2,28 +2,9 @@ import type { StateValue } from 'xstate';
 import { stateKey } from '../../internal/table.js';
 
 /**
- * Growable numeric columns. Two concrete classes rather than one generic one: each `set` site then sees one
- * typed-array kind, which keeps V8's element stores monomorphic (a shared generic site went megamorphic and
- * was the memory store's most expensive line).
+ * A growable column of unsigned 32-bit integers (offsets, row numbers). Its own class, not a generic one: each
+ * `set` site then sees one typed-array kind, which keeps V8's element stores monomorphic.
  */
-export class F64Column {
-  #cells = new Float64Array(1024);
-
-  get(row: number): number {
-    return this.#cells[row]!;
-  }
-
-  set(row: number, value: number): void {
-    if (row >= this.#cells.length) {
-      const next = new Float64Array(Math.max(this.#cells.length * 2, row + 1));
-      next.set(this.#cells);
-      this.#cells = next;
-    }
-    this.#cells[row] = value;
-  }
-}
-
-/** A growable column of unsigned 32-bit integers (codes, versions, row numbers). */
 export class U32Column {
   #cells = new Uint32Array(1024);
 

@@ -35,12 +35,13 @@ function hashOf(id: string): number {
  * ```
  */
 export class IdIndex {
-  #slots = new Int32Array(1 << 12); // row + 1; 0 is empty
+  // Slot i is two cells: the id's hash at 2i and its row + 1 at 2i + 1 (0: empty). The hash sits beside the
+  // row so that a probe past another id costs no second look-up elsewhere: one cache line per probe.
+  #slots = new Int32Array(2 << 12);
   #mask = (1 << 12) - 1;
   #bytes = new Uint8Array(1 << 16);
   #used = 0;
   #count = 0;
-  readonly #hashes = new U32Column();
   readonly #starts = new U32Column();
   readonly #wide = new Map<string, number>();
   readonly #wideIds = new Map<number, string>();
@@ -61,9 +62,8 @@ export class IdIndex {
     const slots = this.#slots;
     const mask = this.#mask;
     let i = hash & mask;
-    for (let s = slots[i]!; s !== EMPTY; s = slots[i]!) {
-      const row = s - 1;
-      if (this.#hashes.get(row) === hash && this.#equals(row, id)) return row;
+    for (let s = slots[2 * i + 1]!; s !== EMPTY; s = slots[2 * i + 1]!) {
+      if (slots[2 * i] === hash && this.#equals(s - 1, id)) return s - 1;
       i = (i + 1) & mask;
     }
     this.#probedId = id;
@@ -87,11 +87,12 @@ export class IdIndex {
     }
     this.#probedId = undefined;
     const row = this.#count++;
-    this.#hashes.set(row, hash);
     this.#starts.set(row, this.#used);
     this.#append(id);
-    this.#slots[slot] = row + 1;
-    if (this.#count * 2 > this.#slots.length) this.#grow();
+    this.#slots[2 * slot] = hash;
+    this.#slots[2 * slot + 1] = row + 1;
+    // At most half the slots in use keeps probes short.
+    if (this.#count * 2 > this.#mask + 1) this.#grow();
     return row;
   }
 
@@ -114,7 +115,6 @@ export class IdIndex {
     const row = this.#count++;
     this.#wide.set(id, row);
     this.#wideIds.set(row, id);
-    this.#hashes.set(row, 0);
     this.#starts.set(row, this.#used); // zero bytes: the next row starts where this one does
     return row;
   }
@@ -143,13 +143,17 @@ export class IdIndex {
   }
 
   #grow(): void {
-    const slots = new Int32Array(this.#slots.length * 2);
-    const mask = slots.length - 1;
-    for (let row = 0; row < this.#count; row++) {
-      if (this.#wideIds.size > 0 && this.#wideIds.has(row)) continue;
-      let i = this.#hashes.get(row) & mask;
-      while (slots[i] !== EMPTY) i = (i + 1) & mask;
-      slots[i] = row + 1;
+    const old = this.#slots;
+    const slots = new Int32Array(old.length * 2);
+    const mask = (slots.length >> 1) - 1;
+    for (let j = 0; j < old.length; j += 2) {
+      const s = old[j + 1]!;
+      if (s === EMPTY) continue;
+      const hash = old[j]!;
+      let i = hash & mask;
+      while (slots[2 * i + 1] !== EMPTY) i = (i + 1) & mask;
+      slots[2 * i] = hash;
+      slots[2 * i + 1] = s;
     }
     this.#slots = slots;
     this.#mask = mask;

@@ -1,42 +1,47 @@
 import type { EventSource } from '../../event.js';
 import { type HistoryEntry, type IngestStatus, ingestStatuses, type LedgerEntry } from '../../store.js';
-import { Codes, F64Column, type StateCodes, U32Column } from './columns.js';
+import { Codes, type StateCodes } from './columns.js';
 import { IdIndex } from './idIndex.js';
 
 const STATUSES: ReadonlyArray<IngestStatus> = ingestStatuses;
 const STATUS_CODE = new Map(STATUSES.map((s, i) => [s, i]));
 
+// A row is a stride of small integers and a stride of times, each written once, one after the other: two
+// sequential streams rather than a column per field.
+const CODES = 8;
+const RESOURCE = 0; // the resource's row + 1; 0: none
+const PREVIOUS_LINE = 1; // row + 1 of the resource's previous history line; 0: none
+const FROM = 2; // state codes of the history line
+const TO = 3;
+const STATUS = 4;
+const TYPE = 5;
+const PROVIDER = 6;
+const SOURCE = 7;
+const TIMES = 3;
+const OCCURRED_AT = 0;
+const RECEIVED_AT = 1;
+const RECORDED_AT = 2;
+
 /**
- * The event ledger in columns: the ids packed in an {@link IdIndex} and a few typed-array cells per event, no
- * object and no string per event.
- * The ledger grows with every event ever seen, so its per-event cost decides the memory store's footprint
- * and how much the garbage collector has to trace. A row also holds what a history line needs beyond the
- * ledger (the states before and after, when it was recorded) and the row of the resource's previous line, so
- * a resource's history is a chain of rows from its newest.
+ * The event ledger in rows of numbers: the ids packed in an {@link IdIndex} and a few typed-array cells per
+ * event, no object and no string per event. The ledger grows with every event ever seen, so its per-event
+ * cost decides the memory store's footprint and how much the garbage collector has to trace. A row also
+ * holds what a history line needs beyond the ledger (the states before and after, when it was recorded) and
+ * the row of the resource's previous line, so a resource's history is a chain of rows from its newest.
  */
 export class Ledger {
   readonly #ids = new IdIndex();
-  // One code table per column: each keeps its own last-value cache, which a shared table would thrash.
+  #codes = new Uint32Array(1024 * CODES);
+  #times = new Float64Array(1024 * TIMES);
+  // One code table per field: each keeps its own last-value cache, which a shared table would thrash.
   readonly #types = new Codes();
   readonly #providers = new Codes();
   readonly #sources = new Codes();
-  // Per row: the resource's row in the resource table (-1: none), and the states before and after (codes).
-  readonly #resource = new U32Column();
-  readonly #from = new U32Column();
-  readonly #to = new U32Column();
-  readonly #previousLine = new U32Column(); // row + 1 of the resource's previous history line; 0: none
 
   constructor(
     private readonly states: StateCodes,
     private readonly keyOf: (resourceRow: number) => string,
   ) {}
-  readonly #status = new U32Column();
-  readonly #type = new U32Column();
-  readonly #provider = new U32Column();
-  readonly #source = new U32Column();
-  readonly #occurredAt = new F64Column();
-  readonly #receivedAt = new F64Column();
-  readonly #recordedAt = new F64Column();
 
   has(id: string): boolean {
     return this.#ids.rowOf(id) >= 0;
@@ -49,40 +54,62 @@ export class Ledger {
   add(e: LedgerEntry, h: HistoryEntry | undefined, resourceRow: number, previousLine: number): number {
     const row = this.#ids.add(e.eventId);
     if (row < 0) throw new Error(`ledger already has ${e.eventId}`);
-    this.#resource.set(row, resourceRow + 1); // 0: no resource
-    this.#previousLine.set(row, previousLine + 1);
-    this.#from.set(row, this.states.code(h?.from));
-    this.#to.set(row, this.states.code(h?.to));
-    this.#status.set(row, STATUS_CODE.get(e.status) ?? 0);
-    this.#type.set(row, this.#types.code(e.type));
-    this.#provider.set(row, this.#providers.code(e.provider));
-    this.#source.set(row, this.#sources.code(e.source));
-    this.#occurredAt.set(row, e.occurredAt);
-    this.#receivedAt.set(row, e.receivedAt);
-    this.#recordedAt.set(row, h?.recordedAt ?? e.receivedAt);
+    if ((row + 1) * CODES > this.#codes.length) this.#grow();
+    const c = row * CODES;
+    const codes = this.#codes;
+    codes[c + RESOURCE] = resourceRow + 1;
+    codes[c + PREVIOUS_LINE] = previousLine + 1;
+    codes[c + FROM] = this.states.code(h?.from);
+    codes[c + TO] = this.states.code(h?.to);
+    codes[c + STATUS] = STATUS_CODE.get(e.status) ?? 0;
+    codes[c + TYPE] = this.#types.code(e.type);
+    codes[c + PROVIDER] = this.#providers.code(e.provider);
+    codes[c + SOURCE] = this.#sources.code(e.source);
+    const t = row * TIMES;
+    const times = this.#times;
+    times[t + OCCURRED_AT] = e.occurredAt;
+    times[t + RECEIVED_AT] = e.receivedAt;
+    times[t + RECORDED_AT] = h?.recordedAt ?? e.receivedAt;
     return row;
+  }
+
+  #grow(): void {
+    const codes = new Uint32Array(this.#codes.length * 2);
+    codes.set(this.#codes);
+    this.#codes = codes;
+    const times = new Float64Array(this.#times.length * 2);
+    times.set(this.#times);
+    this.#times = times;
+  }
+
+  #code(row: number, field: number): number {
+    return this.#codes[row * CODES + field]!;
+  }
+
+  #time(row: number, field: number): number {
+    return this.#times[row * TIMES + field]!;
   }
 
   get(id: string): LedgerEntry | undefined {
     const row = this.#ids.rowOf(id);
     if (row < 0) return undefined;
-    const resource = this.#resource.get(row) - 1;
+    const resource = this.#code(row, RESOURCE) - 1;
     return {
       eventId: id,
       key: resource < 0 ? undefined : this.keyOf(resource),
-      type: this.#types.value(this.#type.get(row)),
-      provider: this.#providers.value(this.#provider.get(row)),
-      source: this.#sources.value(this.#source.get(row)) as EventSource,
-      status: STATUSES[this.#status.get(row)]!,
-      occurredAt: this.#occurredAt.get(row),
-      receivedAt: this.#receivedAt.get(row),
+      type: this.type(row),
+      provider: this.#providers.value(this.#code(row, PROVIDER)),
+      source: this.#sources.value(this.#code(row, SOURCE)) as EventSource,
+      status: STATUSES[this.#code(row, STATUS)]!,
+      occurredAt: this.#time(row, OCCURRED_AT),
+      receivedAt: this.#time(row, RECEIVED_AT),
     };
   }
 
   /** The rows of a history chain from `newest` back, oldest first, at most `limit` of them. */
   chain(newest: number, limit: number): number[] {
     const rows: number[] = [];
-    for (let row = newest; row >= 0 && rows.length < limit; row = this.#previousLine.get(row) - 1)
+    for (let row = newest; row >= 0 && rows.length < limit; row = this.#code(row, PREVIOUS_LINE) - 1)
       rows.push(row);
     return rows.reverse();
   }
@@ -92,19 +119,19 @@ export class Ledger {
   }
 
   type(row: number): string {
-    return this.#types.value(this.#type.get(row));
+    return this.#types.value(this.#code(row, TYPE));
   }
 
   history(row: number): HistoryEntry {
     return {
       eventId: this.#ids.id(row),
-      type: this.#types.value(this.#type.get(row)),
-      status: STATUSES[this.#status.get(row)] as HistoryEntry['status'],
-      from: this.states.value(this.#from.get(row)),
-      to: this.states.value(this.#to.get(row))!,
-      occurredAt: this.#occurredAt.get(row),
-      recordedAt: this.#recordedAt.get(row),
-      source: this.#sources.value(this.#source.get(row)),
+      type: this.type(row),
+      status: STATUSES[this.#code(row, STATUS)] as HistoryEntry['status'],
+      from: this.states.value(this.#code(row, FROM)),
+      to: this.states.value(this.#code(row, TO))!,
+      occurredAt: this.#time(row, OCCURRED_AT),
+      recordedAt: this.#time(row, RECORDED_AT),
+      source: this.#sources.value(this.#code(row, SOURCE)),
     };
   }
 }

@@ -1,0 +1,50 @@
+import { fc, test } from '@fast-check/vitest';
+import { describe, expect } from 'vitest';
+import { IdIndex } from '../../src/stores/memory/idIndex.js';
+
+// Few distinct ids, so adds repeat; some wide (a character above U+00FF), some long, some empty.
+const id = fc.oneof(
+  fc.constantFrom(
+    'evt_1',
+    'evt_2',
+    '',
+    'ev_Q2kA9Nsub9jKcFJqcBSv01',
+    'ünïcode',
+    'wide_\u4e2d',
+    'x'.repeat(9000),
+  ),
+  fc.string({ maxLength: 6 }),
+  fc.string({ unit: 'binary', maxLength: 4 }),
+);
+
+describe('IdIndex', () => {
+  test.prop([fc.array(fc.tuple(fc.boolean(), id), { maxLength: 300 })])(
+    'behaves as a map from id to the order it was first added in',
+    (ops) => {
+      const index = new IdIndex();
+      const model = new Map<string, number>();
+      for (const [add, s] of ops) {
+        if (add) {
+          const expected = model.has(s) ? -1 : model.size;
+          if (expected >= 0) model.set(s, expected);
+          expect(index.add(s)).toBe(expected);
+        } else {
+          expect(index.rowOf(s)).toBe(model.get(s) ?? -1);
+        }
+      }
+      expect(index.size).toBe(model.size);
+      for (const [s, row] of model) {
+        expect(index.rowOf(s)).toBe(row);
+        expect(index.id(row)).toBe(s);
+      }
+    },
+  );
+
+  test.prop([fc.integer({ min: 1, max: 20_000 })], { numRuns: 5 })('keeps every id across growth', (n) => {
+    const index = new IdIndex();
+    for (let i = 0; i < n; i++) expect(index.add(`evt_${i.toString(36)}`)).toBe(i);
+    for (let i = 0; i < n; i += 97) expect(index.rowOf(`evt_${i.toString(36)}`)).toBe(i);
+    expect(index.rowOf('evt_missing')).toBe(-1);
+    expect(index.add(`evt_${(n - 1).toString(36)}`)).toBe(-1);
+  });
+});
