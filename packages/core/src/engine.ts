@@ -153,6 +153,10 @@ interface Delivery {
   readonly direct: boolean;
   /** Releases the key held in the queue; set once the key is held. */
   release: (() => void) | undefined;
+  /** The current attempt: which one (a conflict retries), the resource as read, and what it decided. */
+  attempt: number;
+  previous: ResourceSnapshot | undefined;
+  decision: Decision | undefined;
 }
 
 const NO_REACTION: Reaction = Object.freeze({ jobs: [], audit: [] });
@@ -382,32 +386,36 @@ export function createEngine(options: EngineOptions): Engine {
       receivedAt,
       direct,
       release: undefined,
+      attempt: 0,
+      previous: undefined,
+      decision: undefined,
     };
-    const done = applyOnce(delivery, 0);
+    const done = applyOnce(delivery);
     // No hold means it never yielded: with a synchronous store it has already finished.
     const release = delivery.release;
     return release === undefined ? done : Promise.resolve(done).finally(release);
   }
 
   /** One attempt: read the resource, decide, react, commit. Synchronous all through with a synchronous store. */
-  function applyOnce(d: Delivery, attempt: number): IngestResult | Promise<IngestResult> {
+  function applyOnce(d: Delivery): IngestResult | Promise<IngestResult> {
     const sync = store.sync;
-    if (sync !== undefined) return applyTo(d, sync.getResource(d.key), attempt);
+    if (sync !== undefined) return applyTo(d, sync.getResource(d.key));
     return (async () => {
       // A synchronous store's commit rejects a duplicate before anything is emitted, so the look-up ahead
       // is only worth its cost when it saves a round trip to an async store.
       if (await store.hasEvent(d.event.id)) return duplicate(d.event, d.source);
-      return applyTo(d, await store.getResource(d.key), attempt);
+      return applyTo(d, await store.getResource(d.key));
     })();
   }
 
   function applyTo(
     d: Delivery,
     previous: ResourceSnapshot | undefined,
-    attempt: number,
   ): IngestResult | Promise<IngestResult> {
     const now = clock.now();
     const decision = decide(d.event, d.machineEvent, d.table, previous, reconcile, now);
+    d.previous = previous;
+    d.decision = decision;
     if (decision.status === 'stale' && previous !== undefined) return commitStale(d, previous, now);
     const { status, to, snapshot } = decision;
     const reacting =
@@ -421,9 +429,9 @@ export function createEngine(options: EngineOptions): Engine {
             transition: snapshot ? { from: previous?.state, to, forced: status === 'forced' } : undefined,
             now,
           });
-    if (!(reacting instanceof Promise)) return commitChange(d, previous, decision, reacting, now, attempt);
+    if (!(reacting instanceof Promise)) return commitChange(d, reacting, now);
     if (d.direct) d.release ??= queue.hold(d.key);
-    return reacting.then((reaction) => commitChange(d, previous, decision, reaction, now, attempt));
+    return reacting.then((reaction) => commitChange(d, reaction, now));
   }
 
   function commitStale(
@@ -445,16 +453,9 @@ export function createEngine(options: EngineOptions): Engine {
     return outcome instanceof Promise ? outcome.then(done) : done(outcome);
   }
 
-  function commitChange(
-    d: Delivery,
-    previous: ResourceSnapshot | undefined,
-    decision: Decision,
-    reaction: Reaction,
-    now: number,
-    attempt: number,
-  ): IngestResult | Promise<IngestResult> {
-    const { event, source } = d;
-    const { status, to, snapshot } = decision;
+  function commitChange(d: Delivery, reaction: Reaction, now: number): IngestResult | Promise<IngestResult> {
+    const { event, source, previous } = d;
+    const { status, to, snapshot } = d.decision!;
     const write: IngestWrite = {
       ledger: ledgerOf(event, status, source, d.receivedAt),
       history: historyOf(event, status, previous?.state, to, now, source),
@@ -465,24 +466,24 @@ export function createEngine(options: EngineOptions): Engine {
     };
     const outcome = commit(write, reaction);
     return outcome instanceof Promise
-      ? outcome.then((o) => committedChange(d, previous, decision, reaction, o, attempt))
-      : committedChange(d, previous, decision, reaction, outcome, attempt);
+      ? outcome.then((o) => committedChange(d, reaction, o))
+      : committedChange(d, reaction, outcome);
   }
 
   function committedChange(
     d: Delivery,
-    previous: ResourceSnapshot | undefined,
-    decision: Decision,
     reaction: Reaction,
     outcome: CommitOutcome,
-    attempt: number,
   ): IngestResult | Promise<IngestResult> {
-    const { event, key } = d;
-    const { status, from, to, snapshot } = decision;
+    const { event, key, previous } = d;
+    const { status, from, to, snapshot } = d.decision!;
     if (outcome === 'duplicate') return duplicate(event, d.source);
     if (outcome === 'conflict') {
       // Another process moved the resource between our read and our write: read again and redo.
-      if (attempt < 8) return applyOnce(d, attempt + 1);
+      if (d.attempt < 8) {
+        d.attempt += 1;
+        return applyOnce(d);
+      }
       throw new PolicyflowError('store_failure', `resource ${key} kept changing under ingest of ${event.id}`);
     }
     const lifecycle = event.resource!.lifecycle;
