@@ -112,6 +112,8 @@ export interface ReactionInput {
  * commit so the jobs are written in the same unit as the snapshot, and calls `committed` after.
  */
 export interface Reactor {
+  /** True when `react` can only answer with nothing (no rules loaded): the engine then does not call it. */
+  readonly idle?: boolean;
   react(input: ReactionInput): Reaction | Promise<Reaction>;
   committed?(reaction: Reaction): void;
   drain?(): Promise<void>;
@@ -419,7 +421,7 @@ export function createEngine(options: EngineOptions): Engine {
     if (decision.status === 'stale' && previous !== undefined) return commitStale(d, previous, now);
     const { status, to, snapshot } = decision;
     const reacting =
-      reactor === undefined
+      reactor === undefined || reactor.idle === true
         ? NO_REACTION
         : reactor.react({
             event: d.event,

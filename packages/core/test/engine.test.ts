@@ -231,3 +231,38 @@ describe('ingest with a pre-parsed body', () => {
     expect((await engine.store.listInvalid())[0]?.body).toBe(raw);
   });
 });
+
+describe('reactors', () => {
+  test('an idle reactor is not asked; a busy one is, and its jobs fire with the ingest', async () => {
+    const engine = createEngine({ providers: [acme] });
+    const seen: string[] = [];
+    const job = (eventId: string) => ({
+      id: `${eventId}:r:0`,
+      eventId,
+      resourceKey: 'acme/claim/c9',
+      rule: 'r',
+      actionIndex: 0,
+      type: 'log',
+      params: {},
+      whileIn: undefined,
+      status: 'succeeded' as const,
+      attempts: 1,
+      maxAttempts: 1,
+      runAt: 0,
+      lastError: undefined,
+      createdAt: 0,
+      updatedAt: 0,
+    });
+    const react = (jobs: (id: string) => ReturnType<typeof job>[]) => (i: { event: { id: string } }) => {
+      seen.push(i.event.id);
+      return { jobs: jobs(i.event.id), audit: [] };
+    };
+    engine.useReactor({ idle: true, react: react(() => []) });
+    const quiet = await engine.ingest(claimEvent('claim.opened', 'c9', 100), { provider: 'acme' });
+    expect(quiet.actions).toEqual([]);
+    engine.useReactor({ react: react((id) => [job(id)]) });
+    const busy = await engine.ingest(claimEvent('claim.approved', 'c9', 200), { provider: 'acme' });
+    expect(seen).toEqual([busy.eventId]);
+    expect(busy.actions.map((a) => a.rule)).toEqual(['r']);
+  });
+});

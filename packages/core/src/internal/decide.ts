@@ -88,7 +88,10 @@ function newerRegions(
 function union(a: ReadonlyArray<string>, b: ReadonlyArray<string>): ReadonlyArray<string> {
   if (b.length === 0) return a;
   if (a.length === 0) return b;
-  return [...new Set([...a, ...b])];
+  // Flat machines have one region, '', in both: no new array for them.
+  let covered = true;
+  for (const r of b) if (!a.includes(r)) covered = false;
+  return covered ? a : [...new Set([...a, ...b])];
 }
 
 /** `stateAt` with `regions` stamped at `occurredAt`; the same object when nothing changes. */
@@ -98,7 +101,14 @@ function stampRegions(
   occurredAt: number,
 ): Readonly<Record<string, number>> {
   if (regions.length === 0) return stateAt ?? EMPTY_STAMPS;
+  // A flat machine's stamps are its one region's: a fresh literal, no copy of the old ones.
+  if (regions.length === 1 && regions[0] === '' && isFlat(stateAt)) return { '': occurredAt };
   const next: Record<string, number> = { ...stateAt };
   for (const r of regions) next[r] = occurredAt;
   return next;
+}
+
+function isFlat(stateAt: Readonly<Record<string, number>> | undefined): boolean {
+  for (const key in stateAt) if (key !== '') return false;
+  return true;
 }

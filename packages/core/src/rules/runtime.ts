@@ -303,6 +303,7 @@ export function createRulesRuntime(options: RulesOptions, deps: RuntimeDeps): Ru
 
   return {
     reactor: {
+      idle: ruleSet.rules.length === 0,
       react,
       committed: () => runner.kick(),
       drain: () => runner.drain(),
