@@ -494,7 +494,19 @@ export function createEngine(options: EngineOptions): Engine {
       const forced = status === 'forced';
       emit('transition', { key, lifecycle, from: previous?.state, to, forced, event, resource: snapshot });
     }
-    return result(status, event.provider, event, { from: previous?.state, to, actions: fired(reaction) });
+    // Spelled out rather than through `result`: this is the line nearly every ingest ends on.
+    return {
+      status,
+      provider: event.provider,
+      eventId: event.id,
+      type: event.type,
+      key,
+      from: previous?.state,
+      to,
+      actions: fired(reaction),
+      error: undefined,
+      event,
+    };
   }
 
   function historyOf(

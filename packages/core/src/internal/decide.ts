@@ -101,14 +101,9 @@ function stampRegions(
   occurredAt: number,
 ): Readonly<Record<string, number>> {
   if (regions.length === 0) return stateAt ?? EMPTY_STAMPS;
-  // A flat machine's stamps are its one region's: a fresh literal, no copy of the old ones.
-  if (regions.length === 1 && regions[0] === '' && isFlat(stateAt)) return { '': occurredAt };
+  // '' is the one region of a flat machine, whose stamps are only that: a fresh literal, no copy.
+  if (regions.length === 1 && regions[0] === '') return { '': occurredAt };
   const next: Record<string, number> = { ...stateAt };
   for (const r of regions) next[r] = occurredAt;
   return next;
-}
-
-function isFlat(stateAt: Readonly<Record<string, number>> | undefined): boolean {
-  for (const key in stateAt) if (key !== '') return false;
-  return true;
 }

@@ -14,23 +14,34 @@ const STAMPED_AT = 5; // a flat machine's one `stateAt` stamp; NaN: unset
 const LAST_TYPE = 6; // code of the last applied event's type
 const HISTORY = 7; // ledger row + 1 of the newest history line; 0: none
 
-// The references a resource holds, side by side for the same reason: its key, context and last event id.
-const REFS = 3;
+// The references a resource holds, side by side for the same reason: its key, context, last event id and kind
+// (provider and lifecycle, one object shared by every resource of a lifecycle).
+const REFS = 4;
 const KEY = 0;
 const CONTEXT = 1;
 const LAST_ID = 2;
+const KIND = 3;
+
+interface Kind {
+  readonly provider: string;
+  readonly lifecycle: string;
+  /** Length of `provider/lifecycle/`, where the id starts in the key. */
+  readonly idAt: number;
+}
 
 /**
- * Resources in rows: a resource costs an index slot, one stride of numbers and three references, however many
- * events it has seen; the snapshot objects the engine hands over die young. Provider, lifecycle and id are
- * read back from the key (`provider/lifecycle/id`) rather than stored. History lines are ledger rows chained
- * newest first (the ledger keeps each line's link), so a resource holds only the newest one.
+ * Resources in rows: a resource costs an index slot, one stride of numbers and four references, however many
+ * events it has seen; the snapshot objects the engine hands over die young. Provider and lifecycle come from a
+ * kind shared by the lifecycle's resources and the id from the key (`provider/lifecycle/id`), rather than being
+ * stored. History lines are ledger rows chained newest first (the ledger keeps each line's link), so a
+ * resource holds only the newest one.
  */
 export class ResourceTable {
   readonly #index = new Map<string, number>();
   #cells = new Float64Array(1024 * STRIDE);
   readonly #refs: unknown[] = [];
   readonly #types = new Codes();
+  readonly #kinds = new Map<string, Kind>();
   // Parallel machines' stamps (one per region), by row; flat machines use the STAMPED_AT cell.
   readonly #regionStamps = new Map<number, Readonly<Record<string, number>>>();
   #count = 0;
@@ -74,7 +85,7 @@ export class ResourceTable {
     this.#index.set(key, row);
     this.#lastKey = key;
     this.#lastRow = row;
-    this.#refs.push(key, EMPTY, '');
+    this.#refs.push(key, EMPTY, '', this.#kindOf(key));
     const at = row * STRIDE;
     const cells = this.#cells;
     cells[at + STATE] = 0;
@@ -86,6 +97,18 @@ export class ResourceTable {
     cells[at + LAST_TYPE] = 0;
     cells[at + HISTORY] = 0;
     return row;
+  }
+
+  #kindOf(key: string): Kind {
+    const a = key.indexOf('/');
+    const b = key.indexOf('/', a + 1);
+    const prefix = key.slice(0, b + 1);
+    let kind = this.#kinds.get(prefix);
+    if (kind === undefined) {
+      kind = { provider: key.slice(0, a), lifecycle: key.slice(a + 1, b), idAt: b + 1 };
+      this.#kinds.set(prefix, kind);
+    }
+    return kind;
   }
 
   /** Writes a snapshot; `eventId` is the event being committed, which may or may not become the last one. */
@@ -149,13 +172,12 @@ export class ResourceTable {
     if (state === undefined) return undefined;
     const refs = this.#refs;
     const k = key ?? (refs[row * REFS + KEY] as string);
-    const a = k.indexOf('/');
-    const b = k.indexOf('/', a + 1);
+    const kind = refs[row * REFS + KIND] as Kind;
     return {
       key: k,
-      provider: k.slice(0, a),
-      lifecycle: k.slice(a + 1, b),
-      id: k.slice(b + 1),
+      provider: kind.provider,
+      lifecycle: kind.lifecycle,
+      id: k.slice(kind.idAt),
       state,
       stateAt: this.#readStamps(row),
       context: refs[row * REFS + CONTEXT] as Readonly<Record<string, unknown>>,
