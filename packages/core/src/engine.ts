@@ -155,6 +155,8 @@ interface Delivery {
   readonly direct: boolean;
   /** Releases the key held in the queue; set once the key is held. */
   release: (() => void) | undefined;
+  /** The clock as read when the ingest began, for a first attempt that ran before any time could pass. */
+  readAt: number | undefined;
   /** The current attempt: which one (a conflict retries), the resource as read, and what it decided. */
   attempt: number;
   previous: ResourceSnapshot | undefined;
@@ -378,6 +380,7 @@ export function createEngine(options: EngineOptions): Engine {
     source: EventSource,
     receivedAt: number,
     direct = false,
+    readAt: number | undefined = undefined,
   ): IngestResult | Promise<IngestResult> {
     const delivery: Delivery = {
       event,
@@ -388,6 +391,7 @@ export function createEngine(options: EngineOptions): Engine {
       receivedAt,
       direct,
       release: undefined,
+      readAt,
       attempt: 0,
       previous: undefined,
       decision: undefined,
@@ -414,7 +418,8 @@ export function createEngine(options: EngineOptions): Engine {
     d: Delivery,
     previous: ResourceSnapshot | undefined,
   ): IngestResult | Promise<IngestResult> {
-    const now = clock.now();
+    const now = d.readAt ?? clock.now();
+    d.readAt = undefined;
     const decision = decide(d.event, d.machineEvent, d.table, previous, reconcile, now);
     d.previous = previous;
     d.decision = decision;
@@ -531,7 +536,8 @@ export function createEngine(options: EngineOptions): Engine {
 
   function ingestParsed(payload: unknown, opts: IngestOptions): IngestResult | Promise<IngestResult> {
     const source = opts.source ?? 'api';
-    const receivedAt = opts.receivedAt ?? clock.now();
+    const readAt = opts.receivedAt === undefined ? clock.now() : undefined;
+    const receivedAt = opts.receivedAt ?? (readAt as number);
     const catalog = catalogs.get(opts.provider);
     if (catalog === undefined) {
       const error: ErrorInfo = {
@@ -559,7 +565,7 @@ export function createEngine(options: EngineOptions): Engine {
       return ingestUnhandled(event, source, receivedAt);
     // With a synchronous store `apply` yields only if the reactor does, and then it holds its key in the
     // queue: so while nothing is queued it may run directly. Otherwise one resource's events go one at a time.
-    if (store.sync !== undefined && queue.idle) return apply(event, entry, source, receivedAt, true);
+    if (store.sync !== undefined && queue.idle) return apply(event, entry, source, receivedAt, true, readAt);
     return queue.run(event.resource.key, () => apply(event, entry, source, receivedAt));
   }
 
