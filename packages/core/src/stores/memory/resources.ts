@@ -1,5 +1,6 @@
 import type { ResourceSnapshot } from '../../store.js';
 import { Codes, type StateCodes } from './columns.js';
+import { IdIndex } from './idIndex.js';
 
 // One resource's numbers sit side by side in one stride of a Float64Array: an ingest reads and writes all of
 // them, and a resource is picked at random among thousands, so each separate column was a separate cache
@@ -14,13 +15,12 @@ const STAMPED_AT = 5; // a flat machine's one `stateAt` stamp; NaN: unset
 const LAST_TYPE = 6; // code of the last applied event's type
 const HISTORY = 7; // ledger row + 1 of the newest history line; 0: none
 
-// The references a resource holds, side by side for the same reason: its key, context, last event id and kind
+// The references a resource holds, side by side for the same reason: its context, last event id and kind
 // (provider and lifecycle, one object shared by every resource of a lifecycle).
-const REFS = 4;
-const KEY = 0;
-const CONTEXT = 1;
-const LAST_ID = 2;
-const KIND = 3;
+const REFS = 3;
+const CONTEXT = 0;
+const LAST_ID = 1;
+const KIND = 2;
 
 interface Kind {
   readonly provider: string;
@@ -37,7 +37,8 @@ interface Kind {
  * resource holds only the newest one.
  */
 export class ResourceTable {
-  readonly #index = new Map<string, number>();
+  // Keys packed like the ledger's event ids: a probe reads one slot, and no key string is kept.
+  readonly #index = new IdIndex();
   #cells = new Float64Array(1024 * STRIDE);
   readonly #refs: unknown[] = [];
   readonly #types = new Codes();
@@ -53,7 +54,7 @@ export class ResourceTable {
   }
 
   key(row: number): string {
-    return this.#refs[row * REFS + KEY] as string;
+    return this.#index.id(row);
   }
 
   // An ingest reads, checks and writes the same key back to back: remember the last look-up.
@@ -62,7 +63,8 @@ export class ResourceTable {
 
   rowOf(key: string): number | undefined {
     if (key === this.#lastKey) return this.#lastRow;
-    const row = this.#index.get(key);
+    const found = this.#index.rowOf(key);
+    const row = found < 0 ? undefined : found;
     this.#lastKey = key;
     this.#lastRow = row;
     return row;
@@ -76,16 +78,17 @@ export class ResourceTable {
   ensure(key: string, createdAt: number): number {
     const found = this.rowOf(key);
     if (found !== undefined) return found;
-    const row = this.#count++;
+    // The index numbers keys in the order they came, which is the order of rows.
+    const row = this.#index.add(key);
+    this.#count = row + 1;
     if ((row + 1) * STRIDE > this.#cells.length) {
       const next = new Float64Array(this.#cells.length * 2);
       next.set(this.#cells);
       this.#cells = next;
     }
-    this.#index.set(key, row);
     this.#lastKey = key;
     this.#lastRow = row;
-    this.#refs.push(key, EMPTY, '', this.#kindOf(key));
+    this.#refs.push(EMPTY, '', this.#kindOf(key));
     const at = row * STRIDE;
     const cells = this.#cells;
     cells[at + STATE] = 0;
@@ -171,7 +174,7 @@ export class ResourceTable {
     const state = this.states.value(cells[at + STATE]!);
     if (state === undefined) return undefined;
     const refs = this.#refs;
-    const k = key ?? (refs[row * REFS + KEY] as string);
+    const k = key ?? this.#index.id(row);
     const kind = refs[row * REFS + KIND] as Kind;
     return {
       key: k,
