@@ -7,7 +7,6 @@ import { type ErrorInfo, PolicyflowError } from './errors.js';
 import type { EventSource, PolicyEvent } from './event.js';
 import { type Decision, decide } from './internal/decide.js';
 import { KeyedQueue } from './internal/keyedQueue.js';
-import { plainSnapshot } from './internal/snapshot.js';
 import { type TransitionTable, tableFor } from './internal/table.js';
 import { normalizeEvent } from './normalize.js';
 import { attachRules, type RulesEngineApi, type RulesEngineOptions } from './rules/attach.js';
@@ -143,10 +142,6 @@ export interface Engine extends RulesEngineApi {
 }
 
 const NO_ACTIONS: ReadonlyArray<FiredAction> = Object.freeze([]);
-
-function plainOf(s: ResourceSnapshot | undefined): ResourceSnapshot | undefined {
-  return s === undefined ? undefined : plainSnapshot(s);
-}
 
 /** One event on its way to its resource: what every step of an apply needs. */
 interface Delivery {
@@ -436,9 +431,8 @@ export function createEngine(options: EngineOptions): Engine {
         : reactor.react({
             event: d.event,
             status,
-            // The store's snapshot may compute fields on read: rules see a plain copy.
-            resource: snapshot ?? plainOf(previous),
-            previous: plainOf(previous),
+            resource: snapshot ?? previous,
+            previous,
             transition: snapshot ? { from: previous?.state, to, forced: status === 'forced' } : undefined,
             now,
           });
@@ -459,7 +453,7 @@ export function createEngine(options: EngineOptions): Engine {
     };
     const done = (outcome: CommitOutcome): IngestResult => {
       if (outcome === 'duplicate') return duplicate(event, source);
-      if (bus.listenerCount('stale') > 0) emit('stale', { event, resource: plainSnapshot(previous) });
+      emit('stale', { event, resource: previous });
       return result('stale', event.provider, event, { from: previous.state, to: previous.state });
     };
     const outcome = commit(write, NO_REACTION);

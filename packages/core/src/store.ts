@@ -146,10 +146,6 @@ export type CommitOutcome = 'committed' | 'duplicate' | 'conflict';
  */
 export interface SyncStoreOps {
   hasEvent(eventId: string): boolean;
-  /**
-   * The resource, for the engine's own use: its fields may be computed on read (the memory store reads the last
-   * event's id and type from its ledger only when asked), so copy it with `plainSnapshot` rather than spread it.
-   */
   getResource(key: string): ResourceSnapshot | undefined;
   commit(write: IngestWrite): CommitOutcome;
 }

@@ -44,10 +44,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
   const historyLimit = options.historyLimit ?? 50;
   const auditLimit = options.auditLimit ?? 200;
   const states = new StateCodes();
-  const resources: ResourceTable = new ResourceTable(states, {
-    id: (row) => ledger.id(row),
-    type: (row) => ledger.type(row),
-  });
+  const resources: ResourceTable = new ResourceTable(states);
   const ledger: Ledger = new Ledger(states, (r) => resources.key(r));
   const audit = new Map<string, AuditEntry[]>();
   const invalid: InvalidRecord[] = [];
@@ -68,7 +65,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
 
   const sync: SyncStoreOps = {
     hasEvent: (eventId) => ledger.has(eventId),
-    getResource: (key) => resources.lazySnapshot(resources.rowOf(key), key),
+    getResource: (key) => resources.snapshot(resources.rowOf(key), key),
     commit(write: IngestWrite): CommitOutcome {
       // Checks first, then writes: nothing is half-applied.
       if (ledger.has(write.ledger.eventId)) return 'duplicate';
@@ -85,7 +82,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
       const previousLine = history ? resources.historyHead(row) : -1;
       const ledgerRow = ledger.add(write.ledger, write.history, row, previousLine);
       if (row >= 0) {
-        if (snap !== undefined) resources.write(row, snap, write.ledger.eventId, ledgerRow);
+        if (snap !== undefined) resources.write(row, snap, write.ledger.eventId);
         if (history) resources.setHistoryHead(row, ledgerRow);
       }
       if (write.jobs) for (const job of write.jobs) if (!jobs.has(job.id)) putJob(job);
@@ -98,7 +95,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
     kind: 'memory',
     sync,
     async getResource(key) {
-      return resources.snapshot(resources.rowOf(key), key);
+      return sync.getResource(key);
     },
     async listResources(filter = {}) {
       const out: ResourceSnapshot[] = [];

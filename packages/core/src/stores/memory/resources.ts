@@ -1,7 +1,5 @@
-import type { StateValue } from 'xstate';
-import { plainSnapshot } from '../../internal/snapshot.js';
 import type { ResourceSnapshot } from '../../store.js';
-import type { StateCodes } from './columns.js';
+import { Codes, type StateCodes } from './columns.js';
 import { IdIndex } from './idIndex.js';
 
 // One resource's numbers sit side by side in one stride of a Float64Array: an ingest reads and writes all of
@@ -14,52 +12,15 @@ const OCCURRED_AT = 2;
 const CREATED_AT = 3;
 const UPDATED_AT = 4;
 const STAMPED_AT = 5; // a flat machine's one `stateAt` stamp; NaN: unset
-const LAST_EVENT = 6; // ledger row of the last applied event, which holds its id and type
+const LAST_TYPE = 6; // code of the last applied event's type
 const HISTORY = 7; // ledger row + 1 of the newest history line; 0: none
 
-// The references a resource holds, side by side for the same reason: its context and kind (provider and
-// lifecycle, one object shared by every resource of a lifecycle).
-const REFS = 2;
+// The references a resource holds, side by side for the same reason: its context, last event id and kind
+// (provider and lifecycle, one object shared by every resource of a lifecycle).
+const REFS = 3;
 const CONTEXT = 0;
-const KIND = 1;
-
-/** Where the last event's id and type are read back from (the ledger). */
-export interface EventRows {
-  id(row: number): string;
-  type(row: number): string;
-}
-
-/**
- * A snapshot whose last event id and type are read from the ledger only when asked for. The engine reads a
- * resource on every ingest and almost never looks at them; keeping the id string in the table instead made
- * every event's id outlive a scavenge. Its getters sit on the prototype, so spreading one loses them: only the
- * store's synchronous face hands these out, and the engine copies one before any other code sees it.
- */
-class StoredSnapshot implements ResourceSnapshot {
-  constructor(
-    readonly key: string,
-    readonly provider: string,
-    readonly lifecycle: string,
-    readonly id: string,
-    readonly state: StateValue,
-    readonly stateAt: Readonly<Record<string, number>>,
-    readonly context: Readonly<Record<string, unknown>>,
-    readonly occurredAt: number,
-    readonly createdAt: number,
-    readonly updatedAt: number,
-    readonly version: number,
-    private readonly lastRow: number,
-    private readonly events: EventRows,
-  ) {}
-
-  get lastEventId(): string {
-    return this.events.id(this.lastRow);
-  }
-
-  get lastEventType(): string {
-    return this.events.type(this.lastRow);
-  }
-}
+const LAST_ID = 1;
+const KIND = 2;
 
 interface Kind {
   readonly provider: string;
@@ -80,15 +41,13 @@ export class ResourceTable {
   readonly #index = new IdIndex();
   #cells = new Float64Array(1024 * STRIDE);
   readonly #refs: unknown[] = [];
+  readonly #types = new Codes();
   readonly #kinds = new Map<string, Kind>();
   // Parallel machines' stamps (one per region), by row; flat machines use the STAMPED_AT cell.
   readonly #regionStamps = new Map<number, Readonly<Record<string, number>>>();
   #count = 0;
 
-  constructor(
-    private readonly states: StateCodes,
-    private readonly events: EventRows,
-  ) {}
+  constructor(private readonly states: StateCodes) {}
 
   get size(): number {
     return this.#count;
@@ -129,7 +88,7 @@ export class ResourceTable {
     }
     this.#lastKey = key;
     this.#lastRow = row;
-    this.#refs.push(EMPTY, this.#kindOf(key));
+    this.#refs.push(EMPTY, '', this.#kindOf(key));
     const at = row * STRIDE;
     const cells = this.#cells;
     cells[at + STATE] = 0;
@@ -138,7 +97,7 @@ export class ResourceTable {
     cells[at + CREATED_AT] = createdAt;
     cells[at + UPDATED_AT] = createdAt;
     cells[at + STAMPED_AT] = Number.NaN;
-    cells[at + LAST_EVENT] = 0;
+    cells[at + LAST_TYPE] = 0;
     cells[at + HISTORY] = 0;
     return row;
   }
@@ -155,11 +114,8 @@ export class ResourceTable {
     return kind;
   }
 
-  /**
-   * Writes a snapshot. `eventId` is the event being committed, at `ledgerRow`; it becomes the last event unless
-   * it is late (then it moves state and the newer event stays the last one).
-   */
-  write(row: number, s: ResourceSnapshot, eventId: string, ledgerRow: number): void {
+  /** Writes a snapshot; `eventId` is the event being committed, which may or may not become the last one. */
+  write(row: number, s: ResourceSnapshot, eventId: string): void {
     const at = row * STRIDE;
     const cells = this.#cells;
     cells[at + STATE] = this.states.code(s.state);
@@ -169,7 +125,10 @@ export class ResourceTable {
     cells[at + UPDATED_AT] = s.updatedAt;
     this.#refs[row * REFS + CONTEXT] = s.context;
     // A late event moves state but leaves the newer event as the last one: then nothing changes here.
-    if (s.lastEventId === eventId) cells[at + LAST_EVENT] = ledgerRow;
+    if (s.lastEventId === eventId) {
+      cells[at + LAST_TYPE] = this.#types.code(s.lastEventType);
+      this.#refs[row * REFS + LAST_ID] = eventId;
+    }
     this.#writeStamps(row, s.stateAt);
   }
 
@@ -205,11 +164,10 @@ export class ResourceTable {
   }
 
   /**
-   * The snapshot of `row`, whose last event id and type are read when asked for (see {@link StoredSnapshot}).
-   * `key` is the caller's copy of the row's key when it has one: the engine looked the row up by it, and
-   * reading it back from the table would only touch more memory.
+   * The snapshot of `row`. `key` is the caller's copy of the row's key when it has one: the engine looked the
+   * row up by it, and reading it back from the table would only touch more memory.
    */
-  lazySnapshot(row: number | undefined, key?: string): ResourceSnapshot | undefined {
+  snapshot(row: number | undefined, key?: string): ResourceSnapshot | undefined {
     if (row === undefined) return undefined;
     const cells = this.#cells;
     const at = row * STRIDE;
@@ -218,27 +176,21 @@ export class ResourceTable {
     const refs = this.#refs;
     const k = key ?? this.#index.id(row);
     const kind = refs[row * REFS + KIND] as Kind;
-    return new StoredSnapshot(
-      k,
-      kind.provider,
-      kind.lifecycle,
-      k.slice(kind.idAt),
+    return {
+      key: k,
+      provider: kind.provider,
+      lifecycle: kind.lifecycle,
+      id: k.slice(kind.idAt),
       state,
-      this.#readStamps(row),
-      refs[row * REFS + CONTEXT] as Readonly<Record<string, unknown>>,
-      cells[at + OCCURRED_AT]!,
-      cells[at + CREATED_AT]!,
-      cells[at + UPDATED_AT]!,
-      cells[at + VERSION]!,
-      cells[at + LAST_EVENT]!,
-      this.events,
-    );
-  }
-
-  /** The snapshot of `row` as a plain object, every field its own. */
-  snapshot(row: number | undefined, key?: string): ResourceSnapshot | undefined {
-    const lazy = this.lazySnapshot(row, key);
-    return lazy === undefined ? undefined : plainSnapshot(lazy);
+      stateAt: this.#readStamps(row),
+      context: refs[row * REFS + CONTEXT] as Readonly<Record<string, unknown>>,
+      lastEventId: refs[row * REFS + LAST_ID] as string,
+      lastEventType: this.#types.value(cells[at + LAST_TYPE]!),
+      occurredAt: cells[at + OCCURRED_AT]!,
+      createdAt: cells[at + CREATED_AT]!,
+      updatedAt: cells[at + UPDATED_AT]!,
+      version: cells[at + VERSION]!,
+    };
   }
 
   *rows(): IterableIterator<number> {
