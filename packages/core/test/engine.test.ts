@@ -266,3 +266,28 @@ describe('reactors', () => {
     expect(busy.actions.map((a) => a.rule)).toEqual(['r']);
   });
 });
+
+describe('snapshots that leave the engine', () => {
+  test('carry every field as their own, so spreading or serializing one keeps it', async () => {
+    const engine = createEngine({ providers: [acme] });
+    const seen: Array<Record<string, unknown>> = [];
+    engine.on('stale', (s) => seen.push({ ...s.resource }));
+    engine.useReactor({
+      react: (i) => {
+        if (i.previous) seen.push(JSON.parse(JSON.stringify(i.previous)) as Record<string, unknown>);
+        return { jobs: [], audit: [] };
+      },
+    });
+    const first = await engine.ingest(claimEvent('claim.opened', 'c7', 100), { provider: 'acme' });
+    await engine.ingest(claimEvent('claim.approved', 'c7', 200), { provider: 'acme' });
+    await engine.ingest(claimEvent('claim.opened', 'c7', 50), { provider: 'acme' }); // late: stale
+    const view = await engine.getResource('acme/claim/c7');
+    const spread = { ...view };
+    expect(seen).toHaveLength(2); // the reactor's `previous` on the second ingest, the stale listener's resource
+    expect(seen[0]).toMatchObject({ lastEventId: first.eventId, lastEventType: 'claim.opened' });
+    for (const s of [...seen.slice(1), spread]) {
+      expect(Object.keys(s)).toEqual(expect.arrayContaining(['lastEventId', 'lastEventType']));
+      expect(s).toMatchObject({ lastEventType: 'claim.approved', state: 'approved' });
+    }
+  });
+});
