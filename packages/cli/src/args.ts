@@ -64,3 +64,17 @@ export function stringOption(args: ParsedArgs, name: string): string | undefined
 export function booleanOption(args: ParsedArgs, name: string): boolean {
   return args.values[name] === true;
 }
+
+/**
+ * The command's one positional argument; a usage error (exit 1) when there is none or more than one.
+ *
+ * @example
+ * ```ts
+ * const file = onePositional(args, 'replay takes one FILE (or - for stdin)', 'e.g. `policyflow replay events.ndjson`');
+ * ```
+ */
+export function onePositional(args: ParsedArgs, message: string, hint: string): string {
+  const [only, ...extra] = args.positionals;
+  if (only === undefined || extra.length > 0) throw new UsageError(message, hint);
+  return only;
+}

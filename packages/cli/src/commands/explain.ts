@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { type ConditionTrace, createEngine, type Explanation, type RuleExplanation } from '@policyflow/core';
-import { booleanOption, parseCommandArgs, stringOption } from '../args.js';
+import { booleanOption, onePositional, parseCommandArgs, stringOption } from '../args.js';
 import type { Command } from '../command.js';
 import { loadForCommand } from '../config.js';
 import { UsageError } from '../exit.js';
@@ -92,13 +92,11 @@ export const explainCommand: Command = {
       io.stdout(usage);
       return 0;
     }
-    const [file, ...extra] = args.positionals;
-    if (file === undefined || extra.length > 0) {
-      throw new UsageError(
-        'explain takes one EVENT.json (or - for stdin)',
-        'e.g. `policyflow explain event.json --provider kota`',
-      );
-    }
+    const file = onePositional(
+      args,
+      'explain takes one EVENT.json (or - for stdin)',
+      'e.g. `policyflow explain event.json --provider kota`',
+    );
     const catalogs = builtinCatalogs();
     const provider = requireProvider(stringOption(args, 'provider'), catalogs);
     let text: string;

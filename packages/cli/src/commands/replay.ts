@@ -1,10 +1,9 @@
 import { basename } from 'node:path';
 import { createEngine, createMemoryStore, formatPath, type LogLine } from '@policyflow/core';
-import { booleanOption, parseCommandArgs, stringOption } from '../args.js';
+import { booleanOption, onePositional, parseCommandArgs, stringOption } from '../args.js';
 import type { Command } from '../command.js';
 import { loadForCommand } from '../config.js';
 import { readEvents } from '../events.js';
-import { UsageError } from '../exit.js';
 import { countByStatus, formatCounts, formatState, renderTable, resourceRows } from '../format.js';
 import type { CliIo } from '../io.js';
 import { builtinCatalogs, requireProvider } from '../providers.js';
@@ -91,13 +90,11 @@ export const replayCommand: Command = {
       io.stdout(usage);
       return 0;
     }
-    const [file, ...extra] = args.positionals;
-    if (file === undefined || extra.length > 0) {
-      throw new UsageError(
-        'replay takes one FILE (or - for stdin)',
-        'e.g. `policyflow replay events.ndjson --provider kota`',
-      );
-    }
+    const file = onePositional(
+      args,
+      'replay takes one FILE (or - for stdin)',
+      'e.g. `policyflow replay events.ndjson --provider kota`',
+    );
     const catalogs = builtinCatalogs();
     const provider = requireProvider(stringOption(args, 'provider'), catalogs);
     const events = await readEvents(file, io);
