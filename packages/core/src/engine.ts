@@ -240,22 +240,24 @@ export function createEngine(options: EngineOptions): Engine {
     }
   }
 
+  /** The result of an ingest that got as far as an event. Positional: nearly every ingest ends here. */
   function result(
     status: IngestStatus,
-    provider: string,
-    event: PolicyEvent | undefined,
-    extra: Partial<Pick<IngestResult, 'from' | 'to' | 'actions' | 'error' | 'eventId' | 'type' | 'key'>> = {},
+    event: PolicyEvent,
+    from: StateValue | undefined = undefined,
+    to: StateValue | undefined = undefined,
+    actions: ReadonlyArray<FiredAction> = NO_ACTIONS,
   ): IngestResult {
     return {
       status,
-      provider,
-      eventId: extra.eventId ?? event?.id,
-      type: extra.type ?? event?.type,
-      key: extra.key ?? event?.resource?.key,
-      from: extra.from,
-      to: extra.to,
-      actions: extra.actions ?? NO_ACTIONS,
-      error: extra.error,
+      provider: event.provider,
+      eventId: event.id,
+      type: event.type,
+      key: event.resource?.key,
+      from,
+      to,
+      actions,
+      error: undefined,
       event,
     };
   }
@@ -273,11 +275,22 @@ export function createEngine(options: EngineOptions): Engine {
     const recordId = `inv_${receivedAt.toString(36)}_${invalidSeq.toString(36)}`;
     await store.recordInvalid({ id: recordId, provider, source, receivedAt, error, body: toText(payload) });
     emit('invalid', { provider, source, error, recordId });
-    return result('invalid', provider, undefined, { error, eventId, type });
+    return {
+      status: 'invalid',
+      provider,
+      eventId,
+      type,
+      key: undefined,
+      from: undefined,
+      to: undefined,
+      actions: NO_ACTIONS,
+      error,
+      event: undefined,
+    };
   }
 
   async function react(input: ReactionInput): Promise<Reaction> {
-    return reactor ? await reactor.react(input) : NO_REACTION;
+    return reactor === undefined || reactor.idle === true ? NO_REACTION : await reactor.react(input);
   }
 
   function fired(reaction: Reaction): ReadonlyArray<FiredAction> {
@@ -361,12 +374,12 @@ export function createEngine(options: EngineOptions): Engine {
     );
     if (outcome === 'duplicate') return duplicate(event, source);
     emit('unhandled', { event });
-    return result('unhandled', event.provider, event, { actions: fired(reaction) });
+    return result('unhandled', event, undefined, undefined, fired(reaction));
   }
 
   function duplicate(event: PolicyEvent, source: EventSource): IngestResult {
     emit('duplicate', { eventId: event.id, provider: event.provider, source });
-    return result('duplicate', event.provider, event);
+    return result('duplicate', event);
   }
 
   /**
@@ -454,7 +467,7 @@ export function createEngine(options: EngineOptions): Engine {
     const done = (outcome: CommitOutcome): IngestResult => {
       if (outcome === 'duplicate') return duplicate(event, source);
       emit('stale', { event, resource: previous });
-      return result('stale', event.provider, event, { from: previous.state, to: previous.state });
+      return result('stale', event, previous.state, previous.state);
     };
     const outcome = commit(write, NO_REACTION);
     return outcome instanceof Promise ? outcome.then(done) : done(outcome);
@@ -499,19 +512,7 @@ export function createEngine(options: EngineOptions): Engine {
       const forced = status === 'forced';
       emit('transition', { key, lifecycle, from: previous?.state, to, forced, event, resource: snapshot });
     }
-    // Spelled out rather than through `result`: this is the line nearly every ingest ends on.
-    return {
-      status,
-      provider: event.provider,
-      eventId: event.id,
-      type: event.type,
-      key,
-      from: previous?.state,
-      to,
-      actions: fired(reaction),
-      error: undefined,
-      event,
-    };
+    return result(status, event, previous?.state, to, fired(reaction));
   }
 
   function historyOf(

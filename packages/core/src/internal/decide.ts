@@ -89,9 +89,7 @@ function union(a: ReadonlyArray<string>, b: ReadonlyArray<string>): ReadonlyArra
   if (b.length === 0) return a;
   if (a.length === 0) return b;
   // Flat machines have one region, '', in both: no new array for them.
-  let covered = true;
-  for (const r of b) if (!a.includes(r)) covered = false;
-  return covered ? a : [...new Set([...a, ...b])];
+  return b.every((r) => a.includes(r)) ? a : [...new Set([...a, ...b])];
 }
 
 /** `stateAt` with `regions` stamped at `occurredAt`; the same object when nothing changes. */
