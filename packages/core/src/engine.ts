@@ -240,6 +240,10 @@ export function createEngine(options: EngineOptions): Engine {
     }
   }
 
+  function listening(event: EngineEventName): boolean {
+    return bus.listenerCount(event) > 0;
+  }
+
   /** The result of an ingest that got as far as an event. Positional: nearly every ingest ends here. */
   function result(
     status: IngestStatus,
@@ -507,8 +511,10 @@ export function createEngine(options: EngineOptions): Engine {
       throw new PolicyflowError('store_failure', `resource ${key} kept changing under ingest of ${event.id}`);
     }
     const lifecycle = event.resource!.lifecycle;
-    if (status !== 'applied') emit('violation', { key, lifecycle, from, to, policy: reconcile, event });
-    if (snapshot) {
+    // The payloads are built only for listeners: most engines have none, and every ingest would pay for them.
+    if (status !== 'applied' && listening('violation'))
+      emit('violation', { key, lifecycle, from, to, policy: reconcile, event });
+    if (snapshot !== undefined && listening('transition')) {
       const forced = status === 'forced';
       emit('transition', { key, lifecycle, from: previous?.state, to, forced, event, resource: snapshot });
     }

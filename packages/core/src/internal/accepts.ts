@@ -106,7 +106,7 @@ function innerOptin(schema: z.ZodType): string | undefined {
 function compileUnion(options: ReadonlyArray<z.ZodType>): Accepts {
   const each = options.map(compileAccepts);
   return (v) => {
-    for (const accepts of each) if (accepts(v)) return true;
+    for (let i = 0; i < each.length; i++) if (each[i]!(v)) return true;
     return false;
   };
 }

@@ -51,7 +51,7 @@ export function decide(
     return { status: 'rejected', from, to: from, snapshot: undefined };
   }
   const to = late ? table.withRegions(from, step.to, lateRegions) : step.to;
-  const regions = late ? lateRegions : union(table.regionsSet(machineEvent), table.changedRegions(from, to));
+  const regions = late ? lateRegions : step.regions;
   const snapshot: ResourceSnapshot = {
     key: ref.key,
     provider: event.provider,
@@ -83,13 +83,6 @@ function newerRegions(
   return table
     .regionsSet(event)
     .filter((r) => occurredAt > (stateAt === undefined ? previous.occurredAt : (stateAt[r] ?? -Infinity)));
-}
-
-function union(a: ReadonlyArray<string>, b: ReadonlyArray<string>): ReadonlyArray<string> {
-  if (b.length === 0) return a;
-  if (a.length === 0) return b;
-  // Flat machines have one region, '', in both: no new array for them.
-  return b.every((r) => a.includes(r)) ? a : [...new Set([...a, ...b])];
 }
 
 /** `stateAt` with `regions` stamped at `occurredAt`; the same object when nothing changes. */

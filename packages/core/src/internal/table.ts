@@ -7,6 +7,11 @@ export interface Step {
   /** The state after the event: XState's target when allowed, the implied state when not. */
   readonly to: StateValue;
   readonly toKey: string;
+  /**
+   * The regions an on-time application stamps: those the event sets, and those whose leaf changes (a
+   * forced step may move a region the event does not name). Derived once here, not per event.
+   */
+  readonly regions: ReadonlyArray<string>;
 }
 
 /** A machine's transitions as a lookup table, derived once from the machine (the single definition). */
@@ -103,7 +108,8 @@ export function handles(machine: AnyStateMachine, snapshot: Snapshot, type: stri
 export function deriveTable(machine: AnyStateMachine, events: ReadonlyArray<string>): TransitionTable {
   const [initialSnap] = initialTransition(machine);
   const snaps = new Map<string, Snapshot>();
-  const steps = new Map<string, Map<string, Step>>();
+  // Steps are drafted first; their stamped regions need every edge, so they are added once all are known.
+  const drafts = new Map<string, Map<string, Omit<Step, 'regions'>>>();
   const finals = new Set<string>();
 
   // 1. Allowed transitions over every state reachable through them.
@@ -114,8 +120,8 @@ export function deriveTable(machine: AnyStateMachine, events: ReadonlyArray<stri
     const snap = queue.shift()!;
     const fromKey = stateKey(snap.value);
     if (snap.status === 'done') finals.add(fromKey);
-    const row = new Map<string, Step>();
-    steps.set(fromKey, row);
+    const row = new Map<string, Omit<Step, 'regions'>>();
+    drafts.set(fromKey, row);
     for (const type of events) {
       if (!handles(machine, snap, type)) continue;
       const [next] = transition(machine, snap, { type });
@@ -172,15 +178,33 @@ export function deriveTable(machine: AnyStateMachine, events: ReadonlyArray<stri
     return next;
   }
 
+  function changedRegions(a: StateValue, b: StateValue): ReadonlyArray<string> {
+    if (a === b) return NO_REGIONS;
+    if (typeof a === 'string' && typeof b === 'string') return FLAT_REGION;
+    const ra = regionsOf(machine, a);
+    const rb = regionsOf(machine, b);
+    const out: string[] = [];
+    for (const [region, leaf] of rb) if (ra.get(region) !== leaf) out.push(region);
+    return out;
+  }
+
+  function stamped(from: StateValue, event: string, to: StateValue): ReadonlyArray<string> {
+    const set = regionsSet.get(event) ?? NO_REGIONS;
+    const changed = changedRegions(from, to);
+    if (changed.length === 0) return set;
+    if (set.length === 0) return changed;
+    return changed.every((r) => set.includes(r)) ? set : [...new Set([...set, ...changed])];
+  }
+
   // 3. Close the table over forced steps, so every state a resource can be forced into has a row.
   const pending = [...snaps.keys()];
   while (pending.length > 0) {
     const fromKey = pending.pop()!;
     const fromSnap = snaps.get(fromKey)!;
-    let row = steps.get(fromKey);
+    let row = drafts.get(fromKey);
     if (!row) {
       row = new Map();
-      steps.set(fromKey, row);
+      drafts.set(fromKey, row);
       if (fromSnap.status === 'done') finals.add(fromKey);
       for (const type of events) {
         if (!handles(machine, fromSnap, type)) continue;
@@ -205,6 +229,14 @@ export function deriveTable(machine: AnyStateMachine, events: ReadonlyArray<stri
     }
   }
 
+  const steps = new Map<string, Map<string, Step>>();
+  for (const [fromKey, row] of drafts) {
+    const from = snaps.get(fromKey)!.value;
+    const full = new Map<string, Step>();
+    for (const [type, d] of row) full.set(type, { ...d, regions: stamped(from, type, d.to) });
+    steps.set(fromKey, full);
+  }
+
   const states = new Map<string, StateValue>();
   for (const [k, s] of snaps) states.set(k, s.value);
   return {
@@ -217,15 +249,7 @@ export function deriveTable(machine: AnyStateMachine, events: ReadonlyArray<stri
     step: (key, event) => steps.get(key)?.get(event),
     keyOf: stateKey,
     regionsSet: (event) => regionsSet.get(event) ?? NO_REGIONS,
-    changedRegions(a, b) {
-      if (a === b) return NO_REGIONS;
-      if (typeof a === 'string' && typeof b === 'string') return FLAT_REGION;
-      const ra = regionsOf(machine, a);
-      const rb = regionsOf(machine, b);
-      const out: string[] = [];
-      for (const [region, leaf] of rb) if (ra.get(region) !== leaf) out.push(region);
-      return out;
-    },
+    changedRegions,
     withRegions(value, source, regions) {
       if (regions.length === 0) return value;
       if (typeof value !== 'object' || typeof source !== 'object')

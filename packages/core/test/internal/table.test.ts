@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { setup } from 'xstate';
+import { kota, ten99policy } from '../../src/index.js';
 import { deriveTable } from '../../src/internal/table.js';
 import { claimMachine } from '../helpers.js';
 
@@ -55,5 +56,29 @@ describe('deriveTable', () => {
     const renew = t.step(t.keyOf({ status: 'cancelled', renewal: 'none' }), 'renew');
     expect(renew).toMatchObject({ allowed: false, to: { status: 'cancelled', renewal: 'renewed' } });
     for (const key of t.states.keys()) for (const e of t.events) expect(t.step(key, e)).toBeDefined();
+  });
+
+  test("each step's stamped regions: the regions its event sets, and those whose leaf it changes", () => {
+    const flat = deriveTable(claimMachine, events);
+    expect(flat.step('opened', 'claim.approved')!.regions).toEqual(['']);
+    // A targetless event sets no region and changes none.
+    expect(flat.step('opened', 'claim.updated')!.regions).toEqual([]);
+    const tables = [flat];
+    for (const catalog of [kota(), ten99policy()]) {
+      for (const [name, spec] of catalog.lifecycles) {
+        const types = [...catalog.events.values()].filter((e) => e.lifecycle === name).map((e) => e.event);
+        tables.push(deriveTable(spec.machine, types));
+      }
+    }
+    expect(tables.some((t) => typeof t.initial === 'object')).toBe(true);
+    for (const t of tables) {
+      for (const key of t.states.keys()) {
+        for (const e of t.events) {
+          const step = t.step(key, e)!;
+          const expected = new Set([...t.regionsSet(e), ...t.changedRegions(t.states.get(key)!, step.to)]);
+          expect(new Set(step.regions), `${t.machine.id}: ${key} on ${e}`).toEqual(expected);
+        }
+      }
+    }
   });
 });
