@@ -12,7 +12,7 @@ import {
   ten99policy,
 } from '@policyflow/core';
 import type { TopLevelCondition } from 'json-rules-engine';
-import { report, time } from './report.js';
+import { ratios, report, rounds, type Timing } from './report.js';
 import { floor, prng, type SyntheticEvent, syntheticEvents } from './synthetic.js';
 
 // json-rules-engine is a dependency of @policyflow/core, not of the workspace root: load it from there.
@@ -201,33 +201,6 @@ async function engineRun(
   figures.logged = logged;
 }
 
-interface Timing {
-  readonly wall: number;
-  readonly cpu: number;
-  readonly line: string;
-}
-
-/** Wall-clock and process CPU time per event: on a shared machine the CPU figure is the steadier one. */
-async function measure(label: string, count: number, fn: () => unknown): Promise<Timing> {
-  const cpu0 = process.cpuUsage();
-  const { perSecond, line } = await time(label, count, fn);
-  const used = process.cpuUsage(cpu0);
-  const cpu = (used.user + used.system) / count;
-  return { wall: 1e6 / perSecond, cpu, line: `${line}  (${cpu.toFixed(2)} µs CPU)` };
-}
-
-function best(a: Timing, b: Timing): Timing {
-  return {
-    wall: Math.min(a.wall, b.wall),
-    cpu: Math.min(a.cpu, b.cpu),
-    line: a.wall <= b.wall ? a.line : b.line,
-  };
-}
-
-function ratios(label: string, x: Timing, y: Timing, fmt: (r: number) => string, target: string): string {
-  return `${label}: ${fmt(y.wall / x.wall)} wall, ${fmt(y.cpu / x.cpu)} CPU  (target ${target})`;
-}
-
 /** Issue 3's benchmark: floor, naive json-rules-engine pipeline and the engine with 50 rules. */
 export async function run(): Promise<void> {
   const events = syntheticEvents(EVENTS, RESOURCES, 1);
@@ -242,22 +215,15 @@ export async function run(): Promise<void> {
   // The machine is shared: every pipeline runs once per round, the rounds alternate, and each keeps its best.
   const naiveLabel = `naive: json-rules-engine run() per event (${NAIVE_SAMPLE / 1000}k sample)`;
   const none = (): Promise<void> => engineRun(events, [], { fired: 0, logged: 0 });
-  const withRules = (): Promise<void> => engineRun(events, rules, figures);
-  let f: Timing | undefined;
-  let n: Timing | undefined;
-  let b: Timing | undefined;
-  let e: Timing | undefined;
-  for (let round = 0; round < ROUNDS; round++) {
-    const f2 = await measure('floor: JSON.parse + zod', EVENTS, () => floor(events));
-    const n2 = await measure(naiveLabel, NAIVE_SAMPLE, () => naive(sample, rules));
-    const b2 = await measure('engine without rules (for reference)', EVENTS, none);
-    const e2 = await measure('engine: 50 rules, log actions into memory', EVENTS, withRules);
-    f = f ? best(f, f2) : f2;
-    n = n ? best(n, n2) : n2;
-    b = b ? best(b, b2) : b2;
-    e = e ? best(e, e2) : e2;
-  }
-  if (!f || !n || !b || !e) return;
+  const [f, n, b, e] = (await rounds(
+    [
+      ['floor: JSON.parse + zod', EVENTS, () => floor(events)],
+      [naiveLabel, NAIVE_SAMPLE, () => naive(sample, rules)],
+      ['engine without rules (for reference)', EVENTS, none],
+      ['engine: 50 rules, log actions into memory', EVENTS, () => engineRun(events, rules, figures)],
+    ],
+    ROUNDS,
+  )) as [Timing, Timing, Timing, Timing];
   const pct = (r: number): string => `${(r * 100).toFixed(0)}%`;
   const times = (r: number): string => `${r.toFixed(1)}x`;
   report('rules (issue 3)', [
