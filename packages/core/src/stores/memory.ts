@@ -18,6 +18,16 @@ export interface MemoryStoreOptions {
   readonly historyLimit?: number;
   /** Audit lines kept per resource. Default 200. */
   readonly auditLimit?: number;
+  /**
+   * Finished jobs (`succeeded`, `cancelled`) kept for `getJob` and `listJobs`, the newest; older ones are
+   * forgotten, so a long-lived host with rules does not grow by one job per fired action. Dead letters and
+   * jobs still to run are always kept. Default 10 000.
+   */
+  readonly finishedJobLimit?: number;
+}
+
+function isFinished(job: ActionJob): boolean {
+  return job.status === 'succeeded' || job.status === 'cancelled';
 }
 
 function pushBounded<T>(map: Map<string, T[]>, key: string, value: T, limit: number): void {
@@ -43,6 +53,7 @@ function pushBounded<T>(map: Map<string, T[]>, key: string, value: T, limit: num
 export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
   const historyLimit = options.historyLimit ?? 50;
   const auditLimit = options.auditLimit ?? 200;
+  const finishedJobLimit = options.finishedJobLimit ?? 10_000;
   const states = new StateCodes();
   const resources: ResourceTable = new ResourceTable(states);
   const ledger: Ledger = new Ledger(states, (r) => resources.key(r));
@@ -52,10 +63,28 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
   const jobs = new Map<string, ActionJob>();
   // Pending jobs apart, so claiming and waking scan only what can run, not every job ever fired.
   const pending = new Map<string, ActionJob>();
+  // Ids of finished jobs, oldest first from `finishedFrom`: a queue without shifting the array on every job.
+  let finished: string[] = [];
+  let finishedFrom = 0;
   function putJob(job: ActionJob): void {
     jobs.set(job.id, job);
     if (job.status === 'pending') pending.set(job.id, job);
     else pending.delete(job.id);
+    if (isFinished(job)) remember(job.id);
+  }
+
+  function remember(id: string): void {
+    finished.push(id);
+    if (finished.length - finishedFrom <= finishedJobLimit) return;
+    const oldest = finished[finishedFrom]!;
+    finishedFrom += 1;
+    const job = jobs.get(oldest);
+    // A job put back to run since then is not finished any more: it stays.
+    if (job !== undefined && isFinished(job)) jobs.delete(oldest);
+    if (finishedFrom > 4096 && finishedFrom * 2 > finished.length) {
+      finished = finished.slice(finishedFrom);
+      finishedFrom = 0;
+    }
   }
 
   function appendAudit(entries: ReadonlyArray<AuditEntry> | undefined): void {
