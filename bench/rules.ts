@@ -11,9 +11,10 @@ import {
   type Trigger,
   ten99policy,
 } from '@policyflow/core';
+import { seededRandom } from '@policyflow/testing';
 import type { TopLevelCondition } from 'json-rules-engine';
 import { ratios, report, rounds, type Timing } from './report.js';
-import { floor, prng, type SyntheticEvent, syntheticEvents } from './synthetic.js';
+import { floor, type SyntheticEvent, syntheticEvents } from './synthetic.js';
 
 // json-rules-engine is a dependency of @policyflow/core, not of the workspace root: load it from there.
 const { Engine: JreEngine } = createRequire(new URL('../packages/core/package.json', import.meta.url))(
@@ -101,7 +102,7 @@ function triggerFor(i: number, types: string[], lifecycles: Array<[string, strin
 
 /** 50 rules with 2–3 conditions each and mixed triggers, generated deterministically from the catalogs. */
 export function benchRules(engine: Engine, events: ReadonlyArray<SyntheticEvent>): BenchRule[] {
-  const rand = prng(42);
+  const rand = seededRandom(42);
   const types = [...new Set(events.map((e) => e.type))].sort();
   const lifecycles = new Map<string, string[]>();
   for (const e of events) {

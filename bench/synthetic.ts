@@ -1,20 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { type Catalog, createEngine, kota, ten99policy } from '@policyflow/core';
+import { seededRandom } from '@policyflow/testing';
 
 const fixtures = fileURLToPath(new URL('../packages/testing/fixtures/', import.meta.url));
-
-/** A tiny deterministic PRNG (mulberry32): benchmarks must generate the same events every run. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export interface SyntheticEvent {
   readonly provider: string;
@@ -60,7 +49,7 @@ function setPath(obj: Record<string, unknown>, path: ReadonlyArray<string>, valu
  * timestamps increase. Payloads are the fixtures' with ids and times replaced, so they pass validation.
  */
 export function syntheticEvents(count: number, resources: number, seed = 1): SyntheticEvent[] {
-  const rand = prng(seed);
+  const rand = seededRandom(seed);
   const templates = loadTemplates();
   const engine = createEngine({ providers: [kota(), ten99policy()] });
   const lifecycles = [...templates.keys()];

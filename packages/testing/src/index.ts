@@ -52,6 +52,7 @@ export type {
   FakeTen99PolicyOptions,
 } from './fakeProvider/index.js';
 export { createFakeProvider, signStandardWebhooks, signStripeStyle } from './fakeProvider/index.js';
+export { seededRandom } from './fakeProvider/random.js';
 export type {
   Deliverable,
   RecordedCall,

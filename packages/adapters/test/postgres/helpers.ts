@@ -1,4 +1,5 @@
 import { defineCatalog } from '@policyflow/core';
+import { seededRandom } from '@policyflow/testing';
 import pg from 'pg';
 import { setup } from 'xstate';
 import { z } from 'zod';
@@ -72,24 +73,12 @@ export const acme = defineCatalog({
 
 const TYPES = ['claim.opened', 'claim.updated', 'claim.approved', 'claim.updated', 'claim.paid'] as const;
 
-/** A seeded generator (mulberry32), so the workload is the same on every run. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * `count` deliveries over `resources` claims, each claim's events in a random order, with about
  * `duplicateRate` of them delivered twice: the chaos a webhook endpoint sees.
  */
 export function workload(count: number, resources: number, seed = 7, duplicateRate = 0.1): object[] {
-  const random = rng(seed);
+  const random = seededRandom(seed);
   const unique = Math.round(count / (1 + duplicateRate));
   const events: object[] = [];
   for (let i = 0; i < unique; i++) {
