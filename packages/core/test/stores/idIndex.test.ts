@@ -43,7 +43,11 @@ describe('IdIndex', () => {
   test.prop([fc.integer({ min: 1, max: 20_000 })], { numRuns: 5 })('keeps every id across growth', (n) => {
     const index = new IdIndex();
     for (let i = 0; i < n; i++) expect(index.add(`evt_${i.toString(36)}`)).toBe(i);
-    for (let i = 0; i < n; i += 97) expect(index.rowOf(`evt_${i.toString(36)}`)).toBe(i);
+    for (let i = 0; i < n; i += 97) {
+      expect(index.rowOf(`evt_${i.toString(36)}`)).toBe(i);
+      // Read back from the arena after it has grown (the text view must follow it).
+      expect(index.id(i)).toBe(`evt_${i.toString(36)}`);
+    }
     expect(index.rowOf('evt_missing')).toBe(-1);
     expect(index.add(`evt_${(n - 1).toString(36)}`)).toBe(-1);
   });

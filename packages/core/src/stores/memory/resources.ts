@@ -1,5 +1,5 @@
 import type { ResourceSnapshot } from '../../store.js';
-import { Codes, type StateCodes } from './columns.js';
+import type { StateCodes } from './columns.js';
 import { IdIndex } from './idIndex.js';
 
 // One resource's numbers sit side by side in one stride of a Float64Array: an ingest reads and writes all of
@@ -12,15 +12,20 @@ const OCCURRED_AT = 2;
 const CREATED_AT = 3;
 const UPDATED_AT = 4;
 const STAMPED_AT = 5; // a flat machine's one `stateAt` stamp; NaN: unset
-const LAST_TYPE = 6; // code of the last applied event's type
+const LAST_EVENT = 6; // ledger row + 1 of the last applied event; 0: none
 const HISTORY = 7; // ledger row + 1 of the newest history line; 0: none
 
-// The references a resource holds, side by side for the same reason: its context, last event id and kind
-// (provider and lifecycle, one object shared by every resource of a lifecycle).
-const REFS = 3;
+// The references a resource holds, side by side for the same reason: its context and kind (provider and
+// lifecycle, one object shared by every resource of a lifecycle).
+const REFS = 2;
 const CONTEXT = 0;
-const LAST_ID = 1;
-const KIND = 2;
+const KIND = 1;
+
+/** Where a resource's last event is read back from: the ledger row it was committed in. */
+export interface LedgerRows {
+  id(row: number): string;
+  type(row: number): string;
+}
 
 interface Kind {
   readonly provider: string;
@@ -41,13 +46,15 @@ export class ResourceTable {
   readonly #index = new IdIndex();
   #cells = new Float64Array(1024 * STRIDE);
   readonly #refs: unknown[] = [];
-  readonly #types = new Codes();
   readonly #kinds = new Map<string, Kind>();
   // Parallel machines' stamps (one per region), by row; flat machines use the STAMPED_AT cell.
   readonly #regionStamps = new Map<number, Readonly<Record<string, number>>>();
   #count = 0;
 
-  constructor(private readonly states: StateCodes) {}
+  constructor(
+    private readonly states: StateCodes,
+    private readonly events: LedgerRows,
+  ) {}
 
   get size(): number {
     return this.#count;
@@ -88,7 +95,7 @@ export class ResourceTable {
     }
     this.#lastKey = key;
     this.#lastRow = row;
-    this.#refs.push(EMPTY, '', this.#kindOf(key));
+    this.#refs.push(EMPTY, this.#kindOf(key));
     const at = row * STRIDE;
     const cells = this.#cells;
     cells[at + STATE] = 0;
@@ -97,7 +104,7 @@ export class ResourceTable {
     cells[at + CREATED_AT] = createdAt;
     cells[at + UPDATED_AT] = createdAt;
     cells[at + STAMPED_AT] = Number.NaN;
-    cells[at + LAST_TYPE] = 0;
+    cells[at + LAST_EVENT] = 0;
     cells[at + HISTORY] = 0;
     return row;
   }
@@ -114,8 +121,11 @@ export class ResourceTable {
     return kind;
   }
 
-  /** Writes a snapshot; `eventId` is the event being committed, which may or may not become the last one. */
-  write(row: number, s: ResourceSnapshot, eventId: string): void {
+  /**
+   * Writes a snapshot; `eventId` is the event being committed (in ledger row `ledgerRow`), which may or may not
+   * become the last one.
+   */
+  write(row: number, s: ResourceSnapshot, eventId: string, ledgerRow: number): void {
     const at = row * STRIDE;
     const cells = this.#cells;
     cells[at + STATE] = this.states.code(s.state);
@@ -124,11 +134,10 @@ export class ResourceTable {
     cells[at + CREATED_AT] = s.createdAt;
     cells[at + UPDATED_AT] = s.updatedAt;
     this.#refs[row * REFS + CONTEXT] = s.context;
-    // A late event moves state but leaves the newer event as the last one: then nothing changes here.
-    if (s.lastEventId === eventId) {
-      cells[at + LAST_TYPE] = this.#types.code(s.lastEventType);
-      this.#refs[row * REFS + LAST_ID] = eventId;
-    }
+    // A late event moves state but leaves the newer event as the last one: then nothing changes here. The
+    // id and type are the ledger's: a row number instead of an id string per resource, which every ingest
+    // would replace and the collector would copy.
+    if (s.lastEventId === eventId) cells[at + LAST_EVENT] = ledgerRow + 1;
     this.#writeStamps(row, s.stateAt);
   }
 
@@ -176,6 +185,7 @@ export class ResourceTable {
     const refs = this.#refs;
     const k = key ?? this.#index.id(row);
     const kind = refs[row * REFS + KIND] as Kind;
+    const last = cells[at + LAST_EVENT]! - 1;
     return {
       key: k,
       provider: kind.provider,
@@ -184,8 +194,8 @@ export class ResourceTable {
       state,
       stateAt: this.#readStamps(row),
       context: refs[row * REFS + CONTEXT] as Readonly<Record<string, unknown>>,
-      lastEventId: refs[row * REFS + LAST_ID] as string,
-      lastEventType: this.#types.value(cells[at + LAST_TYPE]!),
+      lastEventId: last < 0 ? '' : this.events.id(last),
+      lastEventType: last < 0 ? '' : this.events.type(last),
       occurredAt: cells[at + OCCURRED_AT]!,
       createdAt: cells[at + CREATED_AT]!,
       updatedAt: cells[at + UPDATED_AT]!,
