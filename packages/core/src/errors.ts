@@ -28,6 +28,7 @@ export const errorCodes = {
   template_invalid: { status: 500, summary: 'A template is not a plain path look-up.' },
   action_params_invalid: { status: 500, summary: "An action's params do not match its schema." },
   action_failed: { status: 500, summary: 'An action failed.' },
+  action_timeout: { status: 504, summary: 'An action attempt did not finish within its timeout.' },
   catalog_conflict: { status: 500, summary: 'Two catalog entries claim the same event type or lifecycle.' },
   lifecycle_unknown: {
     status: 500,

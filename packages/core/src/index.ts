@@ -20,10 +20,12 @@ export type {
   ActionContext,
   ActionDefinition,
   ActionHandler,
+  ActionOptions,
   ActionOutcome,
   LogLine,
   LogSink,
 } from './actions/types.js';
+export { DEFAULT_ACTION_TIMEOUT_MS } from './actions/types.js';
 export type {
   ActionNotice,
   EngineEventName,

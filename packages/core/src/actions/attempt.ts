@@ -1,7 +1,13 @@
 import { matchesState } from 'xstate';
+import { type Clock, systemClock } from '../clock.js';
 import type { ErrorCode, ErrorInfo } from '../errors.js';
 import type { ActionJob, Store } from '../store.js';
-import type { ActionContext, ActionDefinition, ActionOutcome } from './types.js';
+import {
+  type ActionContext,
+  type ActionDefinition,
+  type ActionOutcome,
+  DEFAULT_ACTION_TIMEOUT_MS,
+} from './types.js';
 
 /** How one attempt of a job ended. `pending`: a retryable failure with attempts left. */
 export interface AttemptEnd {
@@ -14,11 +20,76 @@ function errorOf(code: ErrorCode, message: string): ErrorInfo {
   return { code, message, path: [] };
 }
 
-async function invoke(def: ActionDefinition, params: unknown, ctx: ActionContext): Promise<ActionOutcome> {
+type Timer = Pick<Clock, 'setTimeout'>;
+
+/**
+ * The handler's context with its `signal`. The controller is made on first use: most handlers never look,
+ * and the log and emit actions run once per fired rule.
+ */
+function withSignal(base: Omit<ActionContext, 'signal'>): {
+  context: ActionContext;
+  abort(reason: Error): void;
+} {
+  let controller: AbortController | undefined;
+  let aborted: Error | undefined;
+  const context: ActionContext = {
+    ...base,
+    get signal() {
+      if (controller === undefined) {
+        controller = new AbortController();
+        if (aborted !== undefined) controller.abort(aborted);
+      }
+      return controller.signal;
+    },
+  };
+  return {
+    context,
+    abort(reason) {
+      aborted = reason;
+      controller?.abort(reason);
+    },
+  };
+}
+
+/** `pending` settled, or a retryable `action_timeout` once `ms` pass first (and the handler's signal aborted). */
+function within(
+  pending: Promise<ActionOutcome>,
+  ms: number,
+  timer: Timer,
+  abort: (reason: Error) => void,
+): Promise<ActionOutcome> {
+  return new Promise((resolve, reject) => {
+    const cancel = timer.setTimeout(() => {
+      const message = `the action did not finish within ${ms} ms`;
+      abort(new Error(message));
+      resolve({ ok: false, retryable: true, message, error: errorOf('action_timeout', message) });
+    }, ms);
+    pending.then(
+      (value) => {
+        cancel();
+        resolve(value);
+      },
+      (error: unknown) => {
+        cancel();
+        reject(error);
+      },
+    );
+  });
+}
+
+async function invoke(
+  def: ActionDefinition,
+  params: unknown,
+  base: Omit<ActionContext, 'signal'>,
+  timer: Timer,
+): Promise<ActionOutcome> {
+  const { context, abort } = withSignal(base);
+  const ms = def.timeoutMs ?? DEFAULT_ACTION_TIMEOUT_MS;
   try {
-    const out = def.handler(params, ctx);
-    // Handlers that finish at once (log, emit) skip the extra turn an await costs.
-    return out instanceof Promise ? ((await out) as ActionOutcome) : out;
+    const out = def.handler(params, context);
+    // Handlers that finish at once (log, emit) skip the extra turn an await costs, and need no timer.
+    if (!(out instanceof Promise)) return out;
+    return Number.isFinite(ms) ? await within(out, ms, timer, abort) : await out;
   } catch (error) {
     return { ok: false, retryable: true, message: (error as Error)?.message ?? String(error) };
   }
@@ -41,7 +112,10 @@ export async function attemptAction(
     readonly actions: ReadonlyMap<string, ActionDefinition>;
     readonly store: Pick<Store, 'getResource'>;
     readonly lastTry: boolean;
-    readonly context: ActionContext;
+    /** What the handler is given; its `signal` is added here. */
+    readonly context: Omit<ActionContext, 'signal'>;
+    /** Where the attempt's timeout is timed. Default: the system clock. */
+    readonly clock?: Timer;
   },
 ): Promise<AttemptEnd> {
   const def = options.actions.get(job.type);
@@ -64,7 +138,7 @@ export async function attemptAction(
     const error = errorOf('action_params_invalid', `params of '${job.type}' do not match: ${message}`);
     return { status: 'dead', kind: 'action.dead', error };
   }
-  const outcome = await invoke(def, parsed.data, options.context);
+  const outcome = await invoke(def, parsed.data, options.context, options.clock ?? systemClock);
   if (outcome === undefined || outcome.ok)
     return { status: 'succeeded', kind: 'action.succeeded', error: undefined };
   const error = outcome.error ?? errorOf('action_failed', outcome.message);

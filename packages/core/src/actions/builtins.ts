@@ -113,5 +113,15 @@ export function registerInto(
   if (registry.has(name)) {
     throw new PolicyflowError('invalid_argument', `action '${name}' is already registered`, { path: [name] });
   }
+  const ms = def.timeoutMs;
+  if (ms !== undefined && !(ms > 0)) {
+    throw new PolicyflowError(
+      'invalid_argument',
+      `timeoutMs of action '${name}' must be above 0 (or Infinity)`,
+      {
+        path: [name, 'timeoutMs'],
+      },
+    );
+  }
   registry.set(name, def);
 }

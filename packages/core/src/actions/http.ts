@@ -94,6 +94,8 @@ async function send(
  */
 export const httpAction: ActionDefinition<HttpParams> = {
   params: httpParams as z.ZodType<HttpParams>,
+  // Each request carries its own `timeoutMs` (a param, so a rule can give a slow endpoint longer).
+  timeoutMs: Number.POSITIVE_INFINITY,
   async handler(p, ctx) {
     try {
       new URL(p.url);

@@ -104,6 +104,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
       store,
       lastTry: attempt >= job.maxAttempts,
       context: { job, attempt, now: clock.now, emit, log: options.log },
+      clock,
     });
     if (ended.status === 'pending') {
       const runAt = clock.now() + backoff(options.retryFor(job), attempt, options.random);

@@ -25,6 +25,11 @@ export interface ActionContext {
   now(): number;
   emit<E extends EngineEventName>(event: E, ...args: EngineEvents[E]): void;
   readonly log: LogSink;
+  /**
+   * Aborted when the attempt runs past its action's `timeoutMs`: pass it to `fetch` and the like, so the
+   * work stops when the attempt has already been counted as failed.
+   */
+  readonly signal: AbortSignal;
 }
 
 /**
@@ -58,4 +63,19 @@ export interface ActionDefinition<P = unknown> {
   readonly handler: ActionHandler<P>;
   readonly params: z.ZodType<P>;
   readonly retry?: RetryOverrides;
+  /**
+   * How long one attempt may take before it counts as a retryable failure (`action_timeout`) and its
+   * `signal` is aborted. Default {@link DEFAULT_ACTION_TIMEOUT_MS}; `Infinity` for a handler that bounds its
+   * own work (the built-in `http` action, whose requests carry their `timeoutMs`).
+   */
+  readonly timeoutMs?: number;
 }
+
+/** What `engine.registerAction` takes besides the handler and its params schema. */
+export type ActionOptions = Pick<ActionDefinition, 'retry' | 'timeoutMs'>;
+
+/**
+ * How long an attempt of an action may take unless its definition says otherwise: a handler that never
+ * settles would otherwise hold its job `running` and its runner's round open for ever.
+ */
+export const DEFAULT_ACTION_TIMEOUT_MS = 60_000;

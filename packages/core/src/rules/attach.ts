@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { ActionHandler } from '../actions/types.js';
+import type { ActionHandler, ActionOptions } from '../actions/types.js';
 import type { Catalog } from '../catalog.js';
 import type { PolicyflowConfig } from '../config/schema.js';
 import type { TransitionTable } from '../internal/table.js';
@@ -16,14 +16,21 @@ export interface RulesEngineOptions extends RulesOptions {
 /** Engine methods of the rules-and-actions half. */
 export interface RulesEngineApi {
   /**
-   * Registers a custom action type (its params are checked against `params` when a job runs).
+   * Registers a custom action type (its params are checked against `params` when a job runs). `options` may
+   * give it its own retry policy and attempt timeout (default 60 s; the handler's `context.signal` aborts).
    *
    * @example
    * ```ts
-   * engine.registerAction('ticket', async (p) => { await tickets.open(p.title); }, z.object({ title: z.string() }));
+   * engine.registerAction('ticket', async (p, ctx) => { await tickets.open(p.title, { signal: ctx.signal }); },
+   *   z.object({ title: z.string() }), { timeoutMs: 15_000 });
    * ```
    */
-  registerAction<P>(name: string, handler: ActionHandler<P>, params: z.ZodType<P>): void;
+  registerAction<P>(
+    name: string,
+    handler: ActionHandler<P>,
+    params: z.ZodType<P>,
+    options?: ActionOptions,
+  ): void;
   /** What an event would do: candidate rules, each condition's fact value and result, actions; no side effects. */
   explain(payload: unknown, options: { readonly provider: string }): Promise<Explanation>;
   /** Jobs that used up their attempts (or failed for good), each with its last error. */
@@ -68,7 +75,7 @@ export function attachRules(
   const runtime = createRulesRuntime(merged(options), deps);
   const { store } = deps;
   const api: RulesEngineApi = {
-    registerAction: (name, handler, params) => runtime.registerAction(name, handler, params),
+    registerAction: (name, handler, params, opts) => runtime.registerAction(name, handler, params, opts),
     explain: (payload, opts) =>
       explainEvent(payload, opts, { ...deps, now: () => deps.clock.now(), runtime }),
     deadLetters: (limit) => store.listJobs({ status: ['dead'], ...(limit === undefined ? {} : { limit }) }),

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { consoleLogSink, createActionRegistry, registerInto } from '../actions/builtins.js';
 import { createJobRunner, type JobRunner } from '../actions/runner.js';
 import { DEFAULT_RETRY, mergeRetry } from '../actions/schedule.js';
-import type { ActionDefinition, ActionHandler, LogSink } from '../actions/types.js';
+import type { ActionDefinition, ActionHandler, ActionOptions, LogSink } from '../actions/types.js';
 import type { EngineEventName, EngineEvents } from '../bus.js';
 import type { Clock } from '../clock.js';
 import { ruleSchema } from '../config/schema.js';
@@ -47,7 +47,12 @@ export interface RulesRuntime {
   readonly reactor: Reactor;
   readonly ruleSet: () => RuleSet;
   readonly retry: RetryPolicy;
-  registerAction<P>(name: string, handler: ActionHandler<P>, params: z.ZodType<P>): void;
+  registerAction<P>(
+    name: string,
+    handler: ActionHandler<P>,
+    params: z.ZodType<P>,
+    options?: ActionOptions,
+  ): void;
   evaluate(rule: CompiledRule, facts: FactRecord): Promise<boolean>;
   renderJob(
     rule: CompiledRule,
@@ -311,8 +316,8 @@ export function createRulesRuntime(options: RulesOptions, deps: RuntimeDeps): Ru
     },
     ruleSet: () => ruleSet,
     retry,
-    registerAction(name, handler, params) {
-      const def = { handler, params } as ActionDefinition;
+    registerAction(name, handler, params, opts = {}) {
+      const def = { ...opts, handler, params } as ActionDefinition;
       const problems: RuleIssue[] = [];
       specs.forEach((rule, i) => {
         for (const [j, a] of rule.actions.entries()) {

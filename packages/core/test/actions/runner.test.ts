@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { z } from 'zod';
-import type { ActionDefinition, LogLine } from '../../src/actions/types.js';
+import { type ActionDefinition, DEFAULT_ACTION_TIMEOUT_MS, type LogLine } from '../../src/actions/types.js';
 import { createEngine } from '../../src/engine.js';
 import type { RuleSpec } from '../../src/rules/types.js';
 import { createMemoryStore } from '../../src/stores/memory.js';
@@ -207,5 +207,103 @@ describe('custom and emit actions', () => {
     await engine.ingest(quoteEvent('quote.created', 'q1', 100), { provider: 'insurer' });
     await engine.drain();
     expect(titles).toEqual(['Quote q1']);
+  });
+});
+
+describe('attempt timeouts', () => {
+  const slowRule: RuleSpec = {
+    name: 's',
+    on: 'quote.created',
+    actions: [
+      { type: 'slow', params: {} },
+      { type: 'log', params: { message: 'beside {{resource.id}}' } },
+    ],
+  };
+
+  /** An action whose attempts settle only when the test says so; it records each attempt's signal. */
+  function slowAction(timeoutMs: number | undefined) {
+    const signals: AbortSignal[] = [];
+    const settle: Array<() => void> = [];
+    const def: ActionDefinition = {
+      params: z.object({}),
+      retry: { attempts: 2 },
+      ...(timeoutMs === undefined ? {} : { timeoutMs }),
+      handler: (_p, ctx) =>
+        new Promise<undefined>((resolve) => {
+          signals.push(ctx.signal);
+          settle.push(() => resolve(undefined));
+        }),
+    };
+    return { def, signals, settle };
+  }
+
+  test('an attempt that never settles fails as action_timeout, is retried, then dead-letters', async () => {
+    const slow = slowAction(1_000);
+    const { engine, clock, lines } = setup([slowRule], { slow: slow.def });
+    const failed: string[] = [];
+    engine.on('action.failed', (n) => failed.push(n.error?.code ?? ''));
+    await engine.ingest(quoteEvent('quote.created', 'q1', 100), { provider: 'insurer' });
+    await turns(5);
+    expect(slow.signals).toHaveLength(1);
+    expect(slow.signals[0]?.aborted).toBe(false);
+    // The log action beside it ran: the hung attempt holds only its own job.
+    expect(lines.map((l) => l.message)).toEqual(['beside q1']);
+    clock.advance(999);
+    await turns(5);
+    expect(failed).toEqual([]);
+    clock.advance(1);
+    await turns(5);
+    expect(failed).toEqual(['action_timeout']);
+    expect(slow.signals[0]?.aborted).toBe(true);
+    expect((slow.signals[0]?.reason as Error).message).toMatch(/did not finish within 1000 ms/);
+    // random() is 0, so the retry is due at once; its attempt times out in turn.
+    await turns(5);
+    expect(slow.signals).toHaveLength(2);
+    clock.advance(1_000);
+    await engine.drain();
+    const [dead] = await engine.deadLetters();
+    expect(dead).toMatchObject({
+      type: 'slow',
+      status: 'dead',
+      attempts: 2,
+      lastError: { code: 'action_timeout' },
+    });
+    // Settling after the timeout changes nothing: the attempt was already counted.
+    for (const s of slow.settle) s();
+    await turns(5);
+    expect((await engine.deadLetters())[0]).toMatchObject({ status: 'dead', attempts: 2 });
+    expect(failed).toEqual(['action_timeout']);
+  });
+
+  test('an attempt that settles in time succeeds, and its timer is cancelled', async () => {
+    const slow = slowAction(undefined);
+    const { engine, clock } = setup([slowRule], { slow: slow.def });
+    const failed: string[] = [];
+    engine.on('action.failed', (n) => failed.push(n.error?.code ?? ''));
+    await engine.ingest(quoteEvent('quote.created', 'q1', 100), { provider: 'insurer' });
+    await turns(5);
+    clock.advance(DEFAULT_ACTION_TIMEOUT_MS - 1);
+    slow.settle[0]?.();
+    await engine.drain();
+    clock.advance(DEFAULT_ACTION_TIMEOUT_MS);
+    await engine.drain();
+    expect(failed).toEqual([]);
+    expect(slow.signals[0]?.aborted).toBe(false);
+    expect(await engine.deadLetters()).toEqual([]);
+    const jobs = await engine.store.listJobs({ status: ['succeeded'] });
+    expect(jobs.map((j) => j.type).sort()).toEqual(['log', 'slow']);
+  });
+
+  test('registerAction takes a timeout; one that is not above 0 is an invalid_argument', () => {
+    const { engine } = setup([]);
+    expect(() => engine.registerAction('quick', () => undefined, z.object({}), { timeoutMs: 0 })).toThrow(
+      expect.objectContaining({ code: 'invalid_argument', path: ['quick', 'timeoutMs'] }),
+    );
+    expect(() =>
+      engine.registerAction('quick', () => undefined, z.object({}), {
+        timeoutMs: 5_000,
+        retry: { attempts: 1 },
+      }),
+    ).not.toThrow();
   });
 });
