@@ -55,8 +55,8 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
   const auditLimit = options.auditLimit ?? 200;
   const finishedJobLimit = options.finishedJobLimit ?? 10_000;
   const states = new StateCodes();
+  const resources: ResourceTable = new ResourceTable(states);
   const ledger: Ledger = new Ledger(states, (r) => resources.key(r));
-  const resources: ResourceTable = new ResourceTable(states, ledger);
   const audit = new Map<string, AuditEntry[]>();
   const invalid: InvalidRecord[] = [];
   const checkpoints = new Map<string, string>();
@@ -111,7 +111,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
       const previousLine = history ? resources.historyHead(row) : -1;
       const ledgerRow = ledger.add(write.ledger, write.history, row, previousLine);
       if (row >= 0) {
-        if (snap !== undefined) resources.write(row, snap, write.ledger.eventId, ledgerRow);
+        if (snap !== undefined) resources.write(row, snap, write.ledger.eventId);
         if (history) resources.setHistoryHead(row, ledgerRow);
       }
       if (write.jobs) for (const job of write.jobs) if (!jobs.has(job.id)) putJob(job);

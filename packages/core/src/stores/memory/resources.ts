@@ -1,5 +1,5 @@
 import type { ResourceSnapshot } from '../../store.js';
-import type { StateCodes } from './columns.js';
+import { Codes, type StateCodes } from './columns.js';
 import { IdIndex } from './idIndex.js';
 
 // One resource's numbers sit side by side in one stride of a Float64Array: an ingest reads and writes all of
@@ -12,20 +12,15 @@ const OCCURRED_AT = 2;
 const CREATED_AT = 3;
 const UPDATED_AT = 4;
 const STAMPED_AT = 5; // a flat machine's one `stateAt` stamp; NaN: unset
-const LAST_EVENT = 6; // ledger row + 1 of the last applied event; 0: none
+const LAST_TYPE = 6; // code of the last applied event's type
 const HISTORY = 7; // ledger row + 1 of the newest history line; 0: none
 
-// The references a resource holds, side by side for the same reason: its context and kind (provider and
-// lifecycle, one object shared by every resource of a lifecycle).
-const REFS = 2;
+// The references a resource holds, side by side for the same reason: its context, last event id and kind
+// (provider and lifecycle, one object shared by every resource of a lifecycle).
+const REFS = 3;
 const CONTEXT = 0;
-const KIND = 1;
-
-/** Where a resource's last event is read back from: the ledger row it was committed in. */
-export interface LedgerRows {
-  id(row: number): string;
-  type(row: number): string;
-}
+const LAST_ID = 1;
+const KIND = 2;
 
 interface Kind {
   readonly provider: string;
@@ -46,15 +41,13 @@ export class ResourceTable {
   readonly #index = new IdIndex();
   #cells = new Float64Array(1024 * STRIDE);
   readonly #refs: unknown[] = [];
+  readonly #types = new Codes();
   readonly #kinds = new Map<string, Kind>();
   // Parallel machines' stamps (one per region), by row; flat machines use the STAMPED_AT cell.
   readonly #regionStamps = new Map<number, Readonly<Record<string, number>>>();
   #count = 0;
 
-  constructor(
-    private readonly states: StateCodes,
-    private readonly events: LedgerRows,
-  ) {}
+  constructor(private readonly states: StateCodes) {}
 
   get size(): number {
     return this.#count;
@@ -95,7 +88,7 @@ export class ResourceTable {
     }
     this.#lastKey = key;
     this.#lastRow = row;
-    this.#refs.push(EMPTY, this.#kindOf(key));
+    this.#refs.push(EMPTY, '', this.#kindOf(key));
     const at = row * STRIDE;
     const cells = this.#cells;
     cells[at + STATE] = 0;
@@ -104,7 +97,7 @@ export class ResourceTable {
     cells[at + CREATED_AT] = createdAt;
     cells[at + UPDATED_AT] = createdAt;
     cells[at + STAMPED_AT] = Number.NaN;
-    cells[at + LAST_EVENT] = 0;
+    cells[at + LAST_TYPE] = 0;
     cells[at + HISTORY] = 0;
     return row;
   }
@@ -121,11 +114,8 @@ export class ResourceTable {
     return kind;
   }
 
-  /**
-   * Writes a snapshot; `eventId` is the event being committed (in ledger row `ledgerRow`), which may or may not
-   * become the last one.
-   */
-  write(row: number, s: ResourceSnapshot, eventId: string, ledgerRow: number): void {
+  /** Writes a snapshot; `eventId` is the event being committed, which may or may not become the last one. */
+  write(row: number, s: ResourceSnapshot, eventId: string): void {
     const at = row * STRIDE;
     const cells = this.#cells;
     cells[at + STATE] = this.states.code(s.state);
@@ -134,10 +124,11 @@ export class ResourceTable {
     cells[at + CREATED_AT] = s.createdAt;
     cells[at + UPDATED_AT] = s.updatedAt;
     this.#refs[row * REFS + CONTEXT] = s.context;
-    // A late event moves state but leaves the newer event as the last one: then nothing changes here. The
-    // id and type are the ledger's: a row number instead of an id string per resource, which every ingest
-    // would replace and the collector would copy.
-    if (s.lastEventId === eventId) cells[at + LAST_EVENT] = ledgerRow + 1;
+    // A late event moves state but leaves the newer event as the last one: then nothing changes here.
+    if (s.lastEventId === eventId) {
+      cells[at + LAST_TYPE] = this.#types.code(s.lastEventType);
+      this.#refs[row * REFS + LAST_ID] = eventId;
+    }
     this.#writeStamps(row, s.stateAt);
   }
 
@@ -185,7 +176,6 @@ export class ResourceTable {
     const refs = this.#refs;
     const k = key ?? this.#index.id(row);
     const kind = refs[row * REFS + KIND] as Kind;
-    const last = cells[at + LAST_EVENT]! - 1;
     return {
       key: k,
       provider: kind.provider,
@@ -194,8 +184,8 @@ export class ResourceTable {
       state,
       stateAt: this.#readStamps(row),
       context: refs[row * REFS + CONTEXT] as Readonly<Record<string, unknown>>,
-      lastEventId: last < 0 ? '' : this.events.id(last),
-      lastEventType: last < 0 ? '' : this.events.type(last),
+      lastEventId: refs[row * REFS + LAST_ID] as string,
+      lastEventType: this.#types.value(cells[at + LAST_TYPE]!),
       occurredAt: cells[at + OCCURRED_AT]!,
       createdAt: cells[at + CREATED_AT]!,
       updatedAt: cells[at + UPDATED_AT]!,
