@@ -74,6 +74,14 @@ export interface ActionDefinition<P = unknown> {
 /** What `engine.registerAction` takes besides the handler and its params schema. */
 export type ActionOptions = Pick<ActionDefinition, 'retry' | 'timeoutMs'>;
 
+/** `engine.registerAction`: adds a custom action type. */
+export type RegisterAction = <P>(
+  name: string,
+  handler: ActionHandler<P>,
+  params: z.ZodType<P>,
+  options?: ActionOptions,
+) => void;
+
 /**
  * How long an attempt of an action may take unless its definition says otherwise: a handler that never
  * settles would otherwise hold its job `running` and its runner's round open for ever.

@@ -1,5 +1,4 @@
-import type { z } from 'zod';
-import type { ActionHandler, ActionOptions } from '../actions/types.js';
+import type { RegisterAction } from '../actions/types.js';
 import type { Catalog } from '../catalog.js';
 import type { PolicyflowConfig } from '../config/schema.js';
 import type { TransitionTable } from '../internal/table.js';
@@ -25,12 +24,7 @@ export interface RulesEngineApi {
    *   z.object({ title: z.string() }), { timeoutMs: 15_000 });
    * ```
    */
-  registerAction<P>(
-    name: string,
-    handler: ActionHandler<P>,
-    params: z.ZodType<P>,
-    options?: ActionOptions,
-  ): void;
+  readonly registerAction: RegisterAction;
   /** What an event would do: candidate rules, each condition's fact value and result, actions; no side effects. */
   explain(payload: unknown, options: { readonly provider: string }): Promise<Explanation>;
   /** Jobs that used up their attempts (or failed for good), each with its last error. */

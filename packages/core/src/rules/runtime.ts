@@ -1,8 +1,7 @@
-import type { z } from 'zod';
 import { consoleLogSink, createActionRegistry, registerInto } from '../actions/builtins.js';
 import { createJobRunner, type JobRunner } from '../actions/runner.js';
 import { DEFAULT_RETRY, mergeRetry } from '../actions/schedule.js';
-import type { ActionDefinition, ActionHandler, ActionOptions, LogSink } from '../actions/types.js';
+import type { ActionDefinition, LogSink, RegisterAction } from '../actions/types.js';
 import type { EngineEventName, EngineEvents } from '../bus.js';
 import type { Clock } from '../clock.js';
 import { ruleSchema } from '../config/schema.js';
@@ -47,12 +46,7 @@ export interface RulesRuntime {
   readonly reactor: Reactor;
   readonly ruleSet: () => RuleSet;
   readonly retry: RetryPolicy;
-  registerAction<P>(
-    name: string,
-    handler: ActionHandler<P>,
-    params: z.ZodType<P>,
-    options?: ActionOptions,
-  ): void;
+  readonly registerAction: RegisterAction;
   evaluate(rule: CompiledRule, facts: FactRecord): Promise<boolean>;
   renderJob(
     rule: CompiledRule,
