@@ -69,7 +69,7 @@ export function attachRules(
   const runtime = createRulesRuntime(merged(options), deps);
   const { store } = deps;
   const api: RulesEngineApi = {
-    registerAction: (name, handler, params, opts) => runtime.registerAction(name, handler, params, opts),
+    registerAction: runtime.registerAction,
     explain: (payload, opts) =>
       explainEvent(payload, opts, { ...deps, now: () => deps.clock.now(), runtime }),
     deadLetters: (limit) => store.listJobs({ status: ['dead'], ...(limit === undefined ? {} : { limit }) }),
