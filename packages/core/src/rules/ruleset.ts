@@ -67,14 +67,22 @@ export interface RuleSet {
 
 function compileAction(spec: ActionSpec, index: number, options: RuleSetOptions): CompiledAction {
   const issues: TemplateIssue[] = [];
-  const def = options.actions.get(spec.type);
+  let retry: RetryPolicy | undefined;
   return {
     spec,
     index,
     render: compileTemplates(spec.params ?? {}, ['params'], issues),
     at: spec.at === undefined ? undefined : compileTemplates(spec.at, ['at'], issues),
     delayMs: spec.delay === undefined ? 0 : (parseDelay(spec.delay) ?? 0),
-    retry: mergeRetry(options.retry, def?.retry, spec.retry),
+    // Read from the registry when first needed, not now: a type `engine.registerAction` adds after the
+    // rules were built brings its own retry policy with it.
+    get retry() {
+      if (retry !== undefined) return retry;
+      const def = options.actions.get(spec.type);
+      const policy = mergeRetry(options.retry, def?.retry, spec.retry);
+      if (def !== undefined) retry = policy;
+      return policy;
+    },
   };
 }
 

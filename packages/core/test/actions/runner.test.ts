@@ -296,6 +296,25 @@ describe('attempt timeouts', () => {
     expect(jobs.map((j) => j.type).sort()).toEqual(['log', 'slow']);
   });
 
+  test('an action registered after createEngine runs under its own retry policy', async () => {
+    const { engine } = setup([{ name: 'f', on: 'quote.created', actions: [{ type: 'flaky', params: {} }] }]);
+    let calls = 0;
+    engine.registerAction(
+      'flaky',
+      () => {
+        calls += 1;
+        throw new Error('down');
+      },
+      z.object({}),
+      { retry: { attempts: 2 } },
+    );
+    await engine.ingest(quoteEvent('quote.created', 'q1', 100), { provider: 'insurer' });
+    await engine.drain();
+    const [dead] = await engine.deadLetters();
+    expect(dead).toMatchObject({ type: 'flaky', attempts: 2, maxAttempts: 2 });
+    expect(calls).toBe(2);
+  });
+
   test('registerAction takes a timeout; one that is not above 0 is an invalid_argument', () => {
     const { engine } = setup([]);
     expect(() => engine.registerAction('quick', () => undefined, z.object({}), { timeoutMs: 0 })).toThrow(
