@@ -16,7 +16,11 @@ interface Def {
   readonly catchall?: z.ZodType;
 }
 
-const compiled = new WeakMap<z.ZodType, Accepts>();
+/** Compiled predicates by schema: one cache with generated object checks, one with loops (see below). */
+const compiled = { generated: new WeakMap<z.ZodType, Accepts>(), looped: new WeakMap<z.ZodType, Accepts>() };
+
+/** Optional and nullable predicates, with what they wrap, so that generated code can write them in place. */
+const wrappers = new WeakMap<Accepts, { readonly also: 'void 0' | 'null'; readonly inner: Accepts }>();
 
 const always: Accepts = () => true;
 const isString: Accepts = (v) => typeof v === 'string';
@@ -50,15 +54,33 @@ function defOf(schema: z.ZodType): Def | undefined {
  * ```
  */
 export function compileAccepts(schema: z.ZodType): Accepts {
-  let fn = compiled.get(schema);
+  return compileWith(schema, true);
+}
+
+/**
+ * The same predicate with every object checked by a loop over its keys, as on a host that forbids compiling
+ * code from strings. Internal: tests hold both forms to zod.
+ *
+ * @example
+ * ```ts
+ * compileAcceptsLooped(z.object({ id: z.string() }))({ id: 'x' }); // true
+ * ```
+ */
+export function compileAcceptsLooped(schema: z.ZodType): Accepts {
+  return compileWith(schema, false);
+}
+
+function compileWith(schema: z.ZodType, generate: boolean): Accepts {
+  const cache = generate ? compiled.generated : compiled.looped;
+  let fn = cache.get(schema);
   if (fn === undefined) {
-    fn = compile(schema);
-    compiled.set(schema, fn);
+    fn = compile(schema, generate);
+    cache.set(schema, fn);
   }
   return fn;
 }
 
-function compile(schema: z.ZodType): Accepts {
+function compile(schema: z.ZodType, generate: boolean): Accepts {
   const def = defOf(schema);
   if (def === undefined || (def.checks !== undefined && def.checks.length > 0) || def.coerce === true) {
     return viaZod(schema);
@@ -76,35 +98,39 @@ function compile(schema: z.ZodType): Accepts {
     case 'any':
       return always;
     case 'optional':
-      return compileOptional(schema, def);
+      return compileOptional(schema, def, generate);
     case 'nullable': {
-      const inner = compileAccepts(def.innerType!);
-      return (v) => v === null || inner(v);
+      const inner = compileWith(def.innerType!, generate);
+      const fn: Accepts = (v) => v === null || inner(v);
+      wrappers.set(fn, { also: 'null', inner });
+      return fn;
     }
     case 'union':
-      return def.inclusive === false ? viaZod(schema) : compileUnion(def.options!);
+      return def.inclusive === false ? viaZod(schema) : compileUnion(def.options!, generate);
     case 'array':
-      return compileArray(compileAccepts(def.element!));
+      return compileArray(compileWith(def.element!, generate));
     case 'object':
-      return compileObject(schema, def);
+      return compileObject(schema, def, generate);
     default:
       return viaZod(schema);
   }
 }
 
-function compileOptional(schema: z.ZodType, def: Def): Accepts {
+function compileOptional(schema: z.ZodType, def: Def, generate: boolean): Accepts {
   // A defaulted inner schema substitutes a value for undefined, and that value must pass: zod's business.
   if (innerOptin(def.innerType!) === 'defaulted') return viaZod(schema);
-  const inner = compileAccepts(def.innerType!);
-  return (v) => v === undefined || inner(v);
+  const inner = compileWith(def.innerType!, generate);
+  const fn: Accepts = (v) => v === undefined || inner(v);
+  wrappers.set(fn, { also: 'void 0', inner });
+  return fn;
 }
 
 function innerOptin(schema: z.ZodType): string | undefined {
   return (schema as unknown as { _zod: { optin?: string } })._zod.optin;
 }
 
-function compileUnion(options: ReadonlyArray<z.ZodType>): Accepts {
-  const each = options.map(compileAccepts);
+function compileUnion(options: ReadonlyArray<z.ZodType>, generate: boolean): Accepts {
+  const each = options.map((o) => compileWith(o, generate));
   return (v) => {
     for (let i = 0; i < each.length; i++) if (each[i]!(v)) return true;
     return false;
@@ -119,15 +145,27 @@ function compileArray(element: Accepts): Accepts {
   };
 }
 
-function compileObject(schema: z.ZodType, def: Def): Accepts {
+function compileObject(schema: z.ZodType, def: Def, generate: boolean): Accepts {
   // Unknown keys: a loose object takes any, a stripping one ignores them; anything stricter is zod's.
   const catchall = def.catchall === undefined ? undefined : defOf(def.catchall)?.type;
   if (catchall !== undefined && catchall !== 'unknown' && catchall !== 'any') return viaZod(schema);
   const shape = def.shape ?? {};
   const keys = Object.keys(shape);
-  const fields = keys.map((key) => compileAccepts(shape[key]!));
+  // zod passes over a `__proto__` key of its own rules; no catalog has one, so zod keeps that case.
+  if (keys.includes('__proto__')) return viaZod(schema);
+  const fields = keys.map((key) => compileWith(shape[key]!, generate));
   // Whether a key may be absent depends on the field schema only (zod's optin/optout rules), so ask zod once.
   const absentOk = keys.map((key) => z.looseObject({ [key]: shape[key]! }).safeParse({}).success);
+  return (
+    (generate ? generateObject(keys, fields, absentOk) : undefined) ?? objectLoop(keys, fields, absentOk)
+  );
+}
+
+function objectLoop(
+  keys: ReadonlyArray<string>,
+  fields: ReadonlyArray<Accepts>,
+  absentOk: ReadonlyArray<boolean>,
+): Accepts {
   return (v) => {
     if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
     const o = v as Record<string, unknown>;
@@ -138,4 +176,50 @@ function compileObject(schema: z.ZodType, def: Def): Accepts {
     }
     return true;
   };
+}
+
+/**
+ * The same check as {@link objectLoop}, written out as one function per object schema with its keys as
+ * literals. A loop over keys reads every object of every schema through one property access, which V8 can
+ * only treat as megamorphic (a hash probe per field); a literal key gets an access of its own that learns the
+ * few shapes one event type has. Keys come from the catalog's schemas, never from event data or config, and
+ * enter the source only through `JSON.stringify`, so they are string literals whatever they hold. Where
+ * strings cannot be compiled (`--disallow-code-generation-from-strings`), the loop is used.
+ */
+function generateObject(
+  keys: ReadonlyArray<string>,
+  fields: ReadonlyArray<Accepts>,
+  absentOk: ReadonlyArray<boolean>,
+): Accepts | undefined {
+  const lines = keys.map((key, i) => {
+    const k = JSON.stringify(key);
+    const check = inlineCheck(fields[i]!, 'x') ?? `f[${i}](x)`;
+    const absent = absentOk[i] ? '' : ' else return false;';
+    return `if (${k} in v) { x = v[${k}]; if (!(${check})) return false; }${absent}`;
+  });
+  const body = [
+    "if (typeof v !== 'object' || v === null || isArray(v)) return false;",
+    'let x;',
+    ...lines,
+    'return true;',
+  ].join('\n');
+  try {
+    const make = new Function('f', 'isArray', 'isFinite', `return function accepts(v) {\n${body}\n};`);
+    return make(fields, Array.isArray, Number.isFinite) as Accepts;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The source of a check that the generated code can write in place of calling `fn`, when it has one. */
+function inlineCheck(fn: Accepts, x: string): string | undefined {
+  if (fn === isString) return `typeof ${x} === 'string'`;
+  if (fn === isBoolean) return `typeof ${x} === 'boolean'`;
+  if (fn === isNumber) return `typeof ${x} === 'number' && isFinite(${x})`;
+  if (fn === isNull) return `${x} === null`;
+  if (fn === always) return 'true';
+  const wrap = wrappers.get(fn);
+  if (wrap === undefined) return undefined;
+  const inner = inlineCheck(wrap.inner, x);
+  return inner === undefined ? undefined : `${x} === ${wrap.also} || (${inner})`;
 }

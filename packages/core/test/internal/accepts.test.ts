@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect } from 'vitest';
 import { z } from 'zod';
-import { compileAccepts } from '../../src/internal/accepts.js';
+import { compileAccepts, compileAcceptsLooped } from '../../src/internal/accepts.js';
 import { kota } from '../../src/providers/kota.js';
 import { ten99policy } from '../../src/providers/ten99policy.js';
 
@@ -81,7 +81,9 @@ describe('compileAccepts', () => {
     'agrees with zod’s safeParse on every built-in schema',
     (name, value) => {
       const schema = schemas.get(name)!;
-      expect(compileAccepts(schema)(value)).toBe(schema.safeParse(value).success);
+      const zod = schema.safeParse(value).success;
+      expect(compileAccepts(schema)(value)).toBe(zod);
+      expect(compileAcceptsLooped(schema)(value)).toBe(zod);
     },
   );
 
@@ -98,6 +100,13 @@ describe('compileAccepts', () => {
     literal: z.object({ kind: z.literal('a'), e: z.enum(['x', 'y']).optional() }),
     coerced: z.object({ n: z.coerce.number() }),
     catchallNumber: z.object({ a: z.string() }).catchall(z.number()),
+    // Keys that are not identifiers, and one that reads the prototype: the generated code quotes them all.
+    oddKeys: z.object({
+      'a"b\\': z.string().optional(),
+      '\u2028': z.number().nullable(),
+      ['__proto__']: z.string(),
+    }),
+    nested: z.object({ a: z.object({ n: z.number().optional() }).nullable(), b: z.array(z.string()) }),
   };
   const anyValue = fc.oneof(
     leaf,
@@ -111,6 +120,8 @@ describe('compileAccepts', () => {
         kind: fc.constantFrom('a', 'b', 1),
         e: fc.constantFrom('x', 'z', undefined),
         extra: leaf,
+        'a"b\\': leaf,
+        '\u2028': leaf,
       },
       { requiredKeys: [] },
     ),
@@ -120,7 +131,9 @@ describe('compileAccepts', () => {
     'agrees with zod on every schema kind, compiled or left to zod',
     (name, value) => {
       const schema = constructs[name]!;
-      expect(compileAccepts(schema)(value)).toBe(schema.safeParse(value).success);
+      const zod = schema.safeParse(value).success;
+      expect(compileAccepts(schema)(value)).toBe(zod);
+      expect(compileAcceptsLooped(schema)(value)).toBe(zod);
     },
   );
 });

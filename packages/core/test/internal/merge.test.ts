@@ -1,0 +1,60 @@
+import { fc, test } from '@fast-check/vitest';
+import { describe, expect } from 'vitest';
+import { mergeData } from '../../src/internal/merge.js';
+
+const UNSAFE = new Set(['__proto__', 'constructor', 'prototype']);
+const key = fc.constantFrom(
+  'id',
+  'status',
+  'employer_id',
+  'object',
+  '__proto__',
+  'constructor',
+  'prototype',
+  'x',
+);
+/** Objects as JSON.parse makes them: `__proto__` becomes an own key, in the order the text gives. */
+const data = fc
+  .array(fc.tuple(key, fc.oneof(fc.string({ maxLength: 3 }), fc.integer(), fc.constant(null))), {
+    maxLength: 6,
+  })
+  .map((pairs) => JSON.parse(JSON.stringify(Object.fromEntries(pairs))) as Record<string, unknown>)
+  .chain((o) =>
+    // The same keys again in another order, or not: both happen when a provider sends one kind of data.
+    fc.boolean().map((shuffle) => (shuffle ? JSON.parse(JSON.stringify(o, Object.keys(o).reverse())) : o)),
+  );
+
+/** A stored context: what an earlier merge made. */
+const stored = fc.option(
+  data.map((d) => mergeData(undefined, d) as Record<string, unknown>),
+  { nil: undefined },
+);
+
+/** What a merge must hold: `base`'s safe own keys overwritten by `next`'s. */
+function reference(base: Record<string, unknown> | undefined, next: Record<string, unknown>) {
+  const out = new Map<string, unknown>();
+  for (const o of base === undefined ? [next] : [base, next])
+    for (const k of Object.keys(o)) if (!UNSAFE.has(k)) out.set(k, o[k]);
+  return out;
+}
+
+describe('mergeData', () => {
+  test.prop([stored, data], { numRuns: 2000 })(
+    'keeps the safe own keys of both, next winning, and never an unsafe one',
+    (base, next) => {
+      const merged = mergeData(base, next);
+      expect(new Map(Object.entries(merged))).toEqual(reference(base, next));
+      for (const k of UNSAFE) expect(Object.hasOwn(merged, k)).toBe(false);
+      expect(Object.getPrototypeOf(merged)).toBe(Object.prototype);
+    },
+  );
+
+  test.prop([stored, data], { numRuns: 2000 })(
+    'answers with next itself when it is safe and has every key of base',
+    (base, next) => {
+      const safe = Object.keys(next).every((k) => !UNSAFE.has(k));
+      const covers = base === undefined || Object.keys(base).every((k) => Object.hasOwn(next, k));
+      expect(mergeData(base, next) === next).toBe(safe && covers);
+    },
+  );
+});
