@@ -1,0 +1,74 @@
+import { fc, test } from '@fast-check/vitest';
+import { describe, expect } from 'vitest';
+import type { ResourceSnapshot } from '../../src/index.js';
+import { StateCodes } from '../../src/stores/memory/columns.js';
+import { ResourceTable } from '../../src/stores/memory/resources.js';
+
+// Keys short and long, latin1 and wider: the packed index keeps a key with a character above U+00FF apart.
+const key = fc.oneof(
+  fc.constantFrom(
+    'kota/employer_quote/erhq_1',
+    'kota/employer_quote/erhq_2',
+    'a/b/',
+    `kota/employer_health_insurance_quote/${'e'.repeat(40)}`,
+    `x/y/${'z'.repeat(59)}`,
+    `x/y/${'z'.repeat(600)}`,
+    'ten99policy/policy/pl_ünï',
+    'ten99policy/policy/pl_\u4e2d',
+  ),
+  fc.string({ maxLength: 8 }).map((s) => `p/l/${s}`),
+  fc.string({ unit: 'binary', maxLength: 4 }).map((s) => `p/l/${s}`),
+);
+
+function snapshot(k: string, version: number): ResourceSnapshot {
+  const id = k.split('/').slice(2).join('/');
+  return {
+    key: k,
+    provider: k.split('/')[0]!,
+    lifecycle: k.split('/')[1]!,
+    id,
+    state: 'active',
+    stateAt: { '': version },
+    context: { id },
+    lastEventId: `e${version}`,
+    lastEventType: 't',
+    occurredAt: version,
+    createdAt: 1,
+    updatedAt: version,
+    version,
+  };
+}
+
+describe('ResourceTable', () => {
+  test.prop([fc.array(key, { maxLength: 200 })])(
+    'finds every key it was given, and only those, with the row it was given first',
+    (keys) => {
+      const table = new ResourceTable(new StateCodes());
+      const model = new Map<string, number>();
+      for (const [n, k] of keys.entries()) {
+        expect(table.rowOf(k)).toBe(model.get(k));
+        const row = table.ensure(k, n);
+        if (!model.has(k)) model.set(k, model.size);
+        expect(row).toBe(model.get(k));
+        table.write(row, snapshot(k, n + 1), `e${n + 1}`);
+      }
+      expect(table.size).toBe(model.size);
+      for (const [k, row] of model) {
+        expect(table.rowOf(k)).toBe(row);
+        expect(table.key(row)).toBe(k);
+        expect(table.snapshot(row)?.key).toBe(k);
+      }
+      expect(table.rowOf('p/l/never added')).toBeUndefined();
+    },
+  );
+
+  test('keeps keys and rows through growth', () => {
+    const table = new ResourceTable(new StateCodes());
+    const keys = Array.from({ length: 5_000 }, (_, i) => `kota/employer_quote/erhq_${i.toString(36)}`);
+    for (const [i, k] of keys.entries()) table.write(table.ensure(k, i), snapshot(k, i + 1), `e${i + 1}`);
+    const wrong = keys.filter(
+      (k, i) => table.rowOf(k) !== i || table.key(i) !== k || table.snapshot(i)?.version !== i + 1,
+    );
+    expect(wrong).toEqual([]);
+  });
+});
