@@ -198,6 +198,7 @@ function generateObject(
     return `if (${k} in v) { x = v[${k}]; if (!(${check})) return false; }${absent}`;
   });
   const body = [
+    "'use strict';",
     "if (typeof v !== 'object' || v === null || isArray(v)) return false;",
     'let x;',
     ...lines,
