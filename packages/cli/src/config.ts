@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import {
-  type ErrorPath,
   formatPath,
   isPolicyflowError,
   loadConfig,
@@ -65,21 +64,6 @@ export interface LocatedIssue {
   readonly message: string;
 }
 
-// loadConfig's issue messages read `<path> (line L, column C): <message>`; take the parts back apart.
-function locate(file: string, path: ErrorPath, text: string): LocatedIssue {
-  const where = formatPath(path) || '(root)';
-  let rest = text.startsWith(where) ? text.slice(where.length) : `: ${text}`;
-  let line: number | undefined;
-  let column: number | undefined;
-  const at = /^ \(line (\d+), column (\d+)\)/.exec(rest);
-  if (at) {
-    line = Number(at[1]);
-    column = Number(at[2]);
-    rest = rest.slice(at[0].length);
-  }
-  return { file, line, column, path: where, message: rest.replace(/^: /, '') };
-}
-
 /**
  * Every problem of a failed `loadConfig`, located (`file`, `line`, `column`, `path`, `message`).
  *
@@ -90,8 +74,15 @@ function locate(file: string, path: ErrorPath, text: string): LocatedIssue {
  */
 export function issuesOf(error: PolicyflowError, path: string, cwd: string): LocatedIssue[] {
   const file = relative(cwd, path) || path;
-  if (error.issues && error.issues.length > 0)
-    return error.issues.map((i) => locate(file, i.path, i.message));
+  if (error.issues && error.issues.length > 0) {
+    return error.issues.map((i) => ({
+      file,
+      line: i.line,
+      column: i.column,
+      path: formatPath(i.path) || '(root)',
+      message: i.message,
+    }));
+  }
   return [
     {
       file,

@@ -1,4 +1,4 @@
-import { isPolicyflowError } from '@policyflow/core';
+import { describeIssue, isPolicyflowError } from '@policyflow/core';
 
 /** The CLI's exit codes: 0 ok, 1 bad input or usage, 2 runtime failure. */
 export const exitCodes = { ok: 0, badInput: 1, failure: 2 } as const;
@@ -60,7 +60,7 @@ export function reportError(error: unknown, write: (text: string) => void): Exit
   if (isPolicyflowError(error)) {
     const input = inputCodes.has(error.code);
     write(`error [${error.code}]: ${error.message}\n`);
-    for (const issue of error.issues ?? []) write(`  ${issue.path.join('.')}: ${issue.message}\n`);
+    for (const issue of error.issues ?? []) write(`  ${describeIssue(issue)}\n`);
     write(
       input
         ? '  → fix the input named above and run the command again\n'

@@ -51,12 +51,25 @@ export type ErrorCode = keyof typeof errorCodes;
 /** A JSON path into the offending input, as an array of keys (`['data', 'status']`). */
 export type ErrorPath = ReadonlyArray<string | number>;
 
+/**
+ * One of several problems an error reports: where it is (`path`, and `line` and `column` in a config file
+ * when known), what it is, and, when the problems are of different kinds, its own code.
+ */
+export interface ErrorIssue {
+  readonly path: ErrorPath;
+  readonly message: string;
+  readonly code?: ErrorCode;
+  /** 1-based. */
+  readonly line?: number;
+  readonly column?: number;
+}
+
 /** The plain-object form of an error, as returned in results and stored in dead letters. */
 export interface ErrorInfo {
   readonly code: ErrorCode;
   readonly message: string;
   readonly path: ErrorPath;
-  readonly issues?: ReadonlyArray<{ readonly path: ErrorPath; readonly message: string }>;
+  readonly issues?: ReadonlyArray<ErrorIssue>;
 }
 
 /**
@@ -71,7 +84,7 @@ export class PolicyflowError extends Error {
   override readonly name = 'PolicyflowError';
   readonly code: ErrorCode;
   readonly path: ErrorPath;
-  readonly issues: ReadonlyArray<{ readonly path: ErrorPath; readonly message: string }> | undefined;
+  readonly issues: ReadonlyArray<ErrorIssue> | undefined;
 
   constructor(
     code: ErrorCode,
@@ -79,7 +92,7 @@ export class PolicyflowError extends Error {
     options: {
       path?: ErrorPath;
       cause?: unknown;
-      issues?: ReadonlyArray<{ readonly path: ErrorPath; readonly message: string }>;
+      issues?: ReadonlyArray<ErrorIssue>;
     } = {},
   ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -123,4 +136,19 @@ export function formatPath(path: ErrorPath): string {
     out += typeof part === 'number' ? `[${part}]` : out === '' ? part : `.${part}`;
   }
   return out;
+}
+
+/**
+ * One issue as a line: its path, its line and column when known, and its message.
+ *
+ * @example
+ * ```ts
+ * describeIssue({ path: ['rules', 0, 'on'], line: 3, column: 9, message: 'expected string' });
+ * // 'rules[0].on (line 3, column 9): expected string'
+ * ```
+ */
+export function describeIssue(issue: ErrorIssue): string {
+  const where = formatPath(issue.path) || '(root)';
+  const at = issue.line === undefined ? '' : ` (line ${issue.line}, column ${issue.column ?? 1})`;
+  return `${where}${at}: ${issue.message}`;
 }

@@ -56,8 +56,8 @@ export type {
   ResourceView,
 } from './engine.js';
 export { createEngine } from './engine.js';
-export type { ErrorCode, ErrorInfo, ErrorPath } from './errors.js';
-export { errorCodes, formatPath, isPolicyflowError, PolicyflowError } from './errors.js';
+export type { ErrorCode, ErrorInfo, ErrorIssue, ErrorPath } from './errors.js';
+export { describeIssue, errorCodes, formatPath, isPolicyflowError, PolicyflowError } from './errors.js';
 export type { EventSource, PolicyEvent, ResourceRef } from './event.js';
 export type { Envelope, EnvelopeReader } from './internal/envelope.js';
 export { hashEventBody, parseTimestamp, readStandardEnvelope } from './internal/envelope.js';

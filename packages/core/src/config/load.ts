@@ -3,7 +3,14 @@ import { extname } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
 import { createActionRegistry } from '../actions/builtins.js';
 import type { ActionDefinition } from '../actions/types.js';
-import { type ErrorCode, type ErrorPath, formatPath, PolicyflowError } from '../errors.js';
+import {
+  describeIssue,
+  type ErrorCode,
+  type ErrorIssue,
+  type ErrorPath,
+  formatPath,
+  PolicyflowError,
+} from '../errors.js';
 import { checkRules, type RuleIssue } from '../rules/check.js';
 import { createOperatorSet, type OperatorFn } from '../rules/operators.js';
 import type { RuleSpec } from '../rules/types.js';
@@ -19,14 +26,9 @@ export interface LoadConfigOptions {
   readonly operators?: Readonly<Record<string, OperatorFn>>;
 }
 
-/** One config problem, located. */
-export interface ConfigIssue {
+/** One config problem, located: an {@link ErrorIssue} that always has its code. */
+export interface ConfigIssue extends ErrorIssue {
   readonly code: ErrorCode;
-  readonly path: ErrorPath;
-  readonly message: string;
-  /** 1-based, for YAML files. */
-  readonly line?: number;
-  readonly column?: number;
 }
 
 type Locate = (path: ErrorPath) => { line: number; column: number } | undefined;
@@ -143,19 +145,13 @@ function read(source: string): { data: unknown; locate: Locate; syntax: ConfigIs
   return { ...yamlLocator(text), name: source };
 }
 
-function describe(issue: ConfigIssue): string {
-  const where = formatPath(issue.path) || '(root)';
-  const at = issue.line === undefined ? '' : ` (line ${issue.line}, column ${issue.column})`;
-  return `${where}${at}: ${issue.message}`;
-}
-
 function fail(name: string, issues: ReadonlyArray<ConfigIssue>): never {
   const codes = new Set(issues.map((i) => i.code));
   const code: ErrorCode = codes.size === 1 ? issues[0]!.code : 'config_invalid';
-  const text = issues.map((i) => `  ${describe(i)}`).join('\n');
+  const text = issues.map((i) => `  ${describeIssue(i)}`).join('\n');
   throw new PolicyflowError(code, `${name}: ${issues.length} problem(s):\n${text}`, {
     path: issues[0]!.path,
-    issues: issues.map((i) => ({ path: i.path, message: describe(i) })),
+    issues,
   });
 }
 

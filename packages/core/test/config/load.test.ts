@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { loadConfig } from '../../src/config/load.js';
 import { configJsonSchema } from '../../src/config/schema.js';
 import { createEngine } from '../../src/engine.js';
-import { isPolicyflowError, type PolicyflowError } from '../../src/errors.js';
+import { describeIssue, isPolicyflowError, type PolicyflowError } from '../../src/errors.js';
 import { insurer, quoteEvent } from '../rules/helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'policyflow-config-'));
@@ -72,7 +72,14 @@ describe('loadConfig', () => {
   test('problems in a JSON file are located too', () => {
     const text = '{\n  "rules": [\n    { "name": "r", "on": "x", "actions": [{ "type": "nope" }] }\n  ]\n}\n';
     const e = failure(() => loadConfig(file('bad.json', text), { env: {} }));
-    expect(e.issues?.[0]?.message).toBe(
+    expect(e.issues?.[0]).toEqual({
+      code: 'unknown_action',
+      path: ['rules', 0, 'actions', 0, 'type'],
+      line: 3,
+      column: 53,
+      message: "unknown action 'nope' (registered: http, log, emit)",
+    });
+    expect(describeIssue(e.issues![0]!)).toBe(
       "rules[0].actions[0].type (line 3, column 53): unknown action 'nope' (registered: http, log, emit)",
     );
   });
@@ -102,7 +109,7 @@ describe('loadConfig', () => {
 `;
     const e = failure(() => loadConfig(file('bad.yaml', yaml), { env: {} }));
     expect(e.code).toBe('config_invalid');
-    const lines = e.issues?.map((i) => i.message) ?? [];
+    const lines = e.issues?.map(describeIssue) ?? [];
     expect(lines).toEqual([
       'rules[1].name (line 12, column 5): Invalid input: expected string, received undefined',
       "rules[0].conditions.all[0].operator (line 6, column 36): unknown operator 'equals' (known: equal, notEqual, in, notIn, contains, doesNotContain, lessThan, lessThanInclusive, greaterThan, greaterThanInclusive, dateBefore, dateAfter, withinDays, daysUntil)",
@@ -110,6 +117,15 @@ describe('loadConfig', () => {
       "rules[0].actions[0].type (line 9, column 17): unknown action 'htp' (registered: http, log, emit)",
       'rules[0].actions[1].params.message (line 10, column 41): template {{event.data.amount + 1}} is not a plain path (letters, digits, _ and dots only)',
       'rules[0].actions[2].params.timeoutMs (line 11, column 67): Invalid input: expected number, received string',
+    ]);
+    // Each issue keeps its own code, and its location as numbers.
+    expect(e.issues?.map((i) => [i.code, i.line, i.column])).toEqual([
+      ['config_invalid', 12, 5],
+      ['unknown_operator', 6, 36],
+      ['config_invalid', 7, 11],
+      ['unknown_action', 9, 17],
+      ['template_invalid', 10, 41],
+      ['action_params_invalid', 11, 67],
     ]);
   });
 
@@ -149,13 +165,15 @@ describe('loadConfig', () => {
     const wrong = { rules: [{ ...config.rules[0], actions: [{ type: 'ticket', params: { title: 3 } }] }] };
     const e = failure(() => loadConfig(wrong, { actions: { ticket }, operators: { near: () => true } }));
     expect(e.code).toBe('action_params_invalid');
-    expect(e.issues?.[0]?.message).toMatch(/^rules\[0\]\.actions\[0\]\.params\.title: /);
+    expect(e.issues?.[0]?.path).toEqual(['rules', 0, 'actions', 0, 'params', 'title']);
+    expect(describeIssue(e.issues![0]!)).toMatch(/^rules\[0\]\.actions\[0\]\.params\.title: /);
   });
 
   test('YAML syntax errors carry line and column', () => {
     const e = failure(() => loadConfig(file('syntax.yaml', 'rules:\n  - name: [unclosed\n')));
     expect(e.code).toBe('config_invalid');
-    expect(e.issues?.[0]?.message).toMatch(/\(line \d+, column \d+\)/);
+    expect(e.issues?.[0]?.line).toBe(3); // where the parser found the flow sequence unclosed: the end
+    expect(e.issues?.[0]?.column).toBeGreaterThan(0);
   });
 });
 
