@@ -29,6 +29,10 @@ export const errorCodes = {
   action_params_invalid: { status: 500, summary: "An action's params do not match its schema." },
   action_failed: { status: 500, summary: 'An action failed.' },
   action_timeout: { status: 504, summary: 'An action attempt did not finish within its timeout.' },
+  action_interrupted: {
+    status: 500,
+    summary: 'An action attempt never finished: its runner stopped, and the job lease ran out.',
+  },
   catalog_conflict: { status: 500, summary: 'Two catalog entries claim the same event type or lifecycle.' },
   lifecycle_unknown: {
     status: 500,

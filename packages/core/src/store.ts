@@ -175,7 +175,12 @@ export interface Store {
   getCheckpoint(name: string): Promise<string | undefined>;
   setCheckpoint(name: string, value: string): Promise<void>;
 
-  /** Marks up to `limit` pending jobs due at `now` as running and returns them, oldest `runAt` first. */
+  /**
+   * Marks up to `limit` pending jobs due at `now` as running and returns them, oldest `runAt` first. A store
+   * that outlives its process should first take back jobs left running by a runner that died (the SQL store
+   * does, after its job lease; the lost attempt counts as `action_interrupted`), and count their lease's end
+   * in `nextJobDueAt`.
+   */
   claimJobs(now: number, limit: number): Promise<ActionJob[]>;
   /** Writes a job's new status, attempts, runAt and error (and appends its audit lines). */
   updateJob(job: ActionJob, audit?: ReadonlyArray<AuditEntry>): Promise<void>;

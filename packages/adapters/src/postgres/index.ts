@@ -26,7 +26,7 @@ export { migrate, migrations } from './schema.js';
 export type { SqlClient, SqlQueryable, SqlResult } from './sql.js';
 export { ident } from './sql.js';
 export type { SqlStore, SqlStoreOptions } from './store.js';
-export { createSqlStore } from './store.js';
+export { createSqlStore, DEFAULT_JOB_LEASE_MS } from './store.js';
 export type { DurableStore, DurableStoreOptions } from './stores.js';
 export { createPgliteStore, createPostgresStore } from './stores.js';
 export type { Worker, WorkerOptions } from './worker.js';

@@ -1,4 +1,13 @@
-import type { ActionJob, CommitOutcome, IngestWrite, ResourceSnapshot, Store } from '@policyflow/core';
+import {
+  type ActionJob,
+  type AuditEntry,
+  type CommitOutcome,
+  type ErrorInfo,
+  type IngestWrite,
+  PolicyflowError,
+  type ResourceSnapshot,
+  type Store,
+} from '@policyflow/core';
 import { Coalescer } from './coalesce.js';
 import {
   type AuditRow,
@@ -36,7 +45,16 @@ export interface SqlStoreOptions {
   readonly onJobs?: JobsHook;
   /** Close the client when the store closes. Default true. */
   readonly ownsClient?: boolean;
+  /**
+   * How long a job claimed by the engine's runner may stay `running` before another runner takes it again
+   * (its process died mid-attempt). The lost attempt counts, with the error `action_interrupted`. Keep it
+   * above the longest action timeout. Default 10 minutes.
+   */
+  readonly jobLeaseMs?: number;
 }
+
+/** Default of {@link SqlStoreOptions.jobLeaseMs}. */
+export const DEFAULT_JOB_LEASE_MS = 10 * 60_000;
 
 /** A {@link Store} on SQL, with the client it runs on. */
 export interface SqlStore extends Store {
@@ -100,6 +118,12 @@ export async function createSqlStore(client: SqlClient, options: SqlStoreOptions
   const historyLimit = options.historyLimit ?? 50;
   const auditLimit = options.auditLimit ?? 200;
   const external = options.onJobs !== undefined;
+  const lease = options.jobLeaseMs ?? DEFAULT_JOB_LEASE_MS;
+  if (!(lease > 0)) {
+    throw new PolicyflowError('invalid_argument', `jobLeaseMs must be above 0, got ${lease}`, {
+      path: ['jobLeaseMs'],
+    });
+  }
   await migrate(client, schema);
 
   const batching = { parallelism: client.parallelism, maxBatch: options.maxBatch ?? 500 };
@@ -134,6 +158,40 @@ export async function createSqlStore(client: SqlClient, options: SqlStoreOptions
     }
     return out;
   }
+  /**
+   * Jobs left `running` past their lease belong to a runner that died mid-attempt. The lost attempt counts:
+   * each goes back to `pending`, due now, or is dead when that was its last; an audit line says which.
+   */
+  async function reclaimStale(now: number): Promise<void> {
+    await client.transaction(async (tx) => {
+      const error: ErrorInfo = {
+        code: 'action_interrupted',
+        message: `the attempt did not finish within the job lease (${lease} ms): its runner stopped`,
+        path: [],
+      };
+      const { rows } = await tx.query<JobRow>(
+        `UPDATE ${s}.jobs j SET attempts = j.attempts + 1, last_error = $3::jsonb, updated_at = $1, run_at = $1,
+                status = CASE WHEN j.attempts + 1 >= j.max_attempts THEN 'dead' ELSE 'pending' END
+         FROM (SELECT id FROM ${s}.jobs WHERE status = 'running' AND updated_at <= $1 - $2::bigint
+               FOR UPDATE SKIP LOCKED) c
+         WHERE j.id = c.id RETURNING j.*`,
+        [now, lease, json(error)],
+      );
+      const audit = rows.map(toJob).map(
+        (job): AuditEntry => ({
+          at: now,
+          resourceKey: job.resourceKey,
+          eventId: job.eventId,
+          kind: job.status === 'dead' ? 'action.dead' : 'action.failed',
+          rule: job.rule,
+          jobId: job.id,
+          error,
+        }),
+      );
+      await insertAudit(tx, s, audit);
+    });
+  }
+
   const resources = new Coalescer<string, ResourceSnapshot | undefined>(async (keys) => {
     const { rows } = await client.query<ResourceRow>(
       `SELECT * FROM ${s}.resources WHERE key = ANY($1::text[])`,
@@ -214,6 +272,7 @@ export async function createSqlStore(client: SqlClient, options: SqlStoreOptions
     },
     async claimJobs(now, limit) {
       if (external) return [];
+      await reclaimStale(now);
       // SKIP LOCKED lets several processes claim at once without handing one job to two of them.
       const { rows } = await client.query<JobRow>(
         `UPDATE ${s}.jobs j SET status = 'running', updated_at = $1
@@ -247,8 +306,11 @@ export async function createSqlStore(client: SqlClient, options: SqlStoreOptions
     },
     async nextJobDueAt() {
       if (external) return undefined;
+      // A running job's lease ends too: then a runner must wake to take it back.
       const { rows } = await client.query<{ at: string | number | null }>(
-        `SELECT min(run_at) AS at FROM ${s}.jobs WHERE status = 'pending'`,
+        `SELECT least(min(run_at) FILTER (WHERE status = 'pending'),
+                      min(updated_at) FILTER (WHERE status = 'running') + $1) AS at FROM ${s}.jobs`,
+        [lease],
       );
       const at = rows[0]?.at;
       return at === null || at === undefined ? undefined : Number(at);

@@ -3,10 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ActionJob, IngestWrite, ResourceSnapshot, Store } from '@policyflow/core';
 import { createEngine, createMemoryStore } from '@policyflow/core';
+import { createSimulatedClock } from '@policyflow/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createPgliteStore,
   createPostgresStore,
+  type DurableStoreOptions,
   migrate,
   migrations,
   postgresClient,
@@ -17,12 +19,13 @@ const pgUp = await postgresReachable();
 const SCHEMA = 'pf_test_store';
 let seq = 0;
 
-type Factory = () => Promise<Store>;
-const backends: Array<[string, Factory]> = [['pglite', () => createPgliteStore()]];
+type Factory = (options?: DurableStoreOptions) => Promise<Store>;
+const backends: Array<[string, Factory]> = [['pglite', (options = {}) => createPgliteStore(options)]];
 if (pgUp) {
   backends.push([
     'postgres',
-    async () => createPostgresStore({ url: PG_URL, schema: `${SCHEMA}_${++seq}`, max: 4 }),
+    async (options = {}) =>
+      createPostgresStore({ url: PG_URL, schema: `${SCHEMA}_${++seq}`, max: 4, ...options }),
   ]);
 }
 
@@ -218,6 +221,44 @@ describe.each(backends)('the %s store', { timeout: 60_000 }, (_name, open) => {
     }
   });
 
+  it('takes back a job whose runner died mid-attempt once its lease runs out, counting the lost attempt', async () => {
+    const store = await open({ jobLeaseMs: 1_000 });
+    try {
+      const key = 'acme/claim/c1';
+      await store.commit(write('L', key, 1, { jobs: [job('L:r:0', key, 10, { maxAttempts: 2 })] }));
+      // A runner claims the job, then its process dies.
+      expect((await store.claimJobs(10, 5)).map((j) => j.id)).toEqual(['L:r:0']);
+      expect(await store.claimJobs(1_009, 5)).toEqual([]);
+      expect(await store.nextJobDueAt()).toBe(1_010);
+      const again = await store.claimJobs(1_010, 5);
+      expect(again.map((j) => [j.id, j.status, j.attempts, j.lastError?.code])).toEqual([
+        ['L:r:0', 'running', 1, 'action_interrupted'],
+      ]);
+      // Its runner dies again: that lost attempt was the last one.
+      expect(await store.claimJobs(2_010, 5)).toEqual([]);
+      const dead = await store.getJob('L:r:0');
+      expect([dead?.status, dead?.attempts, dead?.lastError?.code]).toEqual([
+        'dead',
+        2,
+        'action_interrupted',
+      ]);
+      expect((await store.listAudit(key)).map((a) => [a.kind, a.jobId, a.error?.code])).toEqual([
+        ['action.failed', 'L:r:0', 'action_interrupted'],
+        ['action.dead', 'L:r:0', 'action_interrupted'],
+      ]);
+      expect(await store.nextJobDueAt()).toBeUndefined();
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('refuses a job lease that is not above 0', async () => {
+    await expect(open({ jobLeaseMs: 0 })).rejects.toMatchObject({
+      code: 'invalid_argument',
+      path: ['jobLeaseMs'],
+    });
+  });
+
   it('keeps invalid deliveries and checkpoints', async () => {
     const store = await open();
     try {
@@ -281,6 +322,43 @@ describe('PGlite on disk', { timeout: 60_000 }, () => {
       expect((await second.getResource('acme/claim/c1'))?.version).toBe(1);
       expect(await second.commit(write('e1', 'acme/claim/c1', 2))).toBe('duplicate');
       await second.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('a runner that dies mid-attempt', { timeout: 60_000 }, () => {
+  it('leaves its job to the engine of the next process, once the lease runs out', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pf-lease-'));
+    const key = 'acme/claim/c1';
+    try {
+      // The first process commits a job and claims it, then dies before the attempt ends.
+      const first = await createPgliteStore({ path: dir, jobLeaseMs: 60_000 });
+      await first.commit(write('e1', key, 1, { jobs: [job('e1:r:0', key, 1_000)] }));
+      expect(await first.claimJobs(1_000, 10)).toHaveLength(1);
+      await first.close();
+
+      const store = await createPgliteStore({ path: dir, jobLeaseMs: 60_000 });
+      const clock = createSimulatedClock({ start: 1_000 });
+      const lines: string[] = [];
+      const engine = createEngine({
+        providers: [acme],
+        store,
+        clock,
+        logSink: (l) => lines.push(l.message),
+      });
+      try {
+        await engine.drain();
+        expect(lines).toEqual([]);
+        await clock.advance(60_000);
+        await engine.drain();
+        expect(lines).toEqual(['hi']);
+        const done = await store.getJob('e1:r:0');
+        expect([done?.status, done?.attempts]).toEqual(['succeeded', 2]);
+      } finally {
+        await engine.close();
+      }
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
