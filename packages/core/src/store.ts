@@ -182,8 +182,13 @@ export interface Store {
    * in `nextJobDueAt`.
    */
   claimJobs(now: number, limit: number): Promise<ActionJob[]>;
-  /** Writes a job's new status, attempts, runAt and error (and appends its audit lines). */
-  updateJob(job: ActionJob, audit?: ReadonlyArray<AuditEntry>): Promise<void>;
+  /**
+   * Writes a job's new status, attempts, runAt and error (and appends its audit lines). With `claimed` (the
+   * job as `claimJobs` handed it out), it writes only while the stored job is still that claim, and answers
+   * false otherwise: its lease ran out and another runner took the job back, whose outcome stands.
+   */
+  // biome-ignore lint/suspicious/noConfusingVoidType: a store written before the fence answers nothing, which means written.
+  updateJob(job: ActionJob, audit?: ReadonlyArray<AuditEntry>, claimed?: ActionJob): Promise<boolean | void>;
   getJob(id: string): Promise<ActionJob | undefined>;
   listJobs(filter?: {
     readonly status?: ReadonlyArray<JobStatus>;

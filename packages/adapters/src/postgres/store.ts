@@ -274,13 +274,14 @@ export async function createSqlStore(client: SqlClient, options: SqlStoreOptions
       );
       return rows.map(toJob).sort((a, b) => a.runAt - b.runAt || a.createdAt - b.createdAt);
     },
-    async updateJob(job, audit) {
-      await client.transaction(async (tx) => {
-        await upsertJob(tx, s, job);
+    async updateJob(job, audit, claimed) {
+      return client.transaction(async (tx) => {
+        if (!(await upsertJob(tx, s, job, claimed))) return false;
         if (audit) await insertAudit(tx, s, audit);
         // A dead job made pending again with fresh attempts (`engine.retryDead`): queue it anew.
         if (options.onJobs && job.status === 'pending' && job.attempts === 0)
           await options.onJobs(tx, [job], true);
+        return true;
       });
     },
     async getJob(id) {
@@ -321,14 +322,24 @@ export async function createSqlStore(client: SqlClient, options: SqlStoreOptions
   };
 }
 
-/** Writes a job's whole row (insert when missing). */
-export async function upsertJob(tx: SqlQueryable, s: string, job: ActionJob): Promise<void> {
-  await tx.query(
+/**
+ * Writes a job's whole row (insert when missing). With `claimed`, only while the stored row is still that claim
+ * (running, same attempts, same claim time); answers whether it wrote.
+ */
+export async function upsertJob(
+  tx: SqlQueryable,
+  s: string,
+  job: ActionJob,
+  claimed?: ActionJob,
+): Promise<boolean> {
+  const { rows } = await tx.query(
     `INSERT INTO ${s}.jobs (id, event_id, resource_key, rule, action_index, type, params, while_in, status, attempts,
        max_attempts, run_at, last_error, created_at, updated_at)
      VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9, $10, $11, $12, $13::jsonb, $14, $15)
      ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status, attempts = EXCLUDED.attempts, run_at = EXCLUDED.run_at,
-       last_error = EXCLUDED.last_error, updated_at = EXCLUDED.updated_at`,
+       last_error = EXCLUDED.last_error, updated_at = EXCLUDED.updated_at
+     WHERE $16::int IS NULL OR (jobs.status = 'running' AND jobs.attempts = $16::int AND jobs.updated_at = $17::bigint)
+     RETURNING 1`,
     [
       job.id,
       job.eventId,
@@ -345,6 +356,9 @@ export async function upsertJob(tx: SqlQueryable, s: string, job: ActionJob): Pr
       json(job.lastError),
       job.createdAt,
       job.updatedAt,
+      claimed?.attempts ?? null,
+      claimed?.updatedAt ?? null,
     ],
   );
+  return rows.length > 0;
 }

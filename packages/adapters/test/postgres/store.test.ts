@@ -252,6 +252,44 @@ describe.each(backends)('the %s store', { timeout: 60_000 }, (_name, open) => {
     }
   });
 
+  it('drops the late outcome of a runner whose job was taken back; the new claim is the one that counts', async () => {
+    const store = await open({ jobLeaseMs: 1_000 });
+    try {
+      const key = 'acme/claim/c1';
+      await store.commit(write('F', key, 1, { jobs: [job('F:r:0', key, 10)] }));
+      const [slow] = await store.claimJobs(10, 5);
+      const [taken] = await store.claimJobs(1_010, 5);
+      expect([slow?.attempts, taken?.attempts]).toEqual([0, 1]);
+      const finished = (claim: ActionJob, at: number): ActionJob => ({
+        ...claim,
+        status: 'succeeded',
+        attempts: claim.attempts + 1,
+        lastError: undefined,
+        updatedAt: at,
+      });
+      const line = (at: number) => ({
+        at,
+        resourceKey: key,
+        eventId: 'F',
+        kind: 'action.succeeded' as const,
+        rule: 'r',
+        jobId: 'F:r:0',
+      });
+      // The slow runner finishes after its job was taken back: nothing of it is written.
+      expect(await store.updateJob(finished(slow!, 1_500), [line(1_500)], slow)).toBe(false);
+      expect((await store.getJob('F:r:0'))?.status).toBe('running');
+      expect(await store.updateJob(finished(taken!, 1_600), [line(1_600)], taken)).toBe(true);
+      const done = await store.getJob('F:r:0');
+      expect([done?.status, done?.attempts, done?.updatedAt]).toEqual(['succeeded', 2, 1_600]);
+      expect((await store.listAudit(key)).map((a) => [a.kind, a.at])).toEqual([
+        ['action.failed', 1_010],
+        ['action.succeeded', 1_600],
+      ]);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('refuses a job lease that is not above 0', async () => {
     await expect(open({ jobLeaseMs: 0 })).rejects.toMatchObject({
       code: 'invalid_argument',

@@ -15,7 +15,11 @@ export interface JobRunnerOptions {
   readonly random: () => number;
   readonly emit: <E extends EngineEventName>(event: E, ...args: EngineEvents[E]) => void;
   readonly log: LogSink;
-  /** Jobs claimed per round. Default 256; everything due for the in-process memory store. */
+  /**
+   * Jobs claimed per round. Default `concurrency`, so that every claimed job starts at once and its lease
+   * (a shared store's) runs from its attempt, not from a wait in this process; everything due for the
+   * in-process memory store.
+   */
   readonly batch?: number;
   /** Jobs run at once. Default 32. */
   readonly concurrency?: number;
@@ -63,9 +67,10 @@ async function pool<T>(
 export function createJobRunner(options: JobRunnerOptions): JobRunner {
   const { store, clock, actions, emit } = options;
   // The memory store scans all its jobs on every claim, so it is cheapest to claim everything due at once;
-  // a shared store hands out small batches so several workers share the work.
-  const batch = options.batch ?? (store.kind === 'memory' ? 1_000_000 : 256);
+  // a shared store hands out what this runner starts at once, so several runners share the work and no
+  // claimed job waits here while its lease runs.
   const concurrency = options.concurrency ?? 32;
+  const batch = options.batch ?? (store.kind === 'memory' ? 1_000_000 : concurrency);
   let loop: Promise<void> | undefined;
   let again = false;
   let closed = false;
@@ -92,7 +97,8 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
       jobId: job.id,
       ...(ended.error ? { error: ended.error } : {}),
     };
-    await store.updateJob(next, [audit]);
+    // A job taken back after its lease ran out belongs to the runner that took it: this outcome is dropped.
+    if ((await store.updateJob(next, [audit], job)) === false) return;
     const notice = ended.error ? { job: next, error: ended.error } : { job: next };
     emit(ended.kind, notice);
   }

@@ -30,6 +30,15 @@ function isFinished(job: ActionJob): boolean {
   return job.status === 'succeeded' || job.status === 'cancelled';
 }
 
+/** True when `stored` is still the claim `claimed` (nobody took the job back since). */
+function isClaim(stored: ActionJob | undefined, claimed: ActionJob): boolean {
+  return (
+    stored?.status === 'running' &&
+    stored.attempts === claimed.attempts &&
+    stored.updatedAt === claimed.updatedAt
+  );
+}
+
 function pushBounded<T>(map: Map<string, T[]>, key: string, value: T, limit: number): void {
   let list = map.get(key);
   if (list === undefined) {
@@ -176,9 +185,11 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
         return claimed;
       });
     },
-    async updateJob(job, entries) {
+    async updateJob(job, entries, claimed) {
+      if (claimed !== undefined && !isClaim(jobs.get(job.id), claimed)) return false;
       putJob(job);
       appendAudit(entries);
+      return true;
     },
     async getJob(id) {
       return jobs.get(id);
