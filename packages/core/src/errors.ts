@@ -153,6 +153,7 @@ export function formatPath(path: ErrorPath): string {
  */
 export function describeIssue(issue: ErrorIssue): string {
   const where = formatPath(issue.path) || '(root)';
-  const at = issue.line === undefined ? '' : ` (line ${issue.line}, column ${issue.column ?? 1})`;
+  const column = issue.column === undefined ? '' : `, column ${issue.column}`;
+  const at = issue.line === undefined ? '' : ` (line ${issue.line}${column})`;
   return `${where}${at}: ${issue.message}`;
 }

@@ -72,12 +72,15 @@ export function compileAcceptsLooped(schema: z.ZodType): Accepts {
 
 function compileWith(schema: z.ZodType, generate: boolean): Accepts {
   const cache = generate ? compiled.generated : compiled.looped;
-  let fn = cache.get(schema);
-  if (fn === undefined) {
-    fn = compile(schema, generate);
-    cache.set(schema, fn);
-  }
-  return fn;
+  const cached = cache.get(schema);
+  if (cached !== undefined) return cached;
+  // A schema that contains itself (through a getter in its shape) meets its own entry while it compiles: it
+  // finds a forwarder to the predicate being made rather than compiling for ever.
+  let made: Accepts | undefined;
+  cache.set(schema, (v) => made!(v));
+  made = compile(schema, generate);
+  cache.set(schema, made);
+  return made;
 }
 
 function compile(schema: z.ZodType, generate: boolean): Accepts {
@@ -118,11 +121,17 @@ function compile(schema: z.ZodType, generate: boolean): Accepts {
 
 function compileOptional(schema: z.ZodType, def: Def, generate: boolean): Accepts {
   // A defaulted inner schema substitutes a value for undefined, and that value must pass: zod's business.
-  if (innerOptin(def.innerType!) === 'defaulted') return viaZod(schema);
+  // An exact optional takes absence but not an undefined value, which only its object can tell: zod's too.
+  if (innerOptin(def.innerType!) === 'defaulted' || hasTrait(schema, '$ZodExactOptional'))
+    return viaZod(schema);
   const inner = compileWith(def.innerType!, generate);
   const fn: Accepts = (v) => v === undefined || inner(v);
   wrappers.set(fn, { also: 'void 0', inner });
   return fn;
+}
+
+function hasTrait(schema: z.ZodType, trait: string): boolean {
+  return (schema as unknown as { _zod: { traits?: ReadonlySet<string> } })._zod.traits?.has(trait) === true;
 }
 
 function innerOptin(schema: z.ZodType): string | undefined {
@@ -151,11 +160,15 @@ function compileObject(schema: z.ZodType, def: Def, generate: boolean): Accepts 
   if (catchall !== undefined && catchall !== 'unknown' && catchall !== 'any') return viaZod(schema);
   const shape = def.shape ?? {};
   const keys = Object.keys(shape);
-  // zod passes over a `__proto__` key of its own rules; no catalog has one, so zod keeps that case.
-  if (keys.includes('__proto__')) return viaZod(schema);
+  // zod passes over a `__proto__` key by its own rules, and symbol keys are not in `Object.keys`; no catalog
+  // has either, so zod keeps those cases.
+  if (keys.includes('__proto__') || Object.getOwnPropertySymbols(shape).length > 0) return viaZod(schema);
   const fields = keys.map((key) => compileWith(shape[key]!, generate));
-  // Whether a key may be absent depends on the field schema only (zod's optin/optout rules), so ask zod once.
-  const absentOk = keys.map((key) => z.looseObject({ [key]: shape[key]! }).safeParse({}).success);
+  // Whether a key may be absent depends on the field schema only (zod's optin/optout rules), so ask zod once,
+  // with an object that has no prototype: `{}` would lend keys such as `constructor` a value.
+  const absentOk = keys.map(
+    (key) => z.looseObject({ [key]: shape[key]! }).safeParse(Object.create(null)).success,
+  );
   return (
     (generate ? generateObject(keys, fields, absentOk) : undefined) ?? objectLoop(keys, fields, absentOk)
   );

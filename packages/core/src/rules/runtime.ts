@@ -6,7 +6,7 @@ import type { EngineEventName, EngineEvents } from '../bus.js';
 import type { Clock } from '../clock.js';
 import { ruleSchema } from '../config/schema.js';
 import type { Reaction, ReactionInput, Reactor } from '../engine.js';
-import { formatPath, PolicyflowError } from '../errors.js';
+import { describeIssue, PolicyflowError } from '../errors.js';
 import { parseTimestamp } from '../internal/envelope.js';
 import type { ActionJob, AuditEntry, Store } from '../store.js';
 import { checkParams, checkRules, type RuleIssue } from './check.js';
@@ -63,10 +63,10 @@ const NO_REACTION: Reaction = Object.freeze({ jobs: [], audit: [] });
 function throwIssues(issues: ReadonlyArray<RuleIssue>): never {
   const codes = new Set(issues.map((i) => i.code));
   const code = codes.size === 1 ? issues[0]!.code : 'config_invalid';
-  const lines = issues.map((i) => `  ${formatPath(i.path) || '(root)'}: ${i.message}`);
+  const lines = issues.map((i) => `  ${describeIssue(i)}`);
   throw new PolicyflowError(code, `${issues.length} problem(s) in the rules:\n${lines.join('\n')}`, {
     path: issues[0]!.path,
-    issues: issues.map(({ path, message }) => ({ path, message })),
+    issues,
   });
 }
 

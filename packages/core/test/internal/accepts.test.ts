@@ -74,6 +74,13 @@ for (const catalog of [kota(), ten99policy()]) {
   for (const entry of catalog.events.values()) schemas.set(`${catalog.provider} ${entry.type}`, entry.data);
 }
 
+const tree: z.ZodType = z.object({
+  n: z.number(),
+  get kids() {
+    return z.array(tree).optional();
+  },
+});
+
 describe('compileAccepts', () => {
   const samples = fixtureData();
 
@@ -100,31 +107,40 @@ describe('compileAccepts', () => {
     literal: z.object({ kind: z.literal('a'), e: z.enum(['x', 'y']).optional() }),
     coerced: z.object({ n: z.coerce.number() }),
     catchallNumber: z.object({ a: z.string() }).catchall(z.number()),
-    // Keys that are not identifiers, and one that reads the prototype: the generated code quotes them all.
-    oddKeys: z.object({
-      'a"b\\': z.string().optional(),
-      '\u2028': z.number().nullable(),
-      ['__proto__']: z.string(),
-    }),
+    // Keys that are not identifiers: the generated code quotes them.
+    oddKeys: z.object({ 'a"b\\': z.string().optional(), '\u2028': z.number().nullable() }),
+    // Keys zod treats by its own rules, left to zod.
+    protoKey: z.object({ ['__proto__']: z.string() }),
+    symbolKey: z.object({ [Symbol.for('k')]: z.string() }),
+    // Keys that `{}` inherits, met by inputs with and without a prototype.
+    inheritedKeys: z.object({ constructor: z.string().optional(), toString: z.unknown() }),
+    exactOptional: z.object({ a: z.string().exactOptional(), b: z.number().exactOptional().nullable() }),
+    recursive: tree,
     nested: z.object({ a: z.object({ n: z.number().optional() }).nullable(), b: z.array(z.string()) }),
   };
+  const record = fc.record(
+    {
+      a: leaf,
+      b: leaf,
+      n: leaf,
+      m: leaf,
+      kind: fc.constantFrom('a', 'b', 1),
+      e: fc.constantFrom('x', 'z', undefined),
+      extra: leaf,
+      'a"b\\': leaf,
+      '\u2028': leaf,
+      constructor: leaf,
+      toString: leaf,
+      kids: fc.constantFrom(undefined, [], [{ n: 1 }], [{ n: 1, kids: [{ n: 'x' }] }], [{}]),
+    },
+    { requiredKeys: [] },
+  );
   const anyValue = fc.oneof(
     leaf,
     fc.anything(),
-    fc.record(
-      {
-        a: leaf,
-        b: leaf,
-        n: leaf,
-        m: leaf,
-        kind: fc.constantFrom('a', 'b', 1),
-        e: fc.constantFrom('x', 'z', undefined),
-        extra: leaf,
-        'a"b\\': leaf,
-        '\u2028': leaf,
-      },
-      { requiredKeys: [] },
-    ),
+    record,
+    // The same keys on an object without a prototype: nothing is inherited.
+    record.map((r) => Object.assign(Object.create(null) as object, r)),
   );
 
   test.prop([fc.constantFrom(...Object.keys(constructs)), anyValue], { numRuns: 4000 })(
