@@ -175,13 +175,15 @@ export interface Store {
   getCheckpoint(name: string): Promise<string | undefined>;
   setCheckpoint(name: string, value: string): Promise<void>;
 
-  /**
-   * Marks up to `limit` pending jobs due at `now` as running and returns them, oldest `runAt` first. A store
-   * that outlives its process should first take back jobs left running by a runner that died (the SQL store
-   * does, after its job lease; the lost attempt counts as `action_interrupted`), and count their lease's end
-   * in `nextJobDueAt`.
-   */
+  /** Marks up to `limit` pending jobs due at `now` as running and returns them, oldest `runAt` first. */
   claimJobs(now: number, limit: number): Promise<ActionJob[]>;
+  /**
+   * For a store that outlives its process: takes back jobs left `running` past the store's job lease (their
+   * runner died mid-attempt), counting the lost attempt as `action_interrupted`, and returns them as they
+   * now are, `pending` again or `dead`. Such a store also counts each lease's end in `nextJobDueAt`, so that
+   * a runner wakes for it. The runner calls this before it claims, and reports each job on the bus.
+   */
+  reclaimJobs?(now: number): Promise<ActionJob[]>;
   /**
    * Writes a job's new status, attempts, runAt and error (and appends its audit lines). With `claimed` (the
    * job as `claimJobs` handed it out), it writes only while the stored job is still that claim, and answers

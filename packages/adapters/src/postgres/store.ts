@@ -159,28 +159,32 @@ export async function createSqlStore(client: SqlClient, options: SqlStoreOptions
   }
   /**
    * Jobs left `running` past their lease belong to a runner that died mid-attempt. The lost attempt counts:
-   * each goes back to `pending`, due now, or is dead when that was its last; an audit line says which. One
-   * statement, so it costs a claim one round trip more and no transaction of its own.
+   * each goes back to `pending`, due now, or is dead when that was its last, with an audit line saying which.
+   * One statement, so it costs a round of claims one round trip and no transaction of its own.
    */
-  async function reclaimStale(now: number): Promise<void> {
+  async function reclaimJobs(now: number): Promise<ActionJob[]> {
+    if (external) return [];
     const error: ErrorInfo = {
       code: 'action_interrupted',
       message: `the attempt did not finish within the job lease (${lease} ms): its runner stopped`,
       path: [],
     };
-    await client.query(
+    const { rows } = await client.query<JobRow>(
       `WITH stale AS (
          UPDATE ${s}.jobs j SET attempts = j.attempts + 1, last_error = $3::jsonb, updated_at = $1, run_at = $1,
                 status = CASE WHEN j.attempts + 1 >= j.max_attempts THEN 'dead' ELSE 'pending' END
          FROM (SELECT id FROM ${s}.jobs WHERE status = 'running' AND updated_at <= $1 - $2::bigint
                FOR UPDATE SKIP LOCKED) c
-         WHERE j.id = c.id RETURNING j.*)
-       INSERT INTO ${s}.audit (resource_key, event_id, kind, rule, job_id, error, at)
-       SELECT coalesce(resource_key, ''), event_id,
-              CASE WHEN status = 'dead' THEN 'action.dead' ELSE 'action.failed' END, rule, id, last_error, $1
-       FROM stale ORDER BY seq`,
+         WHERE j.id = c.id RETURNING j.*),
+       logged AS (
+         INSERT INTO ${s}.audit (resource_key, event_id, kind, rule, job_id, error, at)
+         SELECT coalesce(resource_key, ''), event_id,
+                CASE WHEN status = 'dead' THEN 'action.dead' ELSE 'action.failed' END, rule, id, last_error, $1
+         FROM stale ORDER BY seq)
+       SELECT * FROM stale ORDER BY seq`,
       [now, lease, json(error)],
     );
+    return rows.map(toJob);
   }
 
   const resources = new Coalescer<string, ResourceSnapshot | undefined>(async (keys) => {
@@ -261,9 +265,9 @@ export async function createSqlStore(client: SqlClient, options: SqlStoreOptions
         [name, value],
       );
     },
+    reclaimJobs,
     async claimJobs(now, limit) {
       if (external) return [];
-      await reclaimStale(now);
       // SKIP LOCKED lets several processes claim at once without handing one job to two of them.
       const { rows } = await client.query<JobRow>(
         `UPDATE ${s}.jobs j SET status = 'running', updated_at = $1

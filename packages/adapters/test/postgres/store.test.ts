@@ -228,13 +228,19 @@ describe.each(backends)('the %s store', { timeout: 60_000 }, (_name, open) => {
       await store.commit(write('L', key, 1, { jobs: [job('L:r:0', key, 10, { maxAttempts: 2 })] }));
       // A runner claims the job, then its process dies.
       expect((await store.claimJobs(10, 5)).map((j) => j.id)).toEqual(['L:r:0']);
+      expect(await store.reclaimJobs!(1_009)).toEqual([]);
       expect(await store.claimJobs(1_009, 5)).toEqual([]);
       expect(await store.nextJobDueAt()).toBe(1_010);
+      const back = await store.reclaimJobs!(1_010);
+      expect(back.map((j) => [j.id, j.status, j.attempts, j.lastError?.code])).toEqual([
+        ['L:r:0', 'pending', 1, 'action_interrupted'],
+      ]);
       const again = await store.claimJobs(1_010, 5);
       expect(again.map((j) => [j.id, j.status, j.attempts, j.lastError?.code])).toEqual([
         ['L:r:0', 'running', 1, 'action_interrupted'],
       ]);
       // Its runner dies again: that lost attempt was the last one.
+      expect((await store.reclaimJobs!(2_010)).map((j) => [j.status, j.attempts])).toEqual([['dead', 2]]);
       expect(await store.claimJobs(2_010, 5)).toEqual([]);
       const dead = await store.getJob('L:r:0');
       expect([dead?.status, dead?.attempts, dead?.lastError?.code]).toEqual([
@@ -258,6 +264,7 @@ describe.each(backends)('the %s store', { timeout: 60_000 }, (_name, open) => {
       const key = 'acme/claim/c1';
       await store.commit(write('F', key, 1, { jobs: [job('F:r:0', key, 10)] }));
       const [slow] = await store.claimJobs(10, 5);
+      await store.reclaimJobs!(1_010);
       const [taken] = await store.claimJobs(1_010, 5);
       expect([slow?.attempts, taken?.attempts]).toEqual([0, 1]);
       const finished = (claim: ActionJob, at: number): ActionJob => ({
@@ -386,12 +393,16 @@ describe('a runner that dies mid-attempt', { timeout: 60_000 }, () => {
         clock,
         logSink: (l) => lines.push(l.message),
       });
+      const failed: Array<[string, string | undefined]> = [];
+      engine.on('action.failed', (n) => failed.push([n.job.id, n.error?.code]));
       try {
         await engine.drain();
         expect(lines).toEqual([]);
         await clock.advance(60_000);
         await engine.drain();
         expect(lines).toEqual(['hi']);
+        // The lost attempt is reported on the bus like any failed one, before the job runs again.
+        expect(failed).toEqual([['e1:r:0', 'action_interrupted']]);
         const done = await store.getJob('e1:r:0');
         expect([done?.status, done?.attempts]).toEqual(['succeeded', 2]);
       } finally {

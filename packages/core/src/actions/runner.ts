@@ -135,9 +135,22 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
     }, due - now);
   }
 
+  /** Jobs whose runner died mid-attempt, taken back by the store: reported as the attempt's end. */
+  async function reclaim(): Promise<void> {
+    for (const job of (await store.reclaimJobs?.(clock.now())) ?? []) {
+      const error = job.lastError ?? {
+        code: 'action_interrupted' as const,
+        message: 'interrupted',
+        path: [],
+      };
+      emit(job.status === 'dead' ? 'action.dead' : 'action.failed', { job, error });
+    }
+  }
+
   async function rounds(): Promise<void> {
     do {
       again = false;
+      await reclaim();
       for (;;) {
         const jobs = await store.claimJobs(clock.now(), batch);
         if (jobs.length === 0) break;
