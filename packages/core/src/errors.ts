@@ -157,3 +157,25 @@ export function describeIssue(issue: ErrorIssue): string {
   const at = issue.line === undefined ? '' : ` (line ${issue.line}${column})`;
   return `${where}${at}: ${issue.message}`;
 }
+
+/**
+ * One error for several problems: the problems' own code when they share one (`config_invalid` when they do
+ * not), a message that lists them under `header`, and the problems as `issues`.
+ *
+ * @example
+ * ```ts
+ * throw issuesError('policyflow.yaml', [{ code: 'unknown_action', path: ['rules', 0], message: "unknown action 'x'" }]);
+ * ```
+ */
+export function issuesError(
+  header: string,
+  issues: ReadonlyArray<ErrorIssue & { readonly code: ErrorCode }>,
+): PolicyflowError {
+  const codes = new Set(issues.map((i) => i.code));
+  const code: ErrorCode = codes.size === 1 ? issues[0]!.code : 'config_invalid';
+  const lines = issues.map((i) => `  ${describeIssue(i)}`).join('\n');
+  return new PolicyflowError(code, `${header}: ${issues.length} problem(s):\n${lines}`, {
+    path: issues[0]!.path,
+    issues,
+  });
+}

@@ -138,12 +138,8 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
   /** Jobs whose runner died mid-attempt, taken back by the store: reported as the attempt's end. */
   async function reclaim(): Promise<void> {
     for (const job of (await store.reclaimJobs?.(clock.now())) ?? []) {
-      const error = job.lastError ?? {
-        code: 'action_interrupted' as const,
-        message: 'interrupted',
-        path: [],
-      };
-      emit(job.status === 'dead' ? 'action.dead' : 'action.failed', { job, error });
+      const notice = job.lastError ? { job, error: job.lastError } : { job };
+      emit(job.status === 'dead' ? 'action.dead' : 'action.failed', notice);
     }
   }
 

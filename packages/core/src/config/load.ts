@@ -4,11 +4,11 @@ import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'y
 import { createActionRegistry } from '../actions/builtins.js';
 import type { ActionDefinition } from '../actions/types.js';
 import {
-  describeIssue,
   type ErrorCode,
   type ErrorIssue,
   type ErrorPath,
   formatPath,
+  issuesError,
   PolicyflowError,
 } from '../errors.js';
 import { checkRules, type RuleIssue } from '../rules/check.js';
@@ -146,13 +146,7 @@ function read(source: string): { data: unknown; locate: Locate; syntax: ConfigIs
 }
 
 function fail(name: string, issues: ReadonlyArray<ConfigIssue>): never {
-  const codes = new Set(issues.map((i) => i.code));
-  const code: ErrorCode = codes.size === 1 ? issues[0]!.code : 'config_invalid';
-  const text = issues.map((i) => `  ${describeIssue(i)}`).join('\n');
-  throw new PolicyflowError(code, `${name}: ${issues.length} problem(s):\n${text}`, {
-    path: issues[0]!.path,
-    issues,
-  });
+  throw issuesError(name, issues);
 }
 
 /**

@@ -6,7 +6,7 @@ import type { EngineEventName, EngineEvents } from '../bus.js';
 import type { Clock } from '../clock.js';
 import { ruleSchema } from '../config/schema.js';
 import type { Reaction, ReactionInput, Reactor } from '../engine.js';
-import { describeIssue, PolicyflowError } from '../errors.js';
+import { issuesError, PolicyflowError } from '../errors.js';
 import { parseTimestamp } from '../internal/envelope.js';
 import type { ActionJob, AuditEntry, Store } from '../store.js';
 import { checkParams, checkRules, type RuleIssue } from './check.js';
@@ -61,13 +61,7 @@ export interface RulesRuntime {
 const NO_REACTION: Reaction = Object.freeze({ jobs: [], audit: [] });
 
 function throwIssues(issues: ReadonlyArray<RuleIssue>): never {
-  const codes = new Set(issues.map((i) => i.code));
-  const code = codes.size === 1 ? issues[0]!.code : 'config_invalid';
-  const lines = issues.map((i) => `  ${describeIssue(i)}`);
-  throw new PolicyflowError(code, `${issues.length} problem(s) in the rules:\n${lines.join('\n')}`, {
-    path: issues[0]!.path,
-    issues,
-  });
+  throw issuesError('the rules', issues);
 }
 
 function parseRules(rules: ReadonlyArray<unknown>): RuleSpec[] {
