@@ -184,6 +184,15 @@ export interface Store {
    * a runner wakes for it. The runner calls this before it claims, and reports each job on the bus.
    */
   reclaimJobs?(now: number): Promise<ActionJob[]>;
+  /** The job lease of a store that takes jobs back (see `reclaimJobs`), in ms: runners renew within it. */
+  readonly jobLeaseMs?: number;
+  /**
+   * For a store that takes jobs back: extends to `now` the leases of jobs a runner is still running, each
+   * given as the runner last had it (as claimed, or as last renewed). Returns the renewed jobs as they now
+   * are; a job missing from the answer was taken back, and its runner's outcome will be dropped. The runner
+   * renews every third of the lease, so an attempt may outlast the lease while its process lives.
+   */
+  renewJobs?(held: ReadonlyArray<ActionJob>, now: number): Promise<ActionJob[]>;
   /**
    * Writes a job's new status, attempts, runAt and error (and appends its audit lines). With `claimed` (the
    * job as `claimJobs` handed it out), it writes only while the stored job is still that claim, and answers

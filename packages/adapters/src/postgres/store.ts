@@ -45,9 +45,10 @@ export interface SqlStoreOptions {
   /** Close the client when the store closes. Default true. */
   readonly ownsClient?: boolean;
   /**
-   * How long a job claimed by the engine's runner may stay `running` before another runner takes it again
-   * (its process died mid-attempt). The lost attempt counts, with the error `action_interrupted`. Keep it
-   * above the longest action timeout. Default 10 minutes.
+   * How long a job claimed by the engine's runner may stay `running` without word from its runner before
+   * another runner takes it again (its process died mid-attempt). A live runner renews the leases of the
+   * jobs it runs every third of this, so an attempt may take longer. The lost attempt counts, with the
+   * error `action_interrupted`. Default 10 minutes.
    */
   readonly jobLeaseMs?: number;
 }
@@ -266,6 +267,19 @@ export async function createSqlStore(client: SqlClient, options: SqlStoreOptions
       );
     },
     reclaimJobs,
+    jobLeaseMs: lease,
+    async renewJobs(held, now) {
+      if (external || held.length === 0) return [];
+      // Fenced like updateJob: a lease is renewed only while the row is still the claim its runner holds.
+      const { rows } = await client.query<JobRow>(
+        `UPDATE ${s}.jobs j SET updated_at = $1
+         FROM unnest($2::text[], $3::int[], $4::bigint[]) AS h(id, attempts, claimed_at)
+         WHERE j.id = h.id AND j.status = 'running' AND j.attempts = h.attempts AND j.updated_at = h.claimed_at
+         RETURNING j.*`,
+        [now, held.map((j) => j.id), held.map((j) => j.attempts), held.map((j) => j.updatedAt)],
+      );
+      return rows.map(toJob);
+    },
     async claimJobs(now, limit) {
       if (external) return [];
       // SKIP LOCKED lets several processes claim at once without handing one job to two of them.

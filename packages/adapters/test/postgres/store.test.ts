@@ -5,6 +5,7 @@ import type { ActionJob, IngestWrite, ResourceSnapshot, Store } from '@policyflo
 import { createEngine, createMemoryStore } from '@policyflow/core';
 import { createSimulatedClock } from '@policyflow/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import {
   createPgliteStore,
   createPostgresStore,
@@ -297,6 +298,38 @@ describe.each(backends)('the %s store', { timeout: 60_000 }, (_name, open) => {
     }
   });
 
+  it('renews the lease of a claim its runner still holds, and only that claim', async () => {
+    const store = await open({ jobLeaseMs: 1_000 });
+    try {
+      const key = 'acme/claim/c1';
+      await store.commit(write('R', key, 1, { jobs: [job('R:r:0', key, 10)] }));
+      const [claim] = await store.claimJobs(10, 5);
+      expect(store.jobLeaseMs).toBe(1_000);
+      const [renewed] = await store.renewJobs!([claim!], 600);
+      expect([renewed?.id, renewed?.status, renewed?.attempts, renewed?.updatedAt]).toEqual([
+        'R:r:0',
+        'running',
+        0,
+        600,
+      ]);
+      // The lease now runs from the renewal: not taken back when the claim's own lease would have ended.
+      expect(await store.nextJobDueAt()).toBe(1_600);
+      expect(await store.reclaimJobs!(1_010)).toEqual([]);
+      // The claim as first handed out no longer names the row: renewing or finishing with it does nothing.
+      expect(await store.renewJobs!([claim!], 700)).toEqual([]);
+      expect(await store.updateJob({ ...claim!, status: 'succeeded', attempts: 1 }, [], claim)).toBe(false);
+      // Once taken back, the last renewal's claim is dead too.
+      expect((await store.reclaimJobs!(1_600)).map((j) => j.id)).toEqual(['R:r:0']);
+      expect(await store.renewJobs!([renewed!], 1_700)).toEqual([]);
+      expect(await store.updateJob({ ...renewed!, status: 'succeeded', attempts: 1 }, [], renewed)).toBe(
+        false,
+      );
+      expect(await store.renewJobs!([], 1_700)).toEqual([]);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('refuses a job lease that is not above 0', async () => {
     await expect(open({ jobLeaseMs: 0 })).rejects.toMatchObject({
       code: 'invalid_argument',
@@ -410,6 +443,116 @@ describe('a runner that dies mid-attempt', { timeout: 60_000 }, () => {
       }
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('a slow attempt', { timeout: 60_000 }, () => {
+  /** A PGlite store whose renewals the test can wait for: they run on the store's own time, not the clock's. */
+  async function watchedStore(fail = false) {
+    const store = await createPgliteStore({ jobLeaseMs: 3_000 });
+    const renewals: Array<Promise<unknown>> = [];
+    const watched: Store = {
+      ...store,
+      renewJobs(held, now) {
+        const renewal = fail ? Promise.reject(new Error('connection lost')) : store.renewJobs!(held, now);
+        renewals.push(renewal.catch(() => undefined));
+        return renewal;
+      },
+    };
+    return { store, watched, settled: () => Promise.all(renewals) };
+  }
+
+  function slowAction() {
+    let started!: () => void;
+    let finish!: () => void;
+    const running = new Promise<void>((resolve) => {
+      started = resolve;
+    });
+    const done = new Promise<void>((resolve) => {
+      finish = resolve;
+    });
+    const handler = async (): Promise<undefined> => {
+      started();
+      await done;
+      return undefined;
+    };
+    return { handler, running, finish };
+  }
+
+  it('keeps its job while its runner lives, though it outlasts the lease', async () => {
+    const { store, watched, settled } = await watchedStore();
+    const clock = createSimulatedClock({ start: 1_000 });
+    const engine = createEngine({ providers: [acme], store: watched, clock });
+    const slow = slowAction();
+    engine.registerAction('slow', slow.handler, z.object({}), { timeoutMs: 60_000 });
+    const failed: string[] = [];
+    engine.on('action.failed', (n) => failed.push(n.job.id));
+    try {
+      await store.commit(
+        write('s1', 'acme/claim/c1', 1, {
+          jobs: [job('s1:r:0', 'acme/claim/c1', 1_000, { type: 'slow', params: {} })],
+        }),
+      );
+      const drained = engine.drain();
+      await slow.running;
+      for (let beat = 0; beat < 4; beat++) {
+        await clock.advance(1_000);
+        await settled();
+      }
+      // Four seconds into the attempt, with a lease of three: another runner finds nothing to take back.
+      expect(clock.now()).toBe(5_000);
+      expect(await store.reclaimJobs!(clock.now())).toEqual([]);
+      expect((await store.getJob('s1:r:0'))?.updatedAt).toBe(5_000);
+      slow.finish();
+      await drained;
+      const done = await store.getJob('s1:r:0');
+      expect([done?.status, done?.attempts]).toEqual(['succeeded', 1]);
+      expect(failed).toEqual([]);
+    } finally {
+      slow.finish();
+      await engine.close();
+    }
+  });
+
+  it('loses its job when renewals fail past the lease: its late outcome is dropped, the host warned', async () => {
+    const { store, watched, settled } = await watchedStore(true);
+    const clock = createSimulatedClock({ start: 1_000 });
+    const engine = createEngine({ providers: [acme], store: watched, clock });
+    const slow = slowAction();
+    engine.registerAction('slow', slow.handler, z.object({}), { timeoutMs: 60_000 });
+    const warnings: string[] = [];
+    engine.on('warning', (w) => warnings.push(w.code));
+    try {
+      await store.commit(
+        write('s2', 'acme/claim/c2', 1, {
+          jobs: [job('s2:r:0', 'acme/claim/c2', 1_000, { type: 'slow', params: {} })],
+        }),
+      );
+      const drained = engine.drain();
+      await slow.running;
+      for (let beat = 0; beat < 3; beat++) {
+        await clock.advance(1_000);
+        await settled();
+      }
+      expect(warnings).toEqual(['lease_renewal_failed', 'lease_renewal_failed', 'lease_renewal_failed']);
+      const back = await store.reclaimJobs!(clock.now());
+      expect(back.map((j) => [j.id, j.status, j.lastError?.code])).toEqual([
+        ['s2:r:0', 'pending', 'action_interrupted'],
+      ]);
+      slow.finish();
+      await drained;
+      // The first attempt's success was not written over the job another runner took back: the job ran
+      // again from its new claim, and the audit holds one success, after the interruption.
+      const done = await store.getJob('s2:r:0');
+      expect([done?.status, done?.attempts]).toEqual(['succeeded', 2]);
+      expect((await store.listAudit('acme/claim/c2')).map((a) => [a.kind, a.error?.code])).toEqual([
+        ['action.failed', 'action_interrupted'],
+        ['action.succeeded', undefined],
+      ]);
+    } finally {
+      slow.finish();
+      await engine.close();
     }
   });
 });

@@ -55,6 +55,97 @@ async function pool<T>(
   await Promise.all(Array.from({ length: limit }, worker));
 }
 
+/** The claims a runner holds, renewed while their attempts run. */
+interface Leases {
+  /** The job starts its attempt: its lease is renewed from now on. */
+  hold(job: ActionJob): void;
+  /** The attempt ended: renewal stops; answers the claim as last renewed, which the outcome's write fences on. */
+  release(job: ActionJob): Promise<ActionJob>;
+  close(): void;
+}
+
+/**
+ * A store that takes jobs back after a lease (`reclaimJobs`) would take back an attempt that is merely slow:
+ * while attempts run, their leases are renewed every third of the lease. A renewal answers each job as it now
+ * is (its `updatedAt` moved), which is the claim the outcome's write must then name, so an outcome waits for
+ * a renewal in flight before it writes.
+ */
+function createLeases(options: JobRunnerOptions): Leases {
+  const { store, clock } = options;
+  const leaseMs = store.jobLeaseMs;
+  if (store.renewJobs === undefined || leaseMs === undefined) {
+    return { hold() {}, release: async (job) => job, close() {} };
+  }
+  const renewJobs = store.renewJobs.bind(store);
+  const every = Math.max(1, Math.floor(leaseMs / 3));
+  // Keyed by the claim object its attempt was given: should a job be taken back and claimed here again while
+  // its first attempt still runs, the two attempts must never share a claim.
+  const held = new Map<ActionJob, { claim: ActionJob; renewing: boolean }>();
+  let renewal: Promise<void> | undefined;
+  let cancel: (() => void) | undefined;
+  let closed = false;
+
+  async function renew(): Promise<void> {
+    const batch = [...held.values()].filter((h) => h.renewing);
+    if (batch.length === 0) return;
+    try {
+      const answer = await renewJobs(
+        batch.map((h) => h.claim),
+        clock.now(),
+      );
+      const renewed = new Map(answer.map((j) => [j.id, j]));
+      for (const h of batch) {
+        const now = renewed.get(h.claim.id);
+        // Not renewed: another runner took the job back. Its outcome here will be dropped.
+        if (now === undefined) h.renewing = false;
+        else h.claim = now;
+      }
+    } catch (error) {
+      // The leases stand as they were; the next beat, well within the lease, tries again.
+      options.emit('warning', {
+        code: 'lease_renewal_failed',
+        message: `action runner: renewing job leases failed: ${(error as Error)?.message ?? String(error)}`,
+      });
+    }
+  }
+
+  function arm(): void {
+    if (closed || cancel !== undefined || renewal !== undefined || held.size === 0) return;
+    cancel = clock.setTimeout(() => {
+      cancel = undefined;
+      renewal = renew().finally(() => {
+        renewal = undefined;
+        arm();
+      });
+    }, every);
+  }
+
+  return {
+    hold(job) {
+      held.set(job, { claim: job, renewing: true });
+      arm();
+    },
+    async release(job) {
+      const h = held.get(job);
+      if (h === undefined) return job;
+      h.renewing = false;
+      // A renewal in flight may move the claim on: the outcome must name the claim as it ends up.
+      if (renewal !== undefined) await renewal;
+      held.delete(job);
+      if (held.size === 0) {
+        cancel?.();
+        cancel = undefined;
+      }
+      return h.claim;
+    },
+    close() {
+      closed = true;
+      cancel?.();
+      cancel = undefined;
+    },
+  };
+}
+
 /**
  * Creates the job runner of an engine.
  *
@@ -77,8 +168,10 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
   let immediate: ReturnType<typeof setImmediate> | undefined;
   let cancelTimer: (() => void) | undefined;
   let timerAt: number | undefined;
+  const leases = createLeases(options);
 
   async function finish(job: ActionJob, attempt: number, ended: Ended, runAt = job.runAt): Promise<void> {
+    const claim = await leases.release(job);
     const now = clock.now();
     const next: ActionJob = {
       ...job,
@@ -98,12 +191,13 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
       ...(ended.error ? { error: ended.error } : {}),
     };
     // A job taken back after its lease ran out belongs to the runner that took it: this outcome is dropped.
-    if ((await store.updateJob(next, [audit], job)) === false) return;
+    if ((await store.updateJob(next, [audit], claim)) === false) return;
     const notice = ended.error ? { job: next, error: ended.error } : { job: next };
     emit(ended.kind, notice);
   }
 
   async function runOne(job: ActionJob): Promise<void> {
+    leases.hold(job);
     const attempt = job.attempts + 1;
     const ended = await attemptAction(job, {
       actions,
@@ -209,6 +303,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
     },
     close() {
       closed = true;
+      leases.close();
       cancelTimer?.();
       if (immediate !== undefined) clearImmediate(immediate);
     },

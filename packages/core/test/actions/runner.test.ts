@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { type ActionDefinition, DEFAULT_ACTION_TIMEOUT_MS, type LogLine } from '../../src/actions/types.js';
 import { createEngine } from '../../src/engine.js';
 import type { RuleSpec } from '../../src/rules/types.js';
+import type { ActionJob, Store } from '../../src/store.js';
 import { createMemoryStore } from '../../src/stores/memory.js';
 import { createSimClock, insurer, quoteEvent } from '../rules/helpers.js';
 
@@ -326,5 +327,59 @@ describe('attempt timeouts', () => {
         retry: { attempts: 1 },
       }),
     ).not.toThrow();
+  });
+});
+
+describe('job leases', () => {
+  /**
+   * A memory store that has a lease, as a SQL store does. Its renewal moves the claims at once (the SQL
+   * statement commits) but answers only when the test says, which is the window where an attempt may end.
+   */
+  function leasedStore() {
+    const base = createMemoryStore();
+    const answers: Array<() => void> = [];
+    const store: Store = {
+      ...base,
+      jobLeaseMs: 300,
+      async renewJobs(held, now) {
+        const renewed: ActionJob[] = [];
+        for (const claim of held) {
+          const next = { ...claim, updatedAt: now };
+          if (await base.updateJob(next, [], claim)) renewed.push(next);
+        }
+        await new Promise<void>((resolve) => answers.push(resolve));
+        return renewed;
+      },
+    };
+    return { store, answers };
+  }
+
+  test('an attempt that ends while its lease is being renewed writes its outcome against the renewed claim', async () => {
+    const { store, answers } = leasedStore();
+    let finish!: () => void;
+    const slow: ActionDefinition = {
+      params: z.unknown(),
+      handler: () =>
+        new Promise<undefined>((resolve) => {
+          finish = () => resolve(undefined);
+        }),
+    };
+    const rule: RuleSpec = { name: 'slow', on: 'quote.action_required', actions: [{ type: 'slow' }] };
+    const { engine, clock } = setup([rule], { slow }, store);
+    await engine.ingest(quoteEvent('quote.action_required', 'q1', 100), { provider: 'insurer' });
+    await turns(5);
+    const [job] = await store.listJobs({ status: ['running'] });
+    expect(job?.type).toBe('slow');
+    clock.advance(100);
+    await turns(5);
+    // The renewal has moved the claim on; its answer is still on the way when the attempt ends.
+    expect((await store.getJob(job!.id))?.updatedAt).toBe(clock.now());
+    expect(answers).toHaveLength(1);
+    finish();
+    await turns(5);
+    answers[0]!();
+    await engine.drain();
+    const done = await store.getJob(job!.id);
+    expect([done?.status, done?.attempts]).toEqual(['succeeded', 1]);
   });
 });
