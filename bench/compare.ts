@@ -1,7 +1,8 @@
 /**
- * `pnpm bench:compare <coreA> <coreB> [pairs]`: the core benchmark's engine run on two builds of
+ * `pnpm bench:compare <coreA> <coreB> [pairs] [--rules]`: the core benchmark's engine run on two builds of
  * `@policyflow/core` (folders holding a built `index.js`, e.g. a `git worktree` of the old commit after
  * `pnpm build`, and `packages/core/dist`), in one process, in pairs that alternate which build goes first.
+ * With `--rules`, each engine holds the rules benchmark's 50 rules and runs their log actions.
  *
  * On a shared VM the same build can measure 30% apart from one minute to the next, so runs of two builds made
  * at different times say little. Within a pair both builds see the same minute; the median of the pairs'
@@ -10,6 +11,8 @@
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type * as Core from '@policyflow/core';
+import { createEngine, kota, type RuleSpec, ten99policy } from '@policyflow/core';
+import { benchRules } from './rules.js';
 import { type SyntheticEvent, syntheticEvents } from './synthetic.js';
 
 type CoreModule = Pick<typeof Core, 'createEngine' | 'kota' | 'ten99policy'>;
@@ -21,9 +24,14 @@ async function load(dir: string): Promise<CoreModule> {
 /** µs per event of one engine over every event. */
 async function engineRun(core: CoreModule, events: ReadonlyArray<SyntheticEvent>): Promise<number> {
   (globalThis as { gc?: () => void }).gc?.();
-  const engine = core.createEngine({ providers: [core.kota(), core.ten99policy()] });
+  const engine = core.createEngine({
+    providers: [core.kota(), core.ten99policy()],
+    rules,
+    logSink: () => {},
+  });
   const start = process.hrtime.bigint();
   for (const e of events) await engine.ingest(e.body, { provider: e.provider, source: 'bench' });
+  await engine.drain();
   return Number(process.hrtime.bigint() - start) / 1e3 / events.length;
 }
 
@@ -34,12 +42,17 @@ function median(values: ReadonlyArray<number>): number {
 
 const [dirA, dirB, pairsArg] = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 if (dirA === undefined || dirB === undefined) {
-  console.error('usage: pnpm bench:compare <coreA> <coreB> [pairs]  (folders with a built index.js)');
+  console.error(
+    'usage: pnpm bench:compare <coreA> <coreB> [pairs] [--rules]  (folders with a built index.js)',
+  );
   process.exit(1);
 }
 const pairs = Number(pairsArg ?? 10);
 const [a, b] = [await load(dirA), await load(dirB)];
 const events = syntheticEvents(200_000, 20_000, 1);
+const rules: RuleSpec[] = process.argv.includes('--rules')
+  ? benchRules(createEngine({ providers: [kota(), ten99policy()] }), events).map((r) => r.spec)
+  : [];
 await engineRun(a, events.slice(0, 20_000));
 await engineRun(b, events.slice(0, 20_000));
 const times: [number[], number[]] = [[], []];
