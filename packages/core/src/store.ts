@@ -188,11 +188,12 @@ export interface Store {
   readonly jobLeaseMs?: number;
   /**
    * For a store that takes jobs back: extends to `now` the leases of jobs a runner is still running, each
-   * given as the runner last had it (as claimed, or as last renewed). Returns the renewed jobs as they now
-   * are; a job missing from the answer was taken back, and its runner's outcome will be dropped. The runner
-   * renews every third of the lease, so an attempt may outlast the lease while its process lives.
+   * given as the runner last had it (as claimed, or as last renewed), fenced as `updateJob` is. Answers one
+   * item per held job, in order: the job as it now is, or undefined when the claim no longer stands (taken
+   * back), so that its runner's outcome will be dropped. The runner renews every third of the lease, so an
+   * attempt may outlast the lease while its process lives.
    */
-  renewJobs?(held: ReadonlyArray<ActionJob>, now: number): Promise<ActionJob[]>;
+  renewJobs?(held: ReadonlyArray<ActionJob>, now: number): Promise<Array<ActionJob | undefined>>;
   /**
    * Writes a job's new status, attempts, runAt and error (and appends its audit lines). With `claimed` (the
    * job as `claimJobs` handed it out), it writes only while the stored job is still that claim, and answers

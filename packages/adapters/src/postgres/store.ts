@@ -119,10 +119,14 @@ export async function createSqlStore(client: SqlClient, options: SqlStoreOptions
   const auditLimit = options.auditLimit ?? 200;
   const external = options.onJobs !== undefined;
   const lease = options.jobLeaseMs ?? DEFAULT_JOB_LEASE_MS;
-  if (!(lease > 0)) {
-    throw new PolicyflowError('invalid_argument', `jobLeaseMs must be above 0, got ${lease}`, {
-      path: ['jobLeaseMs'],
-    });
+  if (!(lease > 0 && Number.isFinite(lease))) {
+    throw new PolicyflowError(
+      'invalid_argument',
+      `jobLeaseMs must be a finite number above 0, got ${lease}`,
+      {
+        path: ['jobLeaseMs'],
+      },
+    );
   }
   await migrate(client, schema);
 
@@ -269,16 +273,20 @@ export async function createSqlStore(client: SqlClient, options: SqlStoreOptions
     reclaimJobs,
     jobLeaseMs: lease,
     async renewJobs(held, now) {
-      if (external || held.length === 0) return [];
+      const answer: Array<ActionJob | undefined> = held.map(() => undefined);
+      if (external || held.length === 0) return answer;
       // Fenced like updateJob: a lease is renewed only while the row is still the claim its runner holds.
-      const { rows } = await client.query<JobRow>(
+      // Each renewed row names the held claim it matched (`n`), not just its id: one runner may hold two
+      // claims of one job (an attempt that lost its lease, and the job claimed again), and only one stands.
+      const { rows } = await client.query<JobRow & { n: string | number }>(
         `UPDATE ${s}.jobs j SET updated_at = $1
-         FROM unnest($2::text[], $3::int[], $4::bigint[]) AS h(id, attempts, claimed_at)
+         FROM unnest($2::text[], $3::int[], $4::bigint[]) WITH ORDINALITY AS h(id, attempts, claimed_at, n)
          WHERE j.id = h.id AND j.status = 'running' AND j.attempts = h.attempts AND j.updated_at = h.claimed_at
-         RETURNING j.*`,
+         RETURNING h.n, j.*`,
         [now, held.map((j) => j.id), held.map((j) => j.attempts), held.map((j) => j.updatedAt)],
       );
-      return rows.map(toJob);
+      for (const row of rows) answer[Number(row.n) - 1] = toJob(row);
+      return answer;
     },
     async claimJobs(now, limit) {
       if (external) return [];

@@ -316,11 +316,11 @@ describe.each(backends)('the %s store', { timeout: 60_000 }, (_name, open) => {
       expect(await store.nextJobDueAt()).toBe(1_600);
       expect(await store.reclaimJobs!(1_010)).toEqual([]);
       // The claim as first handed out no longer names the row: renewing or finishing with it does nothing.
-      expect(await store.renewJobs!([claim!], 700)).toEqual([]);
+      expect(await store.renewJobs!([claim!], 700)).toEqual([undefined]);
       expect(await store.updateJob({ ...claim!, status: 'succeeded', attempts: 1 }, [], claim)).toBe(false);
       // Once taken back, the last renewal's claim is dead too.
       expect((await store.reclaimJobs!(1_600)).map((j) => j.id)).toEqual(['R:r:0']);
-      expect(await store.renewJobs!([renewed!], 1_700)).toEqual([]);
+      expect(await store.renewJobs!([renewed!], 1_700)).toEqual([undefined]);
       expect(await store.updateJob({ ...renewed!, status: 'succeeded', attempts: 1 }, [], renewed)).toBe(
         false,
       );
@@ -330,11 +330,31 @@ describe.each(backends)('the %s store', { timeout: 60_000 }, (_name, open) => {
     }
   });
 
-  it('refuses a job lease that is not above 0', async () => {
-    await expect(open({ jobLeaseMs: 0 })).rejects.toMatchObject({
-      code: 'invalid_argument',
-      path: ['jobLeaseMs'],
-    });
+  it('renews only the claim that stands when a runner holds two claims of one job', async () => {
+    const store = await open({ jobLeaseMs: 1_000 });
+    try {
+      const key = 'acme/claim/c1';
+      await store.commit(write('T', key, 1, { jobs: [job('T:r:0', key, 10)] }));
+      // The first attempt loses its lease and the same runner claims the job again while it still runs.
+      const [first] = await store.claimJobs(10, 5);
+      await store.reclaimJobs!(1_010);
+      const [second] = await store.claimJobs(1_010, 5);
+      const answer = await store.renewJobs!([first!, second!], 1_200);
+      expect(answer.map((j) => j && [j.attempts, j.updatedAt])).toEqual([undefined, [1, 1_200]]);
+      const reversed = await store.renewJobs!([answer[1]!, first!], 1_300);
+      expect(reversed.map((j) => j && [j.attempts, j.updatedAt])).toEqual([[1, 1_300], undefined]);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('refuses a job lease that is not a finite number above 0', async () => {
+    for (const jobLeaseMs of [0, -1, Number.NaN, Number.POSITIVE_INFINITY]) {
+      await expect(open({ jobLeaseMs })).rejects.toMatchObject({
+        code: 'invalid_argument',
+        path: ['jobLeaseMs'],
+      });
+    }
   });
 
   it('keeps invalid deliveries and checkpoints', async () => {

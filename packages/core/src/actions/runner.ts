@@ -77,7 +77,8 @@ function createLeases(options: JobRunnerOptions): Leases {
     return { hold() {}, release: async (job) => job, close() {} };
   }
   const renewJobs = store.renewJobs.bind(store);
-  const every = Math.max(1, Math.floor(leaseMs / 3));
+  // Timers cannot wait longer than 2^31 - 1 ms (Node fires such a timer at once).
+  const every = Math.min(2 ** 31 - 1, Math.max(1, Math.floor(leaseMs / 3)));
   // Keyed by the claim object its attempt was given: should a job be taken back and claimed here again while
   // its first attempt still runs, the two attempts must never share a claim.
   const held = new Map<ActionJob, { claim: ActionJob; renewing: boolean }>();
@@ -93,13 +94,19 @@ function createLeases(options: JobRunnerOptions): Leases {
         batch.map((h) => h.claim),
         clock.now(),
       );
-      const renewed = new Map(answer.map((j) => [j.id, j]));
-      for (const h of batch) {
-        const now = renewed.get(h.claim.id);
-        // Not renewed: another runner took the job back. Its outcome here will be dropped.
-        if (now === undefined) h.renewing = false;
-        else h.claim = now;
-      }
+      batch.forEach((h, i) => {
+        const now = answer[i];
+        if (now !== undefined) {
+          h.claim = now;
+          return;
+        }
+        // The claim no longer stands: the job was taken back, and this attempt's outcome will be dropped.
+        h.renewing = false;
+        options.emit('warning', {
+          code: 'lease_lost',
+          message: `action runner: job ${h.claim.id} was taken back while its attempt ran; its outcome will be dropped`,
+        });
+      });
     } catch (error) {
       // The leases stand as they were; the next beat, well within the lease, tries again.
       options.emit('warning', {
@@ -199,13 +206,21 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
   async function runOne(job: ActionJob): Promise<void> {
     leases.hold(job);
     const attempt = job.attempts + 1;
-    const ended = await attemptAction(job, {
-      actions,
-      store,
-      lastTry: attempt >= job.maxAttempts,
-      context: { job, attempt, now: clock.now, emit, log: options.log },
-      clock,
-    });
+    let ended: AttemptEnd;
+    try {
+      ended = await attemptAction(job, {
+        actions,
+        store,
+        lastTry: attempt >= job.maxAttempts,
+        context: { job, attempt, now: clock.now, emit, log: options.log },
+        clock,
+      });
+    } catch (error) {
+      // The store failed (a `whileIn` look-up): the job stays running, and its lease must run out so that
+      // a runner takes it back; renewing it for ever would strand it.
+      await leases.release(job);
+      throw error;
+    }
     if (ended.status === 'pending') {
       const runAt = clock.now() + backoff(options.retryFor(job), attempt, options.random);
       return finish(job, attempt, ended, runAt);

@@ -333,29 +333,43 @@ describe('attempt timeouts', () => {
 describe('job leases', () => {
   /**
    * A memory store that has a lease, as a SQL store does. Its renewal moves the claims at once (the SQL
-   * statement commits) but answers only when the test says, which is the window where an attempt may end.
+   * statement commits); with `held`, it answers only when the test says, which is the window where an
+   * attempt may end. `renewals` counts its calls.
    */
-  function leasedStore() {
+  function leasedStore(options: { held?: boolean } = {}) {
     const base = createMemoryStore();
     const answers: Array<() => void> = [];
+    let renewals = 0;
+    let failReads = false;
     const store: Store = {
       ...base,
       jobLeaseMs: 300,
+      async getResource(key) {
+        if (failReads) throw new Error('the store is down');
+        return base.getResource(key);
+      },
       async renewJobs(held, now) {
-        const renewed: ActionJob[] = [];
+        renewals += 1;
+        const answer: Array<ActionJob | undefined> = [];
         for (const claim of held) {
           const next = { ...claim, updatedAt: now };
-          if (await base.updateJob(next, [], claim)) renewed.push(next);
+          answer.push((await base.updateJob(next, [], claim)) ? next : undefined);
         }
-        await new Promise<void>((resolve) => answers.push(resolve));
-        return renewed;
+        if (options.held) await new Promise<void>((resolve) => answers.push(resolve));
+        return answer;
       },
     };
-    return { store, answers };
+    return {
+      store,
+      answers,
+      renewals: () => renewals,
+      failReads: () => {
+        failReads = true;
+      },
+    };
   }
 
-  test('an attempt that ends while its lease is being renewed writes its outcome against the renewed claim', async () => {
-    const { store, answers } = leasedStore();
+  function slowAction() {
     let finish!: () => void;
     const slow: ActionDefinition = {
       params: z.unknown(),
@@ -364,8 +378,15 @@ describe('job leases', () => {
           finish = () => resolve(undefined);
         }),
     };
-    const rule: RuleSpec = { name: 'slow', on: 'quote.action_required', actions: [{ type: 'slow' }] };
-    const { engine, clock } = setup([rule], { slow }, store);
+    return { slow, finish: () => finish() };
+  }
+
+  const slowRule: RuleSpec = { name: 'slow', on: 'quote.action_required', actions: [{ type: 'slow' }] };
+
+  test('an attempt that ends while its lease is being renewed writes its outcome against the renewed claim', async () => {
+    const { store, answers } = leasedStore({ held: true });
+    const { slow, finish } = slowAction();
+    const { engine, clock } = setup([slowRule], { slow }, store);
     await engine.ingest(quoteEvent('quote.action_required', 'q1', 100), { provider: 'insurer' });
     await turns(5);
     const [job] = await store.listJobs({ status: ['running'] });
@@ -381,5 +402,45 @@ describe('job leases', () => {
     await engine.drain();
     const done = await store.getJob(job!.id);
     expect([done?.status, done?.attempts]).toEqual(['succeeded', 1]);
+  });
+
+  test('a job taken back from a running attempt is reported, and the outcome of that attempt dropped', async () => {
+    const { store } = leasedStore();
+    const { slow, finish } = slowAction();
+    const { engine, clock } = setup([slowRule], { slow }, store);
+    const warnings: string[] = [];
+    engine.on('warning', (w) => warnings.push(w.code));
+    await engine.ingest(quoteEvent('quote.action_required', 'q1', 100), { provider: 'insurer' });
+    await turns(5);
+    const [job] = await store.listJobs({ status: ['running'] });
+    // Another runner takes the job back (its clock ran ahead, say), and it is dead now.
+    await store.updateJob({ ...job!, status: 'dead', attempts: 1, updatedAt: clock.now() + 1 });
+    clock.advance(100);
+    await turns(5);
+    expect(warnings).toEqual(['lease_lost']);
+    finish();
+    await engine.drain();
+    const after = await store.getJob(job!.id);
+    expect([after?.status, after?.attempts]).toEqual(['dead', 1]);
+  });
+
+  test('an attempt the store fails is no longer renewed, so its lease can run out', async () => {
+    const { store, renewals, failReads } = leasedStore();
+    const { engine, clock } = setup(
+      [{ ...slowRule, actions: [{ type: 'log', whileIn: 'action_required', params: { message: 'x' } }] }],
+      {},
+      store,
+    );
+    const warnings: string[] = [];
+    engine.on('warning', (w) => warnings.push(w.code));
+    failReads();
+    await engine.ingest(quoteEvent('quote.action_required', 'q1', 100), { provider: 'insurer' });
+    await turns(10);
+    expect(warnings).toEqual(['runner_error']);
+    expect((await store.listJobs({ status: ['running'] })).length).toBe(1);
+    clock.advance(1_000);
+    await turns(5);
+    expect(renewals()).toBe(0);
+    await engine.close();
   });
 });
