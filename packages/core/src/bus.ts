@@ -46,6 +46,40 @@ export interface GapNotice {
 }
 
 /**
+ * What a `warning` on the bus is about. Each is something a host may want to alert on; none stops the engine.
+ *
+ * - `runner_error`: a round of the action runner failed (the store, usually); its jobs wait for the next.
+ * - `lease_renewal_failed`: a running job's lease could not be renewed; the next renewal tries again.
+ * - `lease_lost`: a running job was taken back by another runner; this attempt's outcome will be dropped.
+ * - `rule_error`: a rule's conditions threw (a host fact or operator); it did not fire for that event.
+ * - `webhook_internal_error`: the webhook handler failed unexpectedly and answered 500, so the provider retries.
+ * - `poll_failed`, `poll_retry`: a poll pass failed, or will be retried after a backoff.
+ * - `poll_cursor_ignored`: 1099Policy ignored the poller's cursor, so only its newest page can be polled.
+ * - `poll_checkpoint_near_retention`: Kota's checkpoint is close to its retention horizon: poll more often.
+ *
+ * @example
+ * ```ts
+ * engine.on('warning', (w) => { if (w.code === 'lease_lost') alerts.page(w.message); });
+ * ```
+ */
+export type WarningCode =
+  | 'runner_error'
+  | 'lease_renewal_failed'
+  | 'lease_lost'
+  | 'rule_error'
+  | 'webhook_internal_error'
+  | 'poll_failed'
+  | 'poll_retry'
+  | 'poll_cursor_ignored'
+  | 'poll_checkpoint_near_retention';
+
+/** A `warning` on the bus. */
+export interface WarningNotice {
+  readonly code: WarningCode;
+  readonly message: string;
+}
+
+/**
  * Every event the engine's bus emits, with its listener's arguments.
  *
  * @example
@@ -67,7 +101,7 @@ export interface EngineEvents {
   'action.cancelled': [ActionNotice];
   'action.emit': [{ readonly name: string; readonly payload: unknown; readonly job: ActionJob }];
   gap: [GapNotice];
-  warning: [{ readonly code: string; readonly message: string }];
+  warning: [WarningNotice];
   /** A listener threw; the engine caught it so one bad listener cannot break ingest. */
   'listener.error': [{ readonly event: string; readonly error: unknown }];
 }

@@ -34,6 +34,8 @@ export type {
   InvalidNotice,
   TransitionNotice,
   ViolationNotice,
+  WarningCode,
+  WarningNotice,
 } from './bus.js';
 export type { Catalog, CatalogEntry, CatalogInput, EventTypeSpec, LifecycleSpec } from './catalog.js';
 export { defineCatalog } from './catalog.js';
