@@ -104,6 +104,16 @@ function job(id: string, key: string, runAt: number, extra: Partial<ActionJob> =
   };
 }
 
+/** A job of `acme/claim/c1` claimed at 10, taken back when its 1 s lease ends, and claimed again: both claims. */
+async function claimedTwice(store: Store, eventId: string): Promise<[ActionJob, ActionJob]> {
+  const key = 'acme/claim/c1';
+  await store.commit(write(eventId, key, 1, { jobs: [job(`${eventId}:r:0`, key, 10)] }));
+  const [first] = await store.claimJobs(10, 5);
+  await store.reclaimJobs!(1_010);
+  const [second] = await store.claimJobs(1_010, 5);
+  return [first!, second!];
+}
+
 describe.each(backends)('the %s store', { timeout: 60_000 }, (_name, open) => {
   it('commits a write whole and reads it back', async () => {
     const store = await open();
@@ -263,11 +273,8 @@ describe.each(backends)('the %s store', { timeout: 60_000 }, (_name, open) => {
     const store = await open({ jobLeaseMs: 1_000 });
     try {
       const key = 'acme/claim/c1';
-      await store.commit(write('F', key, 1, { jobs: [job('F:r:0', key, 10)] }));
-      const [slow] = await store.claimJobs(10, 5);
-      await store.reclaimJobs!(1_010);
-      const [taken] = await store.claimJobs(1_010, 5);
-      expect([slow?.attempts, taken?.attempts]).toEqual([0, 1]);
+      const [slow, taken] = await claimedTwice(store, 'F');
+      expect([slow.attempts, taken.attempts]).toEqual([0, 1]);
       const finished = (claim: ActionJob, at: number): ActionJob => ({
         ...claim,
         status: 'succeeded',
@@ -284,9 +291,9 @@ describe.each(backends)('the %s store', { timeout: 60_000 }, (_name, open) => {
         jobId: 'F:r:0',
       });
       // The slow runner finishes after its job was taken back: nothing of it is written.
-      expect(await store.updateJob(finished(slow!, 1_500), [line(1_500)], slow)).toBe(false);
+      expect(await store.updateJob(finished(slow, 1_500), [line(1_500)], slow)).toBe(false);
       expect((await store.getJob('F:r:0'))?.status).toBe('running');
-      expect(await store.updateJob(finished(taken!, 1_600), [line(1_600)], taken)).toBe(true);
+      expect(await store.updateJob(finished(taken, 1_600), [line(1_600)], taken)).toBe(true);
       const done = await store.getJob('F:r:0');
       expect([done?.status, done?.attempts, done?.updatedAt]).toEqual(['succeeded', 2, 1_600]);
       expect((await store.listAudit(key)).map((a) => [a.kind, a.at])).toEqual([
@@ -333,15 +340,11 @@ describe.each(backends)('the %s store', { timeout: 60_000 }, (_name, open) => {
   it('renews only the claim that stands when a runner holds two claims of one job', async () => {
     const store = await open({ jobLeaseMs: 1_000 });
     try {
-      const key = 'acme/claim/c1';
-      await store.commit(write('T', key, 1, { jobs: [job('T:r:0', key, 10)] }));
       // The first attempt loses its lease and the same runner claims the job again while it still runs.
-      const [first] = await store.claimJobs(10, 5);
-      await store.reclaimJobs!(1_010);
-      const [second] = await store.claimJobs(1_010, 5);
-      const answer = await store.renewJobs!([first!, second!], 1_200);
+      const [first, second] = await claimedTwice(store, 'T');
+      const answer = await store.renewJobs!([first, second], 1_200);
       expect(answer.map((j) => j && [j.attempts, j.updatedAt])).toEqual([undefined, [1, 1_200]]);
-      const reversed = await store.renewJobs!([answer[1]!, first!], 1_300);
+      const reversed = await store.renewJobs!([answer[1]!, first], 1_300);
       expect(reversed.map((j) => j && [j.attempts, j.updatedAt])).toEqual([[1, 1_300], undefined]);
     } finally {
       await store.close();
