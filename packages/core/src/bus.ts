@@ -50,7 +50,7 @@ export interface GapNotice {
  *
  * - `runner_error`: a round of the action runner failed (the store, usually); its jobs wait for the next.
  * - `lease_renewal_failed`: a running job's lease could not be renewed; the next renewal tries again.
- * - `lease_lost`: a running job was taken back by another runner; this attempt's outcome will be dropped.
+ * - `lease_lost`: a running job was taken back by another runner; this attempt's outcome is dropped.
  * - `rule_error`: a rule's conditions threw (a host fact or operator); it did not fire for that event.
  * - `webhook_internal_error`: the webhook handler failed unexpectedly and answered 500, so the provider retries.
  * - `poll_failed`, `poll_retry`: a poll pass failed, or will be retried after a backoff.

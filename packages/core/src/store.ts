@@ -187,13 +187,13 @@ export interface Store {
   /** The job lease of a store that takes jobs back (see `reclaimJobs`), in ms: runners renew within it. */
   readonly jobLeaseMs?: number;
   /**
-   * For a store that takes jobs back: extends to `now` the leases of jobs a runner is still running, each
-   * given as the runner last had it (as claimed, or as last renewed), fenced as `updateJob` is. Answers one
-   * item per held job, in order: the job as it now is, or undefined when the claim no longer stands (taken
-   * back), so that its runner's outcome will be dropped. The runner renews every third of the lease, so an
+   * For a store that takes jobs back: makes the leases of jobs a runner is still running (each as
+   * `claimJobs` handed it out) run from `now`, fenced as `updateJob` is. Answers one boolean per held job, in
+   * order: false when its claim no longer stands (it was taken back, so its runner's outcome will be
+   * dropped). A renewal never changes the claim itself. The runner renews every third of the lease, so an
    * attempt may outlast the lease while its process lives.
    */
-  renewJobs?(held: ReadonlyArray<ActionJob>, now: number): Promise<Array<ActionJob | undefined>>;
+  renewJobs?(held: ReadonlyArray<ActionJob>, now: number): Promise<boolean[]>;
   /**
    * Writes a job's new status, attempts, runAt and error (and appends its audit lines). With `claimed` (the
    * job as `claimJobs` handed it out), it writes only while the stored job is still that claim, and answers

@@ -113,6 +113,14 @@ CREATE INDEX jobs_resource ON {{s}}.jobs (resource_key, seq);
     sql: `ALTER TABLE {{s}}.resources ADD COLUMN state_at jsonb;
 `,
   },
+  {
+    // When a running job's lease ends, apart from `updated_at`, which is the claim its runner's writes are
+    // fenced on: renewing a lease must not move the claim. NULL (jobs claimed before this): claim + lease.
+    version: 3,
+    name: 'job lease_until',
+    sql: `ALTER TABLE {{s}}.jobs ADD COLUMN lease_until bigint;
+`,
+  },
 ];
 
 function lockKey(schema: string): string {

@@ -177,8 +177,9 @@ export async function createSqlStore(client: SqlClient, options: SqlStoreOptions
     const { rows } = await client.query<JobRow>(
       `WITH stale AS (
          UPDATE ${s}.jobs j SET attempts = j.attempts + 1, last_error = $3::jsonb, updated_at = $1, run_at = $1,
+                lease_until = NULL,
                 status = CASE WHEN j.attempts + 1 >= j.max_attempts THEN 'dead' ELSE 'pending' END
-         FROM (SELECT id FROM ${s}.jobs WHERE status = 'running' AND updated_at <= $1 - $2::bigint
+         FROM (SELECT id FROM ${s}.jobs WHERE status = 'running' AND coalesce(lease_until, updated_at + $2::bigint) <= $1
                FOR UPDATE SKIP LOCKED) c
          WHERE j.id = c.id RETURNING j.*),
        logged AS (
@@ -273,30 +274,32 @@ export async function createSqlStore(client: SqlClient, options: SqlStoreOptions
     reclaimJobs,
     jobLeaseMs: lease,
     async renewJobs(held, now) {
-      const answer: Array<ActionJob | undefined> = held.map(() => undefined);
+      const answer = held.map(() => false);
       if (external || held.length === 0) return answer;
       // Fenced like updateJob: a lease is renewed only while the row is still the claim its runner holds.
       // Each renewed row names the held claim it matched (`n`), not just its id: one runner may hold two
       // claims of one job (an attempt that lost its lease, and the job claimed again), and only one stands.
-      const { rows } = await client.query<JobRow & { n: string | number }>(
-        `UPDATE ${s}.jobs j SET updated_at = $1
+      // Only `lease_until` moves, never the claim, so a renewal whose answer is lost changes nothing a
+      // runner relies on.
+      const { rows } = await client.query<{ n: string | number }>(
+        `UPDATE ${s}.jobs j SET lease_until = $1 + $5::bigint
          FROM unnest($2::text[], $3::int[], $4::bigint[]) WITH ORDINALITY AS h(id, attempts, claimed_at, n)
          WHERE j.id = h.id AND j.status = 'running' AND j.attempts = h.attempts AND j.updated_at = h.claimed_at
-         RETURNING h.n, j.*`,
-        [now, held.map((j) => j.id), held.map((j) => j.attempts), held.map((j) => j.updatedAt)],
+         RETURNING h.n`,
+        [now, held.map((j) => j.id), held.map((j) => j.attempts), held.map((j) => j.updatedAt), lease],
       );
-      for (const row of rows) answer[Number(row.n) - 1] = toJob(row);
+      for (const row of rows) answer[Number(row.n) - 1] = true;
       return answer;
     },
     async claimJobs(now, limit) {
       if (external) return [];
       // SKIP LOCKED lets several processes claim at once without handing one job to two of them.
       const { rows } = await client.query<JobRow>(
-        `UPDATE ${s}.jobs j SET status = 'running', updated_at = $1
+        `UPDATE ${s}.jobs j SET status = 'running', updated_at = $1, lease_until = $1 + $3::bigint
          FROM (SELECT id FROM ${s}.jobs WHERE status = 'pending' AND run_at <= $1 ORDER BY run_at, created_at, seq
                LIMIT $2 FOR UPDATE SKIP LOCKED) c
          WHERE j.id = c.id RETURNING j.*`,
-        [now, limit],
+        [now, limit, lease],
       );
       return rows.map(toJob).sort((a, b) => a.runAt - b.runAt || a.createdAt - b.createdAt);
     },
@@ -327,7 +330,8 @@ export async function createSqlStore(client: SqlClient, options: SqlStoreOptions
       // A running job's lease ends too: then a runner must wake to take it back.
       const { rows } = await client.query<{ at: string | number | null }>(
         `SELECT least((SELECT min(run_at) FROM ${s}.jobs WHERE status = 'pending'),
-                      (SELECT min(updated_at) FROM ${s}.jobs WHERE status = 'running') + $1::bigint) AS at`,
+                      (SELECT min(coalesce(lease_until, updated_at + $1::bigint)) FROM ${s}.jobs
+                       WHERE status = 'running')) AS at`,
         [lease],
       );
       const at = rows[0]?.at;

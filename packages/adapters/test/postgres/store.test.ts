@@ -305,33 +305,29 @@ describe.each(backends)('the %s store', { timeout: 60_000 }, (_name, open) => {
     }
   });
 
-  it('renews the lease of a claim its runner still holds, and only that claim', async () => {
+  it('renews the lease of a claim its runner still holds, without moving the claim', async () => {
     const store = await open({ jobLeaseMs: 1_000 });
     try {
       const key = 'acme/claim/c1';
       await store.commit(write('R', key, 1, { jobs: [job('R:r:0', key, 10)] }));
       const [claim] = await store.claimJobs(10, 5);
       expect(store.jobLeaseMs).toBe(1_000);
-      const [renewed] = await store.renewJobs!([claim!], 600);
-      expect([renewed?.id, renewed?.status, renewed?.attempts, renewed?.updatedAt]).toEqual([
-        'R:r:0',
-        'running',
-        0,
-        600,
-      ]);
+      expect(await store.nextJobDueAt()).toBe(1_010);
+      expect(await store.renewJobs!([claim!], 600)).toEqual([true]);
       // The lease now runs from the renewal: not taken back when the claim's own lease would have ended.
       expect(await store.nextJobDueAt()).toBe(1_600);
       expect(await store.reclaimJobs!(1_010)).toEqual([]);
-      // The claim as first handed out no longer names the row: renewing or finishing with it does nothing.
-      expect(await store.renewJobs!([claim!], 700)).toEqual([undefined]);
+      // The claim is what it was, so the attempt's outcome, or a renewal whose answer was lost, still names it.
+      expect((await store.getJob('R:r:0'))?.updatedAt).toBe(10);
+      expect(await store.renewJobs!([claim!], 700)).toEqual([true]);
+      // Once taken back, the claim stands no more: neither renewing nor finishing with it does anything.
+      expect((await store.reclaimJobs!(1_700)).map((j) => j.id)).toEqual(['R:r:0']);
+      expect(await store.renewJobs!([claim!], 1_800)).toEqual([false]);
       expect(await store.updateJob({ ...claim!, status: 'succeeded', attempts: 1 }, [], claim)).toBe(false);
-      // Once taken back, the last renewal's claim is dead too.
-      expect((await store.reclaimJobs!(1_600)).map((j) => j.id)).toEqual(['R:r:0']);
-      expect(await store.renewJobs!([renewed!], 1_700)).toEqual([undefined]);
-      expect(await store.updateJob({ ...renewed!, status: 'succeeded', attempts: 1 }, [], renewed)).toBe(
-        false,
-      );
-      expect(await store.renewJobs!([], 1_700)).toEqual([]);
+      expect(await store.renewJobs!([], 1_800)).toEqual([]);
+      // Claimed again, the job has a fresh lease from its claim.
+      await store.claimJobs(1_700, 5);
+      expect(await store.nextJobDueAt()).toBe(2_700);
     } finally {
       await store.close();
     }
@@ -342,10 +338,9 @@ describe.each(backends)('the %s store', { timeout: 60_000 }, (_name, open) => {
     try {
       // The first attempt loses its lease and the same runner claims the job again while it still runs.
       const [first, second] = await claimedTwice(store, 'T');
-      const answer = await store.renewJobs!([first, second], 1_200);
-      expect(answer.map((j) => j && [j.attempts, j.updatedAt])).toEqual([undefined, [1, 1_200]]);
-      const reversed = await store.renewJobs!([answer[1]!, first], 1_300);
-      expect(reversed.map((j) => j && [j.attempts, j.updatedAt])).toEqual([[1, 1_300], undefined]);
+      expect(await store.renewJobs!([first, second], 1_200)).toEqual([false, true]);
+      expect(await store.renewJobs!([second, first], 1_300)).toEqual([true, false]);
+      expect(await store.nextJobDueAt()).toBe(2_300);
     } finally {
       await store.close();
     }
@@ -526,7 +521,7 @@ describe('a slow attempt', { timeout: 60_000 }, () => {
       // Four seconds into the attempt, with a lease of three: another runner finds nothing to take back.
       expect(clock.now()).toBe(5_000);
       expect(await store.reclaimJobs!(clock.now())).toEqual([]);
-      expect((await store.getJob('s1:r:0'))?.updatedAt).toBe(5_000);
+      expect(await store.nextJobDueAt()).toBe(8_000);
       slow.finish();
       await drained;
       const done = await store.getJob('s1:r:0');

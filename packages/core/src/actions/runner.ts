@@ -59,53 +59,54 @@ async function pool<T>(
 interface Leases {
   /** The job starts its attempt: its lease is renewed from now on. */
   hold(job: ActionJob): void;
-  /** The attempt ended: renewal stops; answers the claim as last renewed, which the outcome's write fences on. */
-  release(job: ActionJob): Promise<ActionJob>;
+  /** The attempt ended (its outcome is about to be written): renewal stops. True when its loss was reported. */
+  release(job: ActionJob): boolean;
   close(): void;
 }
 
+/** Reports a claim that no longer stands: another runner took the job back, and this attempt's outcome is dropped. */
+function reportLost(emit: JobRunnerOptions['emit'], job: ActionJob): void {
+  emit('warning', {
+    code: 'lease_lost',
+    message: `action runner: job ${job.id} was taken back while its attempt ran; its outcome is dropped`,
+  });
+}
+
+const NO_LEASES: Leases = { hold() {}, release: () => false, close() {} };
+
 /**
  * A store that takes jobs back after a lease (`reclaimJobs`) would take back an attempt that is merely slow:
- * while attempts run, their leases are renewed every third of the lease. A renewal answers each job as it now
- * is (its `updatedAt` moved), which is the claim the outcome's write must then name, so an outcome waits for
- * a renewal in flight before it writes.
+ * while attempts run, their leases are renewed every third of the lease. A renewal moves only the lease's
+ * end, never the claim the attempt's outcome is fenced on, so it never has to be waited for.
  */
 function createLeases(options: JobRunnerOptions): Leases {
   const { store, clock } = options;
   const leaseMs = store.jobLeaseMs;
-  if (store.renewJobs === undefined || leaseMs === undefined) {
-    return { hold() {}, release: async (job) => job, close() {} };
-  }
+  if (store.renewJobs === undefined || leaseMs === undefined) return NO_LEASES;
   const renewJobs = store.renewJobs.bind(store);
   // Timers cannot wait longer than 2^31 - 1 ms (Node fires such a timer at once).
   const every = Math.min(2 ** 31 - 1, Math.max(1, Math.floor(leaseMs / 3)));
   // Keyed by the claim object its attempt was given: should a job be taken back and claimed here again while
-  // its first attempt still runs, the two attempts must never share a claim.
-  const held = new Map<ActionJob, { claim: ActionJob; renewing: boolean }>();
-  let renewal: Promise<void> | undefined;
+  // its first attempt still runs, each claim is renewed (or found lost) for itself.
+  const held = new Map<ActionJob, { renewing: boolean; lost: boolean }>();
+  let renewing = false;
   let cancel: (() => void) | undefined;
   let closed = false;
 
   async function renew(): Promise<void> {
-    const batch = [...held.values()].filter((h) => h.renewing);
+    const batch = [...held].filter(([, h]) => h.renewing);
     if (batch.length === 0) return;
     try {
-      const answer = await renewJobs(
-        batch.map((h) => h.claim),
+      const stands = await renewJobs(
+        batch.map(([job]) => job),
         clock.now(),
       );
-      batch.forEach((h, i) => {
-        const now = answer[i];
-        if (now !== undefined) {
-          h.claim = now;
-          return;
-        }
-        // The claim no longer stands: the job was taken back, and this attempt's outcome will be dropped.
+      batch.forEach(([job, h], i) => {
+        // An attempt that ended meanwhile wrote its outcome, which a late renewal no longer finds running.
+        if (stands[i] === true || !h.renewing) return;
         h.renewing = false;
-        options.emit('warning', {
-          code: 'lease_lost',
-          message: `action runner: job ${h.claim.id} was taken back while its attempt ran; its outcome will be dropped`,
-        });
+        h.lost = true;
+        reportLost(options.emit, job);
       });
     } catch (error) {
       // The leases stand as they were; the next beat, well within the lease, tries again.
@@ -117,11 +118,12 @@ function createLeases(options: JobRunnerOptions): Leases {
   }
 
   function arm(): void {
-    if (closed || cancel !== undefined || renewal !== undefined || held.size === 0) return;
+    if (closed || cancel !== undefined || renewing || held.size === 0) return;
     cancel = clock.setTimeout(() => {
       cancel = undefined;
-      renewal = renew().finally(() => {
-        renewal = undefined;
+      renewing = true;
+      void renew().finally(() => {
+        renewing = false;
         arm();
       });
     }, every);
@@ -129,21 +131,19 @@ function createLeases(options: JobRunnerOptions): Leases {
 
   return {
     hold(job) {
-      held.set(job, { claim: job, renewing: true });
+      held.set(job, { renewing: true, lost: false });
       arm();
     },
-    async release(job) {
+    release(job) {
       const h = held.get(job);
-      if (h === undefined) return job;
+      if (h === undefined) return false;
       h.renewing = false;
-      // A renewal in flight may move the claim on: the outcome must name the claim as it ends up.
-      if (renewal !== undefined) await renewal;
       held.delete(job);
       if (held.size === 0) {
         cancel?.();
         cancel = undefined;
       }
-      return h.claim;
+      return h.lost;
     },
     close() {
       closed = true;
@@ -178,7 +178,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
   const leases = createLeases(options);
 
   async function finish(job: ActionJob, attempt: number, ended: Ended, runAt = job.runAt): Promise<void> {
-    const claim = await leases.release(job);
+    const reported = leases.release(job);
     const now = clock.now();
     const next: ActionJob = {
       ...job,
@@ -198,7 +198,10 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
       ...(ended.error ? { error: ended.error } : {}),
     };
     // A job taken back after its lease ran out belongs to the runner that took it: this outcome is dropped.
-    if ((await store.updateJob(next, [audit], claim)) === false) return;
+    if ((await store.updateJob(next, [audit], job)) === false) {
+      if (!reported) reportLost(emit, job);
+      return;
+    }
     const notice = ended.error ? { job: next, error: ended.error } : { job: next };
     emit(ended.kind, notice);
   }
@@ -218,7 +221,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
     } catch (error) {
       // The store failed (a `whileIn` look-up): the job stays running, and its lease must run out so that
       // a runner takes it back; renewing it for ever would strand it.
-      await leases.release(job);
+      leases.release(job);
       throw error;
     }
     if (ended.status === 'pending') {

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { type ActionDefinition, DEFAULT_ACTION_TIMEOUT_MS, type LogLine } from '../../src/actions/types.js';
 import { createEngine } from '../../src/engine.js';
 import type { RuleSpec } from '../../src/rules/types.js';
-import type { ActionJob, Store } from '../../src/store.js';
+import type { Store } from '../../src/store.js';
 import { createMemoryStore } from '../../src/stores/memory.js';
 import { createSimClock, insurer, quoteEvent } from '../rules/helpers.js';
 
@@ -332,9 +332,8 @@ describe('attempt timeouts', () => {
 
 describe('job leases', () => {
   /**
-   * A memory store that has a lease, as a SQL store does. Its renewal moves the claims at once (the SQL
-   * statement commits); with `held`, it answers only when the test says, which is the window where an
-   * attempt may end. `renewals` counts its calls.
+   * A memory store that has a lease, as a SQL store does. With `held`, its renewal answers only when the
+   * test says, which is the window where an attempt may end. `renewals` counts its calls.
    */
   function leasedStore(options: { held?: boolean } = {}) {
     const base = createMemoryStore();
@@ -348,15 +347,20 @@ describe('job leases', () => {
         if (failReads) throw new Error('the store is down');
         return base.getResource(key);
       },
-      async renewJobs(held, now) {
+      async renewJobs(held) {
         renewals += 1;
-        const answer: Array<ActionJob | undefined> = [];
-        for (const claim of held) {
-          const next = { ...claim, updatedAt: now };
-          answer.push((await base.updateJob(next, [], claim)) ? next : undefined);
-        }
         if (options.held) await new Promise<void>((resolve) => answers.push(resolve));
-        return answer;
+        // A claim stands while the stored job is still that claim (what the SQL store's fence asks).
+        const stands: boolean[] = [];
+        for (const claim of held) {
+          const stored = await base.getJob(claim.id);
+          stands.push(
+            stored?.status === 'running' &&
+              stored.attempts === claim.attempts &&
+              stored.updatedAt === claim.updatedAt,
+          );
+        }
+        return stands;
       },
     };
     return {
@@ -383,25 +387,35 @@ describe('job leases', () => {
 
   const slowRule: RuleSpec = { name: 'slow', on: 'quote.action_required', actions: [{ type: 'slow' }] };
 
-  test('an attempt that ends while its lease is being renewed writes its outcome against the renewed claim', async () => {
-    const { store, answers } = leasedStore({ held: true });
+  test('an attempt that ends while its lease is being renewed writes its outcome at once, and no loss is reported', async () => {
+    const { store, answers, renewals } = leasedStore({ held: true });
     const { slow, finish } = slowAction();
     const { engine, clock } = setup([slowRule], { slow }, store);
+    const warnings: string[] = [];
+    engine.on('warning', (w) => warnings.push(w.code));
     await engine.ingest(quoteEvent('quote.action_required', 'q1', 100), { provider: 'insurer' });
     await turns(5);
     const [job] = await store.listJobs({ status: ['running'] });
     expect(job?.type).toBe('slow');
-    clock.advance(100);
+    clock.advance(99);
     await turns(5);
-    // The renewal has moved the claim on; its answer is still on the way when the attempt ends.
-    expect((await store.getJob(job!.id))?.updatedAt).toBe(clock.now());
+    expect(renewals()).toBe(0);
+    clock.advance(1);
+    await turns(5);
+    // The renewal's answer is still on the way when the attempt ends; the outcome does not wait for it.
     expect(answers).toHaveLength(1);
     finish();
     await turns(5);
-    answers[0]!();
-    await engine.drain();
     const done = await store.getJob(job!.id);
     expect([done?.status, done?.attempts]).toEqual(['succeeded', 1]);
+    // The late answer finds the job finished, not running: that is no lost lease.
+    answers[0]!();
+    await engine.drain();
+    expect(warnings).toEqual([]);
+    // No job held: no renewal is armed any more.
+    clock.advance(1_000);
+    await turns(5);
+    expect(renewals()).toBe(1);
   });
 
   test('a job taken back from a running attempt is reported, and the outcome of that attempt dropped', async () => {
