@@ -3,6 +3,7 @@ import type { Clock } from '../clock.js';
 import type { RetryPolicy } from '../rules/types.js';
 import type { ActionJob, AuditEntry, Store } from '../store.js';
 import { type AttemptEnd, attemptAction } from './attempt.js';
+import { createLeases, reportLost } from './leases.js';
 import { backoff } from './schedule.js';
 import type { ActionDefinition, LogSink } from './types.js';
 
@@ -55,104 +56,6 @@ async function pool<T>(
   await Promise.all(Array.from({ length: limit }, worker));
 }
 
-/** The claims a runner holds, renewed while their attempts run. */
-interface Leases {
-  /** The job starts its attempt: its lease is renewed from now on. */
-  hold(job: ActionJob): void;
-  /** The attempt ended (its outcome is about to be written): renewal stops. True when its loss was reported. */
-  release(job: ActionJob): boolean;
-  close(): void;
-}
-
-/** Reports a claim that no longer stands: another runner took the job back, and this attempt's outcome is dropped. */
-function reportLost(emit: JobRunnerOptions['emit'], job: ActionJob): void {
-  emit('warning', {
-    code: 'lease_lost',
-    message: `action runner: job ${job.id} was taken back while its attempt ran; its outcome is dropped`,
-  });
-}
-
-const NO_LEASES: Leases = { hold() {}, release: () => false, close() {} };
-
-/**
- * A store that takes jobs back after a lease (`reclaimJobs`) would take back an attempt that is merely slow:
- * while attempts run, their leases are renewed every third of the lease. A renewal moves only the lease's
- * end, never the claim the attempt's outcome is fenced on, so it never has to be waited for.
- */
-function createLeases(options: JobRunnerOptions): Leases {
-  const { store, clock } = options;
-  const leaseMs = store.jobLeaseMs;
-  if (store.renewJobs === undefined || leaseMs === undefined) return NO_LEASES;
-  const renewJobs = store.renewJobs.bind(store);
-  // Timers cannot wait longer than 2^31 - 1 ms (Node fires such a timer at once).
-  const every = Math.min(2 ** 31 - 1, Math.max(1, Math.floor(leaseMs / 3)));
-  // Keyed by the claim object its attempt was given: should a job be taken back and claimed here again while
-  // its first attempt still runs, each claim is renewed (or found lost) for itself.
-  const held = new Map<ActionJob, { renewing: boolean; lost: boolean }>();
-  let renewing = false;
-  let cancel: (() => void) | undefined;
-  let closed = false;
-
-  async function renew(): Promise<void> {
-    const batch = [...held].filter(([, h]) => h.renewing);
-    if (batch.length === 0) return;
-    try {
-      const stands = await renewJobs(
-        batch.map(([job]) => job),
-        clock.now(),
-      );
-      batch.forEach(([job, h], i) => {
-        // An attempt that ended meanwhile wrote its outcome, which a late renewal no longer finds running.
-        if (stands[i] === true || !h.renewing) return;
-        h.renewing = false;
-        h.lost = true;
-        reportLost(options.emit, job);
-      });
-    } catch (error) {
-      // The leases stand as they were; the next beat, well within the lease, tries again.
-      options.emit('warning', {
-        code: 'lease_renewal_failed',
-        message: `action runner: renewing job leases failed: ${(error as Error)?.message ?? String(error)}`,
-      });
-    }
-  }
-
-  function arm(): void {
-    if (closed || cancel !== undefined || renewing || held.size === 0) return;
-    cancel = clock.setTimeout(() => {
-      cancel = undefined;
-      renewing = true;
-      void renew().finally(() => {
-        renewing = false;
-        arm();
-      });
-    }, every);
-  }
-
-  return {
-    hold(job) {
-      held.set(job, { renewing: true, lost: false });
-      arm();
-    },
-    release(job) {
-      const h = held.get(job);
-      if (h === undefined) return false;
-      h.renewing = false;
-      held.delete(job);
-      if (held.size === 0) {
-        cancel?.();
-        cancel = undefined;
-      }
-      return h.lost;
-    },
-    close() {
-      closed = true;
-      cancel?.();
-      cancel = undefined;
-    },
-  };
-}
-
 /**
  * Creates the job runner of an engine.
  *
@@ -175,7 +78,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
   let immediate: ReturnType<typeof setImmediate> | undefined;
   let cancelTimer: (() => void) | undefined;
   let timerAt: number | undefined;
-  const leases = createLeases(options);
+  const leases = createLeases(store, clock, emit);
 
   async function finish(job: ActionJob, attempt: number, ended: Ended, runAt = job.runAt): Promise<void> {
     const reported = leases.release(job);
