@@ -387,8 +387,8 @@ describe('job leases', () => {
 
   const slowRule: RuleSpec = { name: 'slow', on: 'quote.action_required', actions: [{ type: 'slow' }] };
 
-  test('an attempt that ends while its lease is being renewed writes its outcome at once, and no loss is reported', async () => {
-    const { store, answers, renewals } = leasedStore({ held: true });
+  /** An engine on `store` whose rule fired a slow action, now running; its warnings' codes collected. */
+  async function slowJobRunning(store: Store) {
     const { slow, finish } = slowAction();
     const { engine, clock } = setup([slowRule], { slow }, store);
     const warnings: string[] = [];
@@ -397,6 +397,12 @@ describe('job leases', () => {
     await turns(5);
     const [job] = await store.listJobs({ status: ['running'] });
     expect(job?.type).toBe('slow');
+    return { engine, clock, finish, warnings, job: job! };
+  }
+
+  test('an attempt that ends while its lease is being renewed writes its outcome at once, and no loss is reported', async () => {
+    const { store, answers, renewals } = leasedStore({ held: true });
+    const { engine, clock, finish, warnings, job } = await slowJobRunning(store);
     clock.advance(99);
     await turns(5);
     expect(renewals()).toBe(0);
@@ -406,7 +412,7 @@ describe('job leases', () => {
     expect(answers).toHaveLength(1);
     finish();
     await turns(5);
-    const done = await store.getJob(job!.id);
+    const done = await store.getJob(job.id);
     expect([done?.status, done?.attempts]).toEqual(['succeeded', 1]);
     // The late answer finds the job finished, not running: that is no lost lease.
     answers[0]!();
@@ -420,21 +426,15 @@ describe('job leases', () => {
 
   test('a job taken back from a running attempt is reported, and the outcome of that attempt dropped', async () => {
     const { store } = leasedStore();
-    const { slow, finish } = slowAction();
-    const { engine, clock } = setup([slowRule], { slow }, store);
-    const warnings: string[] = [];
-    engine.on('warning', (w) => warnings.push(w.code));
-    await engine.ingest(quoteEvent('quote.action_required', 'q1', 100), { provider: 'insurer' });
-    await turns(5);
-    const [job] = await store.listJobs({ status: ['running'] });
+    const { engine, clock, finish, warnings, job } = await slowJobRunning(store);
     // Another runner takes the job back (its clock ran ahead, say), and it is dead now.
-    await store.updateJob({ ...job!, status: 'dead', attempts: 1, updatedAt: clock.now() + 1 });
+    await store.updateJob({ ...job, status: 'dead', attempts: 1, updatedAt: clock.now() + 1 });
     clock.advance(100);
     await turns(5);
     expect(warnings).toEqual(['lease_lost']);
     finish();
     await engine.drain();
-    const after = await store.getJob(job!.id);
+    const after = await store.getJob(job.id);
     expect([after?.status, after?.attempts]).toEqual(['dead', 1]);
   });
 
