@@ -498,26 +498,35 @@ describe('a slow attempt', { timeout: 60_000 }, () => {
     return { handler, running, finish };
   }
 
-  it('keeps its job while its runner lives, though it outlasts the lease', async () => {
-    const { store, watched, settled } = await watchedStore();
+  /**
+   * An engine on a leased PGlite store (lease 3 s, clock at 1 s) running a slow action's job. `beats(n)`
+   * moves the clock a second at a time, each time until the renewal it set off has answered.
+   */
+  async function slowJobRunning(failRenewals: boolean, eventId: string, key: string) {
+    const { store, watched, settled } = await watchedStore(failRenewals);
     const clock = createSimulatedClock({ start: 1_000 });
     const engine = createEngine({ providers: [acme], store: watched, clock });
     const slow = slowAction();
     engine.registerAction('slow', slow.handler, z.object({}), { timeoutMs: 60_000 });
-    const failed: string[] = [];
-    engine.on('action.failed', (n) => failed.push(n.job.id));
-    try {
-      await store.commit(
-        write('s1', 'acme/claim/c1', 1, {
-          jobs: [job('s1:r:0', 'acme/claim/c1', 1_000, { type: 'slow', params: {} })],
-        }),
-      );
-      const drained = engine.drain();
-      await slow.running;
-      for (let beat = 0; beat < 4; beat++) {
+    const jobs = [job(`${eventId}:r:0`, key, 1_000, { type: 'slow', params: {} })];
+    await store.commit(write(eventId, key, 1, { jobs }));
+    const drained = engine.drain();
+    await slow.running;
+    const beats = async (n: number): Promise<void> => {
+      for (let beat = 0; beat < n; beat++) {
         await clock.advance(1_000);
         await settled();
       }
+    };
+    return { store, clock, engine, slow, drained, beats };
+  }
+
+  it('keeps its job while its runner lives, though it outlasts the lease', async () => {
+    const { store, clock, engine, slow, drained, beats } = await slowJobRunning(false, 's1', 'acme/claim/c1');
+    const failed: string[] = [];
+    engine.on('action.failed', (n) => failed.push(n.job.id));
+    try {
+      await beats(4);
       // Four seconds into the attempt, with a lease of three: another runner finds nothing to take back.
       expect(clock.now()).toBe(5_000);
       expect(await store.reclaimJobs!(clock.now())).toEqual([]);
@@ -534,25 +543,11 @@ describe('a slow attempt', { timeout: 60_000 }, () => {
   });
 
   it('loses its job when renewals fail past the lease: its late outcome is dropped, the host warned', async () => {
-    const { store, watched, settled } = await watchedStore(true);
-    const clock = createSimulatedClock({ start: 1_000 });
-    const engine = createEngine({ providers: [acme], store: watched, clock });
-    const slow = slowAction();
-    engine.registerAction('slow', slow.handler, z.object({}), { timeoutMs: 60_000 });
+    const { store, clock, engine, slow, drained, beats } = await slowJobRunning(true, 's2', 'acme/claim/c2');
     const warnings: string[] = [];
     engine.on('warning', (w) => warnings.push(w.code));
     try {
-      await store.commit(
-        write('s2', 'acme/claim/c2', 1, {
-          jobs: [job('s2:r:0', 'acme/claim/c2', 1_000, { type: 'slow', params: {} })],
-        }),
-      );
-      const drained = engine.drain();
-      await slow.running;
-      for (let beat = 0; beat < 3; beat++) {
-        await clock.advance(1_000);
-        await settled();
-      }
+      await beats(3);
       expect(warnings).toEqual(['lease_renewal_failed', 'lease_renewal_failed', 'lease_renewal_failed']);
       const back = await store.reclaimJobs!(clock.now());
       expect(back.map((j) => [j.id, j.status, j.lastError?.code])).toEqual([
@@ -560,8 +555,9 @@ describe('a slow attempt', { timeout: 60_000 }, () => {
       ]);
       slow.finish();
       await drained;
-      // The first attempt's success was not written over the job another runner took back: the job ran
-      // again from its new claim, and the audit holds one success, after the interruption.
+      // The first attempt's success was not written over the job another runner took back (the host heard
+      // so): the job ran again from its new claim, and the audit holds one success, after the interruption.
+      expect(warnings.slice(3)).toEqual(['lease_lost']);
       const done = await store.getJob('s2:r:0');
       expect([done?.status, done?.attempts]).toEqual(['succeeded', 2]);
       expect((await store.listAudit('acme/claim/c2')).map((a) => [a.kind, a.error?.code])).toEqual([
