@@ -41,26 +41,23 @@ export function createLeases(store: Store, clock: Clock, emit: Emit): Leases {
   const renewJobs = store.renewJobs.bind(store);
   // Timers cannot wait longer than 2^31 - 1 ms (Node fires such a timer at once).
   const every = Math.min(2 ** 31 - 1, Math.max(1, Math.floor(leaseMs / 3)));
-  // Keyed by the claim object its attempt was given: should a job be taken back and claimed here again while
-  // its first attempt still runs, each claim is renewed (or found lost) for itself.
-  const held = new Map<ActionJob, { renewing: boolean; lost: boolean }>();
+  // Each claim whose attempt runs, and whether it was found lost. Keyed by the claim object its attempt was
+  // given: should a job be taken back and claimed here again while its first attempt still runs, each claim
+  // is renewed (or found lost) for itself.
+  const held = new Map<ActionJob, boolean>();
   let renewing = false;
   let cancel: (() => void) | undefined;
   let closed = false;
 
   async function renew(): Promise<void> {
-    const batch = [...held].filter(([, h]) => h.renewing);
+    const batch = [...held.keys()].filter((job) => held.get(job) === false);
     if (batch.length === 0) return;
     try {
-      const stands = await renewJobs(
-        batch.map(([job]) => job),
-        clock.now(),
-      );
-      batch.forEach(([job, h], i) => {
+      const stands = await renewJobs(batch, clock.now());
+      batch.forEach((job, i) => {
         // An attempt that ended meanwhile wrote its outcome, which a late renewal no longer finds running.
-        if (stands[i] === true || !h.renewing) return;
-        h.renewing = false;
-        h.lost = true;
+        if (stands[i] === true || held.get(job) !== false) return;
+        held.set(job, true);
         reportLost(emit, job);
       });
     } catch (error) {
@@ -86,19 +83,17 @@ export function createLeases(store: Store, clock: Clock, emit: Emit): Leases {
 
   return {
     hold(job) {
-      held.set(job, { renewing: true, lost: false });
+      held.set(job, false);
       arm();
     },
     release(job) {
-      const h = held.get(job);
-      if (h === undefined) return false;
-      h.renewing = false;
+      const lost = held.get(job) === true;
       held.delete(job);
       if (held.size === 0) {
         cancel?.();
         cancel = undefined;
       }
-      return h.lost;
+      return lost;
     },
     close() {
       closed = true;
