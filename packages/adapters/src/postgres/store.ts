@@ -64,6 +64,14 @@ export interface SqlStore extends Store {
 
 const RETRIES = 5;
 
+/**
+ * When a running job's lease ends, given the lease in ms as the parameter `$n`: its own end once a runner
+ * has set one, else the claim time plus the lease (rows claimed before migration 3 have no end).
+ */
+function leaseEnd(n: number): string {
+  return `coalesce(lease_until, updated_at + $${n}::bigint)`;
+}
+
 /** A write whose transaction failed, carried back to its own caller only. */
 interface Failed {
   readonly failed: unknown;
@@ -179,7 +187,7 @@ export async function createSqlStore(client: SqlClient, options: SqlStoreOptions
          UPDATE ${s}.jobs j SET attempts = j.attempts + 1, last_error = $3::jsonb, updated_at = $1, run_at = $1,
                 lease_until = NULL,
                 status = CASE WHEN j.attempts + 1 >= j.max_attempts THEN 'dead' ELSE 'pending' END
-         FROM (SELECT id FROM ${s}.jobs WHERE status = 'running' AND coalesce(lease_until, updated_at + $2::bigint) <= $1
+         FROM (SELECT id FROM ${s}.jobs WHERE status = 'running' AND ${leaseEnd(2)} <= $1
                FOR UPDATE SKIP LOCKED) c
          WHERE j.id = c.id RETURNING j.*),
        logged AS (
@@ -330,7 +338,7 @@ export async function createSqlStore(client: SqlClient, options: SqlStoreOptions
       // A running job's lease ends too: then a runner must wake to take it back.
       const { rows } = await client.query<{ at: string | number | null }>(
         `SELECT least((SELECT min(run_at) FROM ${s}.jobs WHERE status = 'pending'),
-                      (SELECT min(coalesce(lease_until, updated_at + $1::bigint)) FROM ${s}.jobs
+                      (SELECT min(${leaseEnd(1)}) FROM ${s}.jobs
                        WHERE status = 'running')) AS at`,
         [lease],
       );
