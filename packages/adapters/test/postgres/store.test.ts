@@ -114,10 +114,19 @@ async function claimedTwice(store: Store, eventId: string): Promise<[ActionJob, 
   return [first!, second!];
 }
 
+/** Runs `body` on the store `opening` gives, and closes the store whatever happens. */
+async function withStore(opening: Promise<Store>, body: (store: Store) => Promise<void>): Promise<void> {
+  const store = await opening;
+  try {
+    await body(store);
+  } finally {
+    await store.close();
+  }
+}
+
 describe.each(backends)('the %s store', { timeout: 60_000 }, (_name, open) => {
   it('commits a write whole and reads it back', async () => {
-    const store = await open();
-    try {
+    await withStore(open(), async (store) => {
       const j = job('e1:r:0', 'acme/claim/c1', 5);
       expect(await store.commit(write('e1', 'acme/claim/c1', 1, { jobs: [j] }))).toBe('committed');
       expect(await store.getResource('acme/claim/c1')).toEqual(snapshot('acme/claim/c1', 1));
@@ -129,14 +138,11 @@ describe.each(backends)('the %s store', { timeout: 60_000 }, (_name, open) => {
       expect(history[0]?.from).toBeUndefined();
       expect(await store.getJob('e1:r:0')).toEqual(j);
       expect(await store.getResource('acme/claim/none')).toBeUndefined();
-    } finally {
-      await store.close();
-    }
+    });
   });
 
   it('answers duplicate and conflict without writing anything', async () => {
-    const store = await open();
-    try {
+    await withStore(open(), async (store) => {
       await store.commit(write('e1', 'acme/claim/c1', 1));
       expect(await store.commit(write('e1', 'acme/claim/c1', 2))).toBe('duplicate');
       expect(await store.commit(write('e2', 'acme/claim/c1', 1))).toBe('conflict');
@@ -148,14 +154,11 @@ describe.each(backends)('the %s store', { timeout: 60_000 }, (_name, open) => {
         await store.commit(write('e2', 'acme/claim/c1', 2, { jobs: [job('e2:r:0', 'acme/claim/c1', 1)] })),
       ).toBe('committed');
       expect((await store.getResource('acme/claim/c1'))?.version).toBe(2);
-    } finally {
-      await store.close();
-    }
+    });
   });
 
   it('groups concurrent commits and still gives each its own outcome', async () => {
-    const store = await open();
-    try {
+    await withStore(open(), async (store) => {
       const writes = Array.from({ length: 300 }, (_, i) => write(`e${i}`, `acme/claim/c${i}`, 1));
       const dupes = Array.from({ length: 50 }, (_, i) => write(`e${i}`, `acme/claim/x${i}`, 1));
       const outcomes = await Promise.all([...writes, ...dupes].map((w) => store.commit(w)));
@@ -166,14 +169,11 @@ describe.each(backends)('the %s store', { timeout: 60_000 }, (_name, open) => {
       expect(await store.listResources({ provider: 'other' })).toHaveLength(0);
       const reads = await Promise.all(writes.map((w) => store.getResource(w.snapshot!.key)));
       expect(reads.every((r, i) => r?.key === `acme/claim/c${i}`)).toBe(true);
-    } finally {
-      await store.close();
-    }
+    });
   });
 
   it('fails a bad write alone, not the writes that shared its transaction', async () => {
-    const store = await open();
-    try {
+    await withStore(open(), async (store) => {
       const good = Array.from({ length: 20 }, (_, i) => write(`g${i}`, `acme/claim/g${i}`, 1));
       const base = write('bad', 'acme/claim/bad', 1);
       // PostgreSQL's jsonb cannot hold U+0000, so this write's transaction fails.
@@ -185,14 +185,11 @@ describe.each(backends)('the %s store', { timeout: 60_000 }, (_name, open) => {
       expect(settled[20]?.status).toBe('rejected');
       expect(await store.hasEvent('bad')).toBe(false);
       expect(await store.hasEvent('g19')).toBe(true);
-    } finally {
-      await store.close();
-    }
+    });
   });
 
   it('claims due jobs oldest first, once, and keeps dead letters and audit', async () => {
-    const store = await open();
-    try {
+    await withStore(open(), async (store) => {
       const jobs = [
         job('a:r:0', 'acme/claim/c1', 30),
         job('b:r:0', 'acme/claim/c1', 10),
@@ -227,14 +224,11 @@ describe.each(backends)('the %s store', { timeout: 60_000 }, (_name, open) => {
       const audit = await store.listAudit('acme/claim/c1');
       expect(audit.map((a) => a.kind)).toEqual(['rule.fired', 'action.dead']);
       expect(audit[1]?.error?.message).toBe('boom');
-    } finally {
-      await store.close();
-    }
+    });
   });
 
   it('takes back a job whose runner died mid-attempt once its lease runs out, counting the lost attempt', async () => {
-    const store = await open({ jobLeaseMs: 1_000 });
-    try {
+    await withStore(open({ jobLeaseMs: 1_000 }), async (store) => {
       const key = 'acme/claim/c1';
       await store.commit(write('L', key, 1, { jobs: [job('L:r:0', key, 10, { maxAttempts: 2 })] }));
       // A runner claims the job, then its process dies.
@@ -264,14 +258,11 @@ describe.each(backends)('the %s store', { timeout: 60_000 }, (_name, open) => {
         ['action.dead', 'L:r:0', 'action_interrupted'],
       ]);
       expect(await store.nextJobDueAt()).toBeUndefined();
-    } finally {
-      await store.close();
-    }
+    });
   });
 
   it('drops the late outcome of a runner whose job was taken back; the new claim is the one that counts', async () => {
-    const store = await open({ jobLeaseMs: 1_000 });
-    try {
+    await withStore(open({ jobLeaseMs: 1_000 }), async (store) => {
       const key = 'acme/claim/c1';
       const [slow, taken] = await claimedTwice(store, 'F');
       expect([slow.attempts, taken.attempts]).toEqual([0, 1]);
@@ -300,14 +291,11 @@ describe.each(backends)('the %s store', { timeout: 60_000 }, (_name, open) => {
         ['action.failed', 1_010],
         ['action.succeeded', 1_600],
       ]);
-    } finally {
-      await store.close();
-    }
+    });
   });
 
   it('renews the lease of a claim its runner still holds, without moving the claim', async () => {
-    const store = await open({ jobLeaseMs: 1_000 });
-    try {
+    await withStore(open({ jobLeaseMs: 1_000 }), async (store) => {
       const key = 'acme/claim/c1';
       await store.commit(write('R', key, 1, { jobs: [job('R:r:0', key, 10)] }));
       const [claim] = await store.claimJobs(10, 5);
@@ -328,22 +316,17 @@ describe.each(backends)('the %s store', { timeout: 60_000 }, (_name, open) => {
       // Claimed again, the job has a fresh lease from its claim.
       await store.claimJobs(1_700, 5);
       expect(await store.nextJobDueAt()).toBe(2_700);
-    } finally {
-      await store.close();
-    }
+    });
   });
 
   it('renews only the claim that stands when a runner holds two claims of one job', async () => {
-    const store = await open({ jobLeaseMs: 1_000 });
-    try {
+    await withStore(open({ jobLeaseMs: 1_000 }), async (store) => {
       // The first attempt loses its lease and the same runner claims the job again while it still runs.
       const [first, second] = await claimedTwice(store, 'T');
       expect(await store.renewJobs!([first, second], 1_200)).toEqual([false, true]);
       expect(await store.renewJobs!([second, first], 1_300)).toEqual([true, false]);
       expect(await store.nextJobDueAt()).toBe(2_300);
-    } finally {
-      await store.close();
-    }
+    });
   });
 
   it('refuses a job lease that is not a finite number above 0', async () => {
@@ -356,8 +339,7 @@ describe.each(backends)('the %s store', { timeout: 60_000 }, (_name, open) => {
   });
 
   it('keeps invalid deliveries and checkpoints', async () => {
-    const store = await open();
-    try {
+    await withStore(open(), async (store) => {
       const error = { code: 'invalid_json' as const, message: 'bad', path: [] };
       await store.recordInvalid({
         id: 'i1',
@@ -381,9 +363,7 @@ describe.each(backends)('the %s store', { timeout: 60_000 }, (_name, open) => {
       await store.setCheckpoint('kota', 'ev_1');
       await store.setCheckpoint('kota', 'ev_2');
       expect(await store.getCheckpoint('kota')).toBe('ev_2');
-    } finally {
-      await store.close();
-    }
+    });
   });
 
   it('gives the engine the same final states as the memory store', async () => {
