@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { PolicyflowError } from '@policyflow/core';
 import { type HeaderSource, readHeader } from './headers.js';
 
 /** A delivery as a scheme sees it: the headers and the raw body bytes, exactly as received. */
@@ -86,9 +87,30 @@ export interface StandardWebhooksOptions {
   readonly headerPrefix?: string;
 }
 
-/** Standard Webhooks secrets are base64 with an optional `whsec_` prefix. */
-function standardKey(secret: string): Buffer {
-  return Buffer.from(secret.startsWith('whsec_') ? secret.slice(6) : secret, 'base64');
+const BASE64 = /^(?:[A-Za-z0-9+/]+={0,2}|[A-Za-z0-9_-]+)$/;
+
+/**
+ * The HMAC key of each secret: its UTF-8 bytes, or for `base64`, the bytes its text after an optional
+ * `whsec_` prefix decodes to. A secret that yields no key is refused here, at set-up: `Buffer.from` skips
+ * what is not base64, so `whsec_` or `whsec_!!!` would make an empty key, which everyone knows, and every
+ * forged signature would pass. The error names the secret's position, never its text.
+ */
+function signingKeys(secrets: ReadonlyArray<string>, encoding: 'utf8' | 'base64'): Buffer[] {
+  return secrets.map((secret, i) => {
+    const text = encoding === 'base64' && secret.startsWith('whsec_') ? secret.slice(6) : secret;
+    const key = encoding === 'base64' ? Buffer.from(text, 'base64') : Buffer.from(text, 'utf8');
+    if (key.length === 0 || (encoding === 'base64' && !BASE64.test(text))) {
+      const what = encoding === 'base64' ? 'a base64 key (after an optional whsec_ prefix)' : 'a key';
+      throw new PolicyflowError(
+        'invalid_argument',
+        `secret ${i + 1} is not ${what}: it would sign with no key`,
+        {
+          path: ['secrets', i],
+        },
+      );
+    }
+    return key;
+  });
 }
 
 /**
@@ -114,7 +136,7 @@ export function standardWebhooks(options: StandardWebhooksOptions = {}): Signatu
     name: 'standard-webhooks',
     headers: [idHeader, tsHeader, sigHeader],
     verifier(secrets) {
-      const keys = secrets.map(standardKey);
+      const keys = signingKeys(secrets, 'base64');
       return (delivery, context) => {
         const id = readHeader(delivery.headers, idHeader);
         const ts = readHeader(delivery.headers, tsHeader);
@@ -144,7 +166,7 @@ export function standardWebhooks(options: StandardWebhooksOptions = {}): Signatu
     sign(body, secret, signOptions = {}) {
       const ts = String(signOptions.timestamp ?? nowSeconds());
       const id = signOptions.id ?? `msg_${ts}`;
-      const sig = digest(standardKey(secret), id, ts, toBytes(body)).toString('base64');
+      const sig = digest(signingKeys([secret], 'base64')[0]!, id, ts, toBytes(body)).toString('base64');
       return { [idHeader]: id, [tsHeader]: ts, [sigHeader]: `v1,${sig}` };
     },
   };
@@ -208,10 +230,7 @@ export function stripeStyle(options: StripeStyleOptions): SignatureScheme {
   const algorithm = options.algorithm ?? 'sha256';
   const digestBytes = algorithm === 'sha256' ? 32 : 64;
   const encodedLength = encoding === 'hex' ? digestBytes * 2 : Math.ceil(digestBytes / 3) * 4;
-  const toKey = (secret: string): Buffer =>
-    options.secretEncoding === 'base64'
-      ? Buffer.from(secret.startsWith('whsec_') ? secret.slice(6) : secret, 'base64')
-      : Buffer.from(secret, 'utf8');
+  const secretEncoding = options.secretEncoding ?? 'utf8';
   const build = options.signedPayload;
 
   function digest(key: Uint8Array, t: string, body: Uint8Array): Buffer {
@@ -225,7 +244,7 @@ export function stripeStyle(options: StripeStyleOptions): SignatureScheme {
     name: `stripe-style(${header})`,
     headers: [header],
     verifier(secrets) {
-      const keys = secrets.map(toKey);
+      const keys = signingKeys(secrets, secretEncoding);
       return (delivery, context) => {
         const value = readHeader(delivery.headers, header);
         if (!value) return fail('signature_missing');
@@ -248,7 +267,7 @@ export function stripeStyle(options: StripeStyleOptions): SignatureScheme {
     },
     sign(body, secret, signOptions = {}) {
       const t = String(signOptions.timestamp ?? nowSeconds());
-      const sig = digest(toKey(secret), t, toBytes(body)).toString(encoding);
+      const sig = digest(signingKeys([secret], secretEncoding)[0]!, t, toBytes(body)).toString(encoding);
       return { [header]: `${timestampKey}=${t},${signatureKey}=${sig}` };
     },
   };

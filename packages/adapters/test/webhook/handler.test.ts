@@ -3,6 +3,7 @@ import { describe, expect, expectTypeOf, it } from 'vitest';
 import type { IngestQueue } from '../../src/postgres/index.js';
 import {
   createWebhookHandler,
+  standardWebhooks,
   ten99policySignature,
   type WebhookHandlerCommon,
   type WebhookQueue,
@@ -219,12 +220,16 @@ describe('createWebhookHandler: engine unavailable → 503 so the provider retri
 });
 
 describe('createWebhookHandler: configuration errors throw at creation', () => {
-  it('unknown provider, no secrets', () => {
+  it('unknown provider, no secrets, a secret that decodes to no key', () => {
     const { engine } = testEngine();
     expect(() => createWebhookHandler({ engine, provider: 'acme', scheme, secrets: [SECRET] })).toThrow(
       /no provider 'acme'/,
     );
     expect(() => createWebhookHandler({ engine, provider: 'kota', scheme, secrets: [] })).toThrow(/secrets/);
+    const standard = standardWebhooks();
+    expect(() =>
+      createWebhookHandler({ engine, provider: 'ten99policy', scheme: standard, secrets: ['whsec_'] }),
+    ).toThrow(/secret 1 is not a base64 key/);
   });
 });
 

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import {
   customScheme,
   kotaSignature,
+  type SignatureScheme,
   standardWebhooks,
   stripeStyle,
   ten99policySignature,
@@ -202,5 +203,45 @@ describe('verifyDelivery()', () => {
       message: 'the webhook signature did not verify',
       path: [],
     });
+  });
+});
+
+describe('secrets that yield no key', () => {
+  // HMAC with an empty key is a signature anyone can make: such a secret must never reach a verifier.
+  const forged = (t: number) => createHmac('sha256', Buffer.alloc(0)).update(`${t}.${body}`).digest('hex');
+
+  it('are refused when the verifier is made, naming the secret by position only', () => {
+    const cases: Array<[SignatureScheme, string]> = [
+      [standardWebhooks(), 'whsec_'],
+      [standardWebhooks(), 'whsec_!!!'],
+      [standardWebhooks(), 'not base64'],
+      [stripeStyle({ header: 'x-sig', secretEncoding: 'base64' }), 'whsec_'],
+      [stripeStyle({ header: 'x-sig' }), ''],
+    ];
+    for (const [scheme, secret] of cases) {
+      let thrown: unknown;
+      try {
+        scheme.verifier([SW_SECRET, secret]);
+      } catch (error) {
+        thrown = error;
+      }
+      expect(thrown, `${scheme.name} with '${secret}'`).toMatchObject({
+        code: 'invalid_argument',
+        path: ['secrets', 1],
+      });
+      expect((thrown as Error).message).not.toContain(SW_SECRET.slice(6));
+    }
+  });
+
+  it('make verifyDelivery fail rather than accept a signature made with no key', async () => {
+    const t = NOW / 1000;
+    const delivery = {
+      scheme: stripeStyle({ header: 'x-sig', secretEncoding: 'base64' }),
+      secrets: ['whsec_'],
+      headers: { 'x-sig': `t=${t},v1=${forged(t)}` },
+      body,
+      receivedAt: NOW,
+    };
+    await expect(verifyDelivery(delivery)).rejects.toMatchObject({ code: 'invalid_argument' });
   });
 });
