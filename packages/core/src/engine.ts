@@ -7,6 +7,7 @@ import { type ErrorInfo, PolicyflowError } from './errors.js';
 import type { EventSource, PolicyEvent } from './event.js';
 import { type Decision, decide } from './internal/decide.js';
 import { KeyedQueue } from './internal/keyedQueue.js';
+import { nulError } from './internal/nul.js';
 import { type TransitionTable, tableFor } from './internal/table.js';
 import { normalizeEvent } from './normalize.js';
 import { attachRules, type RulesEngineApi, type RulesEngineOptions } from './rules/attach.js';
@@ -555,13 +556,18 @@ export function createEngine(options: EngineOptions): Engine {
       return recordInvalid(opts.provider, source, receivedAt, payload, error, undefined, undefined);
     }
     let body: unknown = opts.parsed !== undefined ? opts.parsed : payload;
-    if (opts.parsed === undefined && (typeof payload === 'string' || payload instanceof Uint8Array)) {
+    let text = typeof payload === 'string' ? payload : undefined;
+    if (opts.parsed === undefined && (text !== undefined || payload instanceof Uint8Array)) {
       try {
-        body = JSON.parse(typeof payload === 'string' ? payload : decoder.decode(payload));
+        text ??= decoder.decode(payload as Uint8Array);
+        body = JSON.parse(text);
       } catch (e) {
         return recordInvalid(opts.provider, source, receivedAt, payload, notJson(e), undefined, undefined);
       }
     }
+    const nul = nulError(body, text);
+    if (nul !== undefined)
+      return recordInvalid(opts.provider, source, receivedAt, payload, nul, undefined, undefined);
     const normalized = normalizeEvent(catalog, body);
     if (!normalized.ok) {
       const p = normalized.partial;

@@ -102,6 +102,25 @@ describe('createEngine ingest', () => {
       ['data', 'amount'],
     ],
     ['no resource id', { id: 'e', type: 'claim.paid', created: 1, data: {} }, 'invalid_data', ['data', 'id']],
+    // PostgreSQL's text and jsonb refuse U+0000: every store refuses it alike, as text or as an object.
+    [
+      'U+0000 in data',
+      '{"id":"e","type":"claim.opened","created":1,"data":{"id":"c","notes":["ok","a\\u0000b"]}}',
+      'invalid_data',
+      ['data', 'notes', 1],
+    ],
+    [
+      'U+0000 in a key',
+      { id: 'e', type: 'claim.opened', created: 1, data: { id: 'c', 'x\u0000': 1 } },
+      'invalid_data',
+      ['data', 'x\u0000'],
+    ],
+    [
+      'U+0000 in the envelope',
+      { id: 'e', type: 'claim.opened\u0000', created: 1, data: { id: 'c' } },
+      'invalid_envelope',
+      ['type'],
+    ],
   ])(
     'invalid input (%s) is a typed result, recorded, and changes nothing else',
     async (_name, payload, code, path) => {
@@ -229,6 +248,14 @@ describe('ingest with a pre-parsed body', () => {
     const bad = await engine.ingest(raw, { provider: 'acme', parsed: JSON.parse(raw) });
     expect(bad.status).toBe('invalid');
     expect((await engine.store.listInvalid())[0]?.body).toBe(raw);
+  });
+
+  test('refuses U+0000 in the parsed body its raw text escapes', async () => {
+    const engine = createEngine({ providers: [acme] });
+    const raw = '{"id":"n1","type":"claim.opened","created":1,"data":{"id":"pp3","note":"\\u0000"}}';
+    const r = await engine.ingest(raw, { provider: 'acme', parsed: JSON.parse(raw) });
+    expect(r.error).toMatchObject({ code: 'invalid_data', path: ['data', 'note'] });
+    expect(await engine.store.hasEvent('n1')).toBe(false);
   });
 });
 
