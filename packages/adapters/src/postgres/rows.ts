@@ -177,9 +177,29 @@ export function toJob(r: JobRow): ActionJob {
   };
 }
 
-/** JSON text for a jsonb parameter, `null` for SQL NULL. */
+/**
+ * JSON text for a jsonb parameter, `null` for SQL NULL. jsonb refuses U+0000, which the engine keeps out of
+ * events but which an error message (a response body an action quoted, say) or a config literal can still
+ * hold: it becomes U+FFFD there, so that writing the record never fails over one character.
+ */
 export function json(value: unknown): string | null {
-  return value === undefined ? null : JSON.stringify(value);
+  if (value === undefined) return null;
+  const out = JSON.stringify(value);
+  return out.includes('\\u0000') ? JSON.stringify(value, withoutNul) : out;
+}
+
+/** For a `text` column, which refuses U+0000 as jsonb does (see {@link json}). */
+export function pgText(value: string): string {
+  return value.includes('\0') ? value.replaceAll('\0', '\uFFFD') : value;
+}
+
+function withoutNul(_key: string, value: unknown): unknown {
+  if (typeof value === 'string') return pgText(value);
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
+  const keys = Object.keys(value);
+  if (!keys.some((k) => k.includes('\0'))) return value;
+  // fromEntries defines properties, so a `__proto__` key stays an own key here too.
+  return Object.fromEntries(keys.map((k) => [pgText(k), (value as Record<string, unknown>)[k]]));
 }
 
 export const JOB_COLUMNS =

@@ -15,6 +15,7 @@ import {
   type JobRow,
   json,
   type LedgerRow,
+  pgText,
   type ResourceRow,
   toAudit,
   toHistory,
@@ -255,7 +256,14 @@ export async function createSqlStore(client: SqlClient, options: SqlStoreOptions
       await client.query(
         `INSERT INTO ${s}.invalid (id, provider, source, received_at, error, body) VALUES ($1, $2, $3, $4, $5::jsonb, $6)
          ON CONFLICT (id) DO NOTHING`,
-        [record.id, record.provider, record.source, record.receivedAt, json(record.error), record.body],
+        [
+          record.id,
+          pgText(record.provider),
+          pgText(record.source),
+          record.receivedAt,
+          json(record.error),
+          pgText(record.body),
+        ],
       );
     },
     async listInvalid(filter = {}) {

@@ -141,6 +141,34 @@ describe.each(backends)('the %s store', { timeout: 60_000 }, (_name, open) => {
     });
   });
 
+  it('keeps records of input that holds U+0000, which text and jsonb refuse, with U+FFFD in its place', async () => {
+    await withStore(open(), async (store) => {
+      const engine = createEngine({ providers: [acme], store });
+      // The engine refuses such an event (with every store); the record of it must still be written.
+      const event = '{"id":"n1","type":"claim.opened","created":1,"data":{"id":"c1","note":"a\\u0000b"}}';
+      expect((await engine.ingest(event, { provider: 'acme' })).error?.path).toEqual(['data', 'note']);
+      const r = await engine.ingest('{"a":"\u0000', { provider: 'ac\u0000me', source: 'webhook' });
+      expect(r.error?.code).toBe('unknown_provider');
+      const invalid = await store.listInvalid();
+      expect(invalid.map((i) => [i.provider, i.error.code, i.body])).toEqual([
+        ['acme', 'invalid_data', event],
+        ['ac\uFFFDme', 'unknown_provider', '{"a":"\uFFFD'],
+      ]);
+      expect(invalid[1]?.error.message).toContain("no provider 'ac\uFFFDme'");
+      // An action's error may quote whatever a server answered.
+      const key = 'acme/claim/c1';
+      await store.commit(write('e1', key, 1, { jobs: [job('e1:r:0', key, 5)] }));
+      const [claimed] = await store.claimJobs(5, 1);
+      const error = { code: 'action_failed' as const, message: 'HTTP 500: a\u0000b', path: [] };
+      const dead = { ...claimed!, status: 'dead' as const, attempts: 1, lastError: error };
+      await store.updateJob(dead, [
+        { at: 6, resourceKey: key, eventId: 'e1', kind: 'action.dead', rule: 'r', jobId: 'e1:r:0', error },
+      ]);
+      expect((await store.getJob('e1:r:0'))?.lastError?.message).toBe('HTTP 500: a\uFFFDb');
+      expect((await store.listAudit(key)).map((a) => a.error?.message)).toEqual(['HTTP 500: a\uFFFDb']);
+    });
+  });
+
   it('answers duplicate and conflict without writing anything', async () => {
     await withStore(open(), async (store) => {
       await store.commit(write('e1', 'acme/claim/c1', 1));
