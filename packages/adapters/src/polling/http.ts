@@ -62,8 +62,29 @@ function authMessage(ctx: HttpContext, status: number, detail: string | undefine
   );
 }
 
-async function readBody(response: Response): Promise<unknown> {
-  const text = await response.text();
+/**
+ * The body as JSON, or as text when it is not JSON. It gives up when `signal` aborts: `fetch` stops a body
+ * it streams then, but a `fetch` a host injected may not, and a stalled body must not stall the poller.
+ */
+async function readBody(response: Response, signal: AbortSignal): Promise<unknown> {
+  const text = await new Promise<string>((resolve, reject) => {
+    const abort = (): void => {
+      response.body?.cancel(signal.reason).catch(() => {});
+      reject(signal.reason);
+    };
+    if (signal.aborted) return abort();
+    signal.addEventListener('abort', abort, { once: true });
+    response.text().then(
+      (t) => {
+        signal.removeEventListener('abort', abort);
+        resolve(t);
+      },
+      (e: unknown) => {
+        signal.removeEventListener('abort', abort);
+        reject(e);
+      },
+    );
+  });
   if (text === '') return undefined;
   try {
     return JSON.parse(text);
@@ -89,11 +110,17 @@ export async function requestJson(
   const timeout = AbortSignal.timeout(ctx.timeoutMs);
   const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
   let response: Response;
+  let body: unknown;
+  // The body arrives after the status line: a timeout or a reset while it streams is a failure without an
+  // answer too, and as retryable as one before the headers.
+  let stage = 'before an answer';
   try {
     response = await ctx.fetch(url, { method, headers: ctx.headers, signal });
+    stage = `while reading its ${response.status} answer`;
+    body = await readBody(response, signal);
   } catch (cause) {
     if (options.signal?.aborted) throw cause;
-    throw new ProviderApiError(`${method} ${url} failed before an answer: ${(cause as Error).message}`, {
+    throw new ProviderApiError(`${method} ${url} failed ${stage}: ${(cause as Error).message}`, {
       provider: ctx.provider,
       httpStatus: 0,
       providerCode: undefined,
@@ -102,7 +129,6 @@ export async function requestJson(
       cause,
     });
   }
-  const body = await readBody(response);
   if (response.ok) return body;
   const { code, message } = ctx.parseError(body);
   const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), ctx.now());

@@ -154,3 +154,34 @@ describe('error parsing', () => {
     expect(parseRetryAfter(null, now)).toBeUndefined();
   });
 });
+
+describe('an answer whose body fails', () => {
+  /** A 200 whose body sends `[` and then errors, or never goes on. */
+  function fetchOf(body: 'reset' | 'stall'): () => Promise<Response> {
+    return async () =>
+      new Response(
+        new ReadableStream<Uint8Array>({
+          start(c) {
+            c.enqueue(new TextEncoder().encode('['));
+            if (body === 'reset') c.error(new TypeError('terminated'));
+          },
+        }),
+        { status: 200 },
+      );
+  }
+
+  it('is a retryable failure without an answer, reset or stalled past the timeout', async () => {
+    const reset = await caught(ten99policyClient({ apiKey: 'k', fetch: fetchOf('reset') }).listEvents());
+    expect([reset.httpStatus, reset.retryable, reset.code]).toEqual([0, true, 'provider_api_error']);
+    expect(reset.message).toMatch(/failed while reading its 200 answer: terminated$/);
+    const client = kotaClient({
+      baseUrl: 'http://kota.test',
+      apiKey: 'k',
+      fetch: fetchOf('stall'),
+      timeoutMs: 20,
+    });
+    const stalled = await caught(client.listEvents());
+    expect([stalled.httpStatus, stalled.retryable]).toEqual([0, true]);
+    expect(stalled.message).toMatch(/failed while reading its 200 answer/);
+  });
+});
