@@ -24,6 +24,8 @@ export const realSleep: Sleep = (ms, signal) =>
     signal?.addEventListener('abort', done, { once: true });
   });
 
+const DEFAULT_MAX_MS = 60_000;
+
 /** Retry policy of a poller. */
 export interface RetryOptions {
   /** Attempts after the first. Default 8. */
@@ -53,7 +55,7 @@ export interface RetryRuntime {
 export function backoffDelay(attempt: number, options: RetryOptions, random: () => number): number {
   // Core's full-jitter backoff counts failed attempts from 1; the pollers count retries from 0.
   return backoff(
-    { attempts: Infinity, baseMs: options.baseMs ?? 500, maxMs: options.maxMs ?? 60_000 },
+    { attempts: Infinity, baseMs: options.baseMs ?? 500, maxMs: options.maxMs ?? DEFAULT_MAX_MS },
     attempt + 1,
     random,
   );
@@ -61,7 +63,8 @@ export function backoffDelay(attempt: number, options: RetryOptions, random: () 
 
 /**
  * Runs `fn`, retrying retryable {@link ProviderApiError}s (429, 5xx, network) with full-jitter backoff; a
- * `Retry-After` the provider sent wins over the backoff. Anything else (401/403 included) is thrown at once.
+ * `Retry-After` the provider sent wins over the backoff, up to `maxMs`. Anything else (401/403 included) is
+ * thrown at once.
  *
  * @example
  * ```ts
@@ -80,7 +83,12 @@ export async function withRetry<T>(
     } catch (error) {
       if (!(error instanceof ProviderApiError) || !error.retryable || attempt >= maxRetries) throw error;
       if (runtime.signal?.aborted) throw error;
-      const delay = error.retryAfterMs ?? backoffDelay(attempt, options, runtime.random);
+      // A provider's Retry-After wins, up to the backoff ceiling: an hour (or a far HTTP-date) would stall
+      // a pass, and a `poll --once`, for that long.
+      const delay =
+        error.retryAfterMs === undefined
+          ? backoffDelay(attempt, options, runtime.random)
+          : Math.min(error.retryAfterMs, options.maxMs ?? DEFAULT_MAX_MS);
       runtime.onRetry?.(error, delay, attempt);
       await runtime.sleep(delay, runtime.signal);
     }

@@ -45,6 +45,26 @@ describe('withRetry', () => {
     expect(delays).toEqual([2000, 100, 200]);
   });
 
+  it('waits a Retry-After up to maxMs, no longer', async () => {
+    const delays: number[] = [];
+    const failures = [apiError(503, 3_600_000), apiError(429, 90_000)];
+    const run = (maxMs?: number) =>
+      withRetry(
+        async () => {
+          const next = failures.shift();
+          if (next) throw next;
+          return 'ok';
+        },
+        maxMs === undefined ? {} : { maxMs },
+        { sleep: async (ms) => void delays.push(ms), random: () => 0.5 },
+      );
+    expect(await run(5_000)).toBe('ok');
+    expect(delays).toEqual([5_000, 5_000]);
+    failures.push(apiError(503, 3_600_000));
+    expect(await run()).toBe('ok');
+    expect(delays[2]).toBe(60_000);
+  });
+
   it('throws 401/403 and other 4xx at once, and gives up after maxRetries', async () => {
     for (const status of [401, 403, 400, 404]) {
       let calls = 0;
