@@ -57,7 +57,10 @@ export function toFastifyHandler(
       headers: request.raw.headers,
       async readBody(limit) {
         if (body instanceof Uint8Array) return body.byteLength > limit ? undefined : body;
-        if (typeof body === 'string') return Buffer.from(body, 'utf8');
+        if (typeof body === 'string') {
+          const bytes = Buffer.from(body, 'utf8');
+          return bytes.byteLength > limit ? undefined : bytes;
+        }
         if (body === undefined || body === null) return new Uint8Array(0);
         throw new PolicyflowError(
           'body_already_parsed',

@@ -139,6 +139,31 @@ describe('webhook framework adapters', () => {
     expect(await other.json()).toEqual({ parsed: { a: 1 } });
   });
 
+  it('Fastify with a string parser on the route, the limit applying to the string too', async () => {
+    const { handle, store } = setup();
+    const app = Fastify();
+    app.removeAllContentTypeParsers();
+    app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => done(null, body));
+    const route = toFastifyHandler(handle);
+    app.post('/hook', (request, reply) =>
+      route(request as unknown as FastifyLikeRequest, reply as unknown as FastifyLikeReply),
+    );
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    closers.push(() => app.close());
+    const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}/hook`;
+    await checkAll(url, store);
+    // Without a content-length, only the body itself can tell it is too large.
+    const big = JSON.stringify({ ...policyEvent(3), pad: 'x'.repeat(5000) });
+    const chunked = await fetch(url, {
+      method: 'POST',
+      headers: { ...scheme.sign!(big, SECRET), 'content-type': 'application/json' },
+      body: new Blob([big]).stream(),
+      duplex: 'half',
+    } as RequestInit);
+    expect(chunked.status).toBe(413);
+    expect(await store.getLedgerEntry('ev_00000003')).toBeUndefined();
+  });
+
   it('Fastify with its own JSON parser fails clearly', async () => {
     const { handle } = setup();
     const app = Fastify();
