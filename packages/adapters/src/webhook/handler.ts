@@ -53,11 +53,15 @@ export interface WebhookHandlerCommon {
   readonly clock?: Pick<Clock, 'now'>;
   /** The `source` recorded with each event. Default `webhook`. */
   readonly source?: string;
-  /** Called for every delivery answered without ingesting (4xx/5xx other than 422), for logs and metrics. */
+  /**
+   * Called for every delivery answered without ingesting (4xx/5xx other than 422), for logs and metrics.
+   * `cause` is the error behind a 5xx (a queue that refused, say): the answer itself never carries its text.
+   */
   readonly onReject?: (rejection: {
     readonly status: number;
     readonly code: string;
     readonly message: string;
+    readonly cause?: unknown;
   }) => void;
 }
 
@@ -155,9 +159,14 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
   const source = options.source ?? 'webhook';
   const onReject = options.onReject;
 
-  function reject(answer: WebhookAnswer): WebhookAnswer {
+  function reject(answer: WebhookAnswer, cause?: unknown): WebhookAnswer {
     if (onReject && 'error' in answer.body) {
-      onReject({ status: answer.status, code: answer.body.error.code, message: answer.body.error.message });
+      const { code, message } = answer.body.error;
+      onReject(
+        cause === undefined
+          ? { status: answer.status, code, message }
+          : { status: answer.status, code, message, cause },
+      );
     }
     return answer;
   }
@@ -209,8 +218,11 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
     try {
       await queue!.enqueue([{ payload: text, provider, source, receivedAt }]);
     } catch (error) {
-      const message = `the queue did not accept the delivery: ${(error as Error)?.message ?? String(error)}`;
-      return reject(errorAnswer('store_failure', message, { 'retry-after': '1' }));
+      // The queue's own error may name its database or tables: the sender gets none of it, onReject all of it.
+      const answer = errorAnswer('store_failure', 'the queue did not accept the delivery', {
+        'retry-after': '1',
+      });
+      return reject(answer, error);
     }
     const id = typeof parsed === 'object' && parsed !== null ? (parsed as { id?: unknown }).id : undefined;
     return {
@@ -243,14 +255,15 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
       if (isPolicyflowError(error)) {
         const status = errorCodes[error.code].status;
         const retry = status === 503 ? { 'retry-after': '1' } : undefined;
-        return reject(errorAnswer(error.code, error.message, retry));
+        return reject(errorAnswer(error.code, error.message, retry), error);
       }
       engine.emit('warning', { code: 'webhook_internal_error', message: String(error) });
-      return reject({
+      const answer: WebhookAnswer = {
         status: 500,
         headers: JSON_HEADERS,
         body: { error: { code: 'internal', message: 'internal error' } },
-      });
+      };
+      return reject(answer, error);
     }
   }
 

@@ -236,14 +236,21 @@ describe('createWebhookHandler: configuration errors throw at creation', () => {
 describe('createWebhookHandler: stateless receivers (queue instead of engine)', () => {
   function queued(fail = false) {
     const enqueued: Array<{ payload: unknown; provider: string; source?: string }> = [];
+    const rejected: Array<{ status: number; code: string; message: string; cause?: unknown }> = [];
     const queue: WebhookQueue = {
       async enqueue(deliveries) {
-        if (fail) throw new Error('queue down');
+        if (fail) throw new Error('relation "pgboss.job" does not exist');
         enqueued.push(...deliveries);
       },
     };
-    const handle = createWebhookHandler({ queue, provider: 'ten99policy', scheme, secrets: [SECRET] });
-    return { enqueued, handle };
+    const handle = createWebhookHandler({
+      queue,
+      provider: 'ten99policy',
+      scheme,
+      secrets: [SECRET],
+      onReject: (r) => rejected.push(r),
+    });
+    return { enqueued, rejected, handle };
   }
 
   it('answers 202 queued with the event id once the raw delivery is enqueued', async () => {
@@ -266,10 +273,20 @@ describe('createWebhookHandler: stateless receivers (queue instead of engine)', 
   });
 
   it('answers 503 with retry-after when the queue fails, so the provider retries', async () => {
-    const { handle } = queued(true);
+    const { handle, rejected } = queued(true);
     const res = await handle(signed('{"id":"ev_q2","type":"policy.active","created":1,"data":{"id":"p"}}'));
     expect(res.status).toBe(503);
     expect(res.headers.get('retry-after')).toBe('1');
+    // The sender learns nothing of the queue's insides; the host's onReject gets the error itself.
+    expect(await res.text()).not.toContain('pgboss');
+    expect(rejected).toEqual([
+      {
+        status: 503,
+        code: 'store_failure',
+        message: 'the queue did not accept the delivery',
+        cause: new Error('relation "pgboss.job" does not exist'),
+      },
+    ]);
   });
 
   it('refuses to be built with neither an engine nor a queue', () => {
