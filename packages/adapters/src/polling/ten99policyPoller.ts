@@ -39,7 +39,7 @@ function readCheckpoint(raw: string | undefined): Ten99PolicyCheckpoint | undefi
 }
 
 /** Why a walk back stopped. */
-type WalkEnd = 'checkpoint' | 'passed' | 'since' | 'end' | 'cursor-ignored' | 'max-pages';
+type WalkEnd = 'checkpoint' | 'passed' | 'since' | 'end' | 'cursor-ignored' | 'no-cursor' | 'max-pages';
 
 /**
  * One 1099Policy pass: `GET /api/v1/events` is newest first, so walk back page by page until the checkpoint's
@@ -115,7 +115,12 @@ export function ten99policyPass(
         end = 'cursor-ignored';
         break;
       }
-      cursor = idOf(page[page.length - 1]!);
+      // The API knows events by their ids only: a body hash (of an event sent without one) is no cursor.
+      cursor = page.findLast((e) => typeof e.id === 'string' && e.id !== '')?.id;
+      if (cursor === undefined) {
+        end = 'no-cursor';
+        break;
+      }
     }
 
     if (end === 'cursor-ignored' && cursorMode !== 'none' && !warnedCursor) {
@@ -126,7 +131,7 @@ export function ten99policyPass(
           "1099Policy's GET /events ignored starting_after; only the newest page can be polled (set cursor: 'none')",
       });
     }
-    const lostOlder = end === 'cursor-ignored' || end === 'max-pages' || end === 'end';
+    const lostOlder = end === 'cursor-ignored' || end === 'no-cursor' || end === 'max-pages' || end === 'end';
     if (checkpoint && lostOlder) {
       summary.gap = true;
       rt.engine.emit('gap', {

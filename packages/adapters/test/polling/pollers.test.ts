@@ -201,6 +201,44 @@ describe('1099Policy poller', () => {
     for (const e of t99Events(0, 230)) expect(await store.getLedgerEntry(e.id as string)).toBeDefined();
   });
 
+  it('walks back past an event sent without an id, by the ids the API knows', async () => {
+    const anonymous: Record<string, unknown> = policyEvent(2);
+    delete anonymous.id;
+    const newestFirst = [policyEvent(3), anonymous, policyEvent(1)];
+    const cursors: Array<string | null> = [];
+    const fetch = async (url: string): Promise<Response> => {
+      const after = new URL(url).searchParams.get('starting_after');
+      cursors.push(after);
+      const at = after === null ? 0 : newestFirst.findIndex((e) => e.id === after) + 1;
+      if (at === 0 && after !== null) {
+        const body = { message: `no event ${after}`, error_code: 'invalid_event_id' };
+        return new Response(JSON.stringify(body), { status: 400 });
+      }
+      return new Response(JSON.stringify(newestFirst.slice(at, at + 2)), { status: 200 });
+    };
+    const { engine } = testEngine();
+    const summary = await createPoller({
+      engine,
+      client: ten99policyClient({ apiKey: 'k', fetch }),
+      pageSize: 2,
+      ...noSleep(),
+    }).pollOnce();
+    expect(cursors).toEqual([null, 'ev_00000003', 'ev_00000001']);
+    expect(summary).toMatchObject({ ingested: 3, gap: false });
+    // A page with no id at all cannot be walked past: short of the checkpoint, that is a gap.
+    newestFirst.splice(0, 3, anonymous, { ...anonymous, created: 1_700_000_001 }, policyEvent(0));
+    const next = testEngine();
+    await next.store.setCheckpoint('poll:ten99policy', JSON.stringify({ id: 'ev_00000000', created: 0 }));
+    const blind = await createPoller({
+      engine: next.engine,
+      client: ten99policyClient({ apiKey: 'k', fetch }),
+      pageSize: 2,
+      ...noSleep(),
+    }).pollOnce();
+    expect(cursors.slice(3)).toEqual([null]);
+    expect(blind).toMatchObject({ ingested: 2, gap: true });
+  });
+
   it('detects an API that ignores starting_after and reports the gap it causes', async () => {
     const f = await fake({ ten99policy: { honourCursors: false } });
     f.addEvents('ten99policy', t99Events(0, 150));
