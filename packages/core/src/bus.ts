@@ -38,7 +38,10 @@ export interface ActionNotice {
   readonly error?: ErrorInfo;
 }
 
-/** A gap in polled history (the checkpoint fell past the provider's retention). */
+/**
+ * A gap in polled history: the checkpoint, or the `since` a first pass was asked to start from, fell past
+ * the provider's retention (`checkpoint` is then empty), or the walk back could not reach the checkpoint.
+ */
 export interface GapNotice {
   readonly provider: string;
   readonly checkpoint: string;

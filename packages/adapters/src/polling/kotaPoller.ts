@@ -79,6 +79,14 @@ export function kotaPass(client: KotaClient, options: KotaPollOptions, since: nu
         checkpoint: raw ?? '',
         message: `the Kota checkpoint (${new Date(checkpoint).toISOString()}) is older than Kota's ${options.retentionDays ?? 30}-day retention: events between it and ${new Date(horizon).toISOString()} may be lost; reconcile them by other means`,
       });
+    } else if (checkpoint === undefined && since !== undefined && since < horizon) {
+      // Asked to start where Kota no longer has events: the start moves inside the window below, so say so.
+      summary.gap = true;
+      rt.engine.emit('gap', {
+        provider: rt.provider,
+        checkpoint: '',
+        message: `since (${new Date(since).toISOString()}) is older than Kota's ${options.retentionDays ?? 30}-day retention: events between it and ${new Date(horizon).toISOString()} cannot be read; reconcile them by other means`,
+      });
     } else if (checkpoint !== undefined && checkpoint < horizon + warnMs) {
       rt.engine.emit('warning', {
         code: 'poll_checkpoint_near_retention',

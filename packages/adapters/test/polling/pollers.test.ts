@@ -121,6 +121,24 @@ describe('Kota poller', () => {
     expect((await lone.pollOnce()).gap).toBe(false);
   });
 
+  it('reports a gap when asked to start before the retention window, and starts inside it', async () => {
+    const f = await fake();
+    f.addEvents('kota', kotaEvents(0, 3, NOW - 2 * DAY));
+    const { engine } = testEngine();
+    const seen = recorder(engine);
+    const poller = createPoller({
+      engine,
+      client: kotaClient({ baseUrl: f.url, apiKey: f.apiKey }),
+      since: NOW - 45 * DAY,
+      ...noSleep(),
+    });
+    const first = await poller.pollOnce();
+    expect(first).toMatchObject({ gap: true, ingested: 3 });
+    expect(seen.gaps).toEqual([expect.stringMatching(/^since \(.*\) is older than Kota's 30-day retention/)]);
+    // From then on the checkpoint decides, and it is inside the window.
+    expect((await poller.pollOnce()).gap).toBe(false);
+  });
+
   it('rides out a 429 storm honouring Retry-After', async () => {
     const f = await fake({ apiFaults: { rateLimit: 0.3, rateLimitBurst: 4, retryAfterSeconds: 2 } });
     f.addEvents('kota', kotaEvents(0, 500, NOW - DAY));
