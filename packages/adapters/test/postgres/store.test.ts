@@ -204,8 +204,8 @@ describe.each(backends)('the %s store', { timeout: 60_000 }, (_name, open) => {
     await withStore(open(), async (store) => {
       const good = Array.from({ length: 20 }, (_, i) => write(`g${i}`, `acme/claim/g${i}`, 1));
       const base = write('bad', 'acme/claim/bad', 1);
-      // PostgreSQL's jsonb cannot hold U+0000, so this write's transaction fails.
-      const bad: IngestWrite = { ...base, snapshot: { ...base.snapshot!, context: { text: 'a\u0000b' } } };
+      // A bigint column cannot hold NaN, so this write's transaction fails.
+      const bad: IngestWrite = { ...base, snapshot: { ...base.snapshot!, occurredAt: Number.NaN } };
       const settled = await Promise.allSettled([...good, bad].map((w) => store.commit(w)));
       expect(settled.slice(0, 20).every((r) => r.status === 'fulfilled' && r.value === 'committed')).toBe(
         true,
