@@ -53,11 +53,11 @@ function withSignal(base: Omit<ActionContext, 'signal'>): {
 
 /** `pending` settled, or a retryable `action_timeout` once `ms` pass first (and the handler's signal aborted). */
 function within(
-  pending: Promise<ActionOutcome>,
+  pending: Promise<unknown>,
   ms: number,
   timer: Timer,
   abort: (reason: Error) => void,
-): Promise<ActionOutcome> {
+): Promise<unknown> {
   return new Promise((resolve, reject) => {
     const cancel = timer.setTimeout(() => {
       const message = `the action did not finish within ${ms} ms`;
@@ -77,6 +77,20 @@ function within(
   });
 }
 
+/**
+ * Only `{ ok: false }` is a failure. A handler typed `void` (or written in JS) may return what its last
+ * call did, a `Response` or a row, say, and that is a success, not a failure without a message.
+ */
+function outcomeOf(value: unknown): ActionOutcome {
+  if (typeof value !== 'object' || value === null || (value as { ok?: unknown }).ok !== false)
+    return undefined;
+  const failed = value as { retryable?: unknown; message?: unknown; error?: ErrorInfo };
+  const message = typeof failed.message === 'string' ? failed.message : 'the action reported a failure';
+  return failed.error === undefined
+    ? { ok: false, retryable: failed.retryable === true, message }
+    : { ok: false, retryable: failed.retryable === true, message, error: failed.error };
+}
+
 async function invoke(
   def: ActionDefinition,
   params: unknown,
@@ -88,8 +102,8 @@ async function invoke(
   try {
     const out = def.handler(params, context);
     // Handlers that finish at once (log, emit) skip the extra turn an await costs, and need no timer.
-    if (!(out instanceof Promise)) return out;
-    return Number.isFinite(ms) ? await within(out, ms, timer, abort) : await out;
+    if (!(out instanceof Promise)) return outcomeOf(out);
+    return outcomeOf(Number.isFinite(ms) ? await within(out, ms, timer, abort) : await out);
   } catch (error) {
     return { ok: false, retryable: true, message: (error as Error)?.message ?? String(error) };
   }

@@ -41,11 +41,15 @@ export type ActionOutcome =
   | { readonly ok: true }
   | { readonly ok: false; readonly retryable: boolean; readonly message: string; readonly error?: ErrorInfo };
 
-/** A side effect: receives params parsed by its schema. */
+/**
+ * A side effect: receives params parsed by its schema. Returning nothing is success; only an outcome with
+ * `ok: false` is a failure, so a handler may return whatever its last call gave.
+ */
 export type ActionHandler<P = unknown> = (
   params: P,
   context: ActionContext,
-) => ActionOutcome | Promise<ActionOutcome>;
+  // biome-ignore lint/suspicious/noConfusingVoidType: `async () => {}` returns Promise<void>, and must type-check.
+) => ActionOutcome | void | Promise<ActionOutcome | void>;
 
 /**
  * An action type: its handler, the zod schema its params must match (checked at load and again when it runs),

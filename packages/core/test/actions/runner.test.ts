@@ -154,6 +154,32 @@ describe('custom and emit actions', () => {
     expect(seen).toEqual([{ title: 'Quote q1', n: 7 }]);
   });
 
+  test('a handler fails only by returning ok: false; whatever else it returns is a success', async () => {
+    const returns: unknown[] = [{ status: 500 }, 42, 'done', { ok: true }, { ok: false }];
+    const rules: RuleSpec[] = returns.map((_, i) => ({
+      name: `r${i}`,
+      on: 'quote.created',
+      actions: [{ type: `a${i}`, params: {} }],
+    }));
+    const actions: Record<string, ActionDefinition> = {};
+    // An async handler typed void, as a TypeScript user writes one: it must type-check as it is.
+    const quiet: ActionDefinition<Record<string, never>>['handler'] = async () => {};
+    void quiet;
+    returns.forEach((value, i) => {
+      actions[`a${i}`] = { params: z.object({}), handler: async () => value as never };
+    });
+    const { engine } = setup(rules, actions);
+    await engine.ingest(quoteEvent('quote.created', 'q1', 100), { provider: 'insurer' });
+    await engine.drain();
+    const dead = await engine.deadLetters();
+    // { ok: false } without retryable or message: not retried, and it says so in words.
+    expect(dead.map((j) => [j.type, j.attempts, j.lastError?.message])).toEqual([
+      ['a4', 1, 'the action reported a failure'],
+    ]);
+    const done = await engine.store.listJobs({ status: ['succeeded'] });
+    expect(done.map((j) => j.type).sort()).toEqual(['a0', 'a1', 'a2', 'a3']);
+  });
+
   test('params that do not match when rendered dead-letter at once', async () => {
     const { engine } = setup([
       {
