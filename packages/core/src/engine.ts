@@ -69,7 +69,7 @@ export interface FiredAction {
  * @example
  * ```ts
  * const r = await engine.ingest(body, { provider: 'kota', source: 'webhook' });
- * if (r.status === 'invalid') console.error(r.error.code, r.error.path);
+ * if (r.status === 'invalid') console.error(r.error?.code, r.error?.path);
  * ```
  */
 export interface IngestResult {
@@ -121,7 +121,7 @@ export interface Reactor {
   close?(): Promise<void>;
 }
 
-/** The engine: see DESIGN.md. */
+/** The engine: what `createEngine` returns (docs/concepts.md explains ingest, statuses and the bus). */
 export interface Engine extends RulesEngineApi {
   readonly store: Store;
   readonly clock: Clock;

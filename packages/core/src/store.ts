@@ -3,7 +3,7 @@ import type { ErrorInfo } from './errors.js';
 import type { EventSource } from './event.js';
 
 /**
- * Every status `ingest` can report, in the order summaries print them. See DESIGN.md for their meaning.
+ * Every status `ingest` can report, in the order summaries print them. docs/concepts.md says what each means.
  *
  * @example
  * ```ts

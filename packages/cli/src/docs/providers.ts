@@ -105,7 +105,8 @@ export function renderProviderDocs(catalogs: ReadonlyArray<Catalog>): string {
     'Every event type a built-in catalog knows, the lifecycle it moves and where the resource id is read from',
     "(after 1099Policy's `data.object` is unwrapped). A resource's key is `provider/lifecycle/id`. Event types no",
     'catalog knows are `unhandled`: recorded and still visible to rules. Add your own with `defineCatalog`',
-    '(see [concepts](concepts.md#catalogs)). Draw any lifecycle with `policyflow graph <lifecycle>`.',
+    '(see [concepts](concepts.md#catalogs)). Draw any lifecycle with `policyflow graph <lifecycle>`, or',
+    '`policyflow graph <provider>/<lifecycle>` for a name both providers use (`ten99policy/policy`).',
     '',
     ...markdownTable(
       ['provider', 'event types', 'lifecycles'],

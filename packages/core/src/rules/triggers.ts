@@ -113,8 +113,8 @@ function nested(map: StateCache, key: string): StateCache {
  *
  * @example
  * ```ts
- * const index = new TriggerIndex(rules.map((r) => ({ rule: r, trigger: normalizeTrigger(r.on), priority: r.priority ?? 1 })));
- * const candidates = index.candidates({ provider: 'kota', type: 'employee.policy.cancelled', lifecycle: 'employee_policy', status: 'applied', transition });
+ * const index = new TriggerIndex(rules.map((r) => ({ rule: r, trigger: normalizeTrigger(r.on) })), (r) => r.priority ?? 1);
+ * const candidates = index.candidates({ provider: 'kota', type: 'employee.health_insurance.policy.activated', lifecycle: 'employee_policy', status: 'applied', transition });
  * ```
  */
 export class TriggerIndex<R> {

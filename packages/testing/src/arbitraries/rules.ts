@@ -161,7 +161,7 @@ export function conditionFacts(
   });
 }
 
-/** A rule as the config file spells it (DESIGN.md): a trigger, optional conditions, actions. */
+/** A rule as the config file spells it (docs/rules.md): a trigger, optional conditions, actions. */
 export interface RuleDefinition {
   readonly name: string;
   readonly on: { readonly event: string } | { readonly lifecycle: string; readonly to: string };

@@ -34,7 +34,7 @@ export interface TestEngineOptions {
   /** Default: a fresh memory store. */
   readonly store?: Store;
   readonly reconcile?: ReconcilePolicy;
-  /** Rules in the config file's shape (DESIGN.md), added after the config's. */
+  /** Rules in the config file's shape (docs/rules.md), added after the config's. */
   readonly rules?: ReadonlyArray<RuleSpec>;
   /** Custom action types; every call of their handlers is recorded (see `calls`). */
   readonly actions?: Readonly<Record<string, ActionDefinition>>;
