@@ -8,7 +8,10 @@ import { createRulesRuntime, type RulesOptions, type RulesRuntime, type RuntimeD
 
 /** Engine options of the rules-and-actions half. */
 export interface RulesEngineOptions extends RulesOptions {
-  /** A loaded config (`loadConfig`): its rules, named conditions and retry policy come before the options' own. */
+  /**
+   * A loaded config (`loadConfig`): its rules, named conditions and retry policy come before the options' own.
+   * Its `store` and `providers` sections are read by the CLI only: the engine uses `store` (default memory).
+   */
   readonly config?: PolicyflowConfig;
 }
 
