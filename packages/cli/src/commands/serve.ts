@@ -50,6 +50,11 @@ function startPolling(runtime: Runtime, io: CliIo, signal: AbortSignal): Promise
       },
       onError: (e) =>
         io.stderr(`poll ${poller.provider} failed: ${e instanceof Error ? e.message : String(e)}\n`),
+    }).catch((e: unknown) => {
+      // Refused credentials: webhooks keep being served; the poll-lag gauge shows this provider falling behind.
+      io.stderr(
+        `poll ${poller.provider} failed: ${e instanceof Error ? e.message : String(e)}; polling ${poller.provider} stopped until serve restarts\n`,
+      );
     }),
   );
 }

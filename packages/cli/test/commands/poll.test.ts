@@ -59,6 +59,25 @@ describe('poll', () => {
     }
   });
 
+  it('stops polling and exits 2 when the events API refuses the key, as --once does', async () => {
+    const fake = await createFakeProvider({ seed: 5 });
+    try {
+      const dir = mkdtempSync(join(tmpdir(), 'pf-poll-'));
+      writeFileSync(
+        join(dir, 'policyflow.config.yaml'),
+        `providers:\n  kota:\n    api: { baseUrl: "${fake.url}", key: wrong }\n    poll: { every: 20ms }\n`,
+      );
+      // Never aborted: retrying cannot fix refused credentials, so the loop must end on its own.
+      const io = captureIo({ cwd: dir, signal: new AbortController().signal });
+      expect(await main(['poll'], io)).toBe(2);
+      expect(io.err()).toContain('poll kota failed');
+      expect(io.err()).toContain('check providers.<name>.api');
+      expect(fake.stats().unauthorized).toBe(1);
+    } finally {
+      await fake.close();
+    }
+  });
+
   it('exits 1 and says what to configure when no provider has an API key', async () => {
     const io = captureIo({ cwd: tmpdir() });
     expect(await main(['poll', '--once'], io)).toBe(1);
