@@ -56,6 +56,26 @@ async function pollForever(
   return refused;
 }
 
+/** One pass over each provider in turn; an abort (SIGTERM/SIGINT) ends the pass in flight and skips the rest. */
+async function pollEachOnce(
+  pollers: ReadonlyArray<{ readonly poller: Poller }>,
+  io: CliIo,
+): Promise<'ok' | 'failed' | 'interrupted'> {
+  let failed = false;
+  for (const { poller } of pollers) {
+    if (io.signal?.aborted) return 'interrupted';
+    try {
+      io.stdout(`${describe(await poller.pollOnce(io.signal ? { signal: io.signal } : {}))}\n`);
+    } catch (error) {
+      // What an abort throws is the abort's doing, not the provider's: it is not reported as a failure.
+      if (io.signal?.aborted) return 'interrupted';
+      failed = true;
+      reportFailure(io, poller.provider, error);
+    }
+  }
+  return failed ? 'failed' : 'ok';
+}
+
 /**
  * `policyflow poll`: catch up from the providers' events APIs, once or continuously.
  *
@@ -95,18 +115,15 @@ export const pollCommand: Command = {
         io.stderr(failedHint);
         return 2;
       }
-      let failed = false;
-      for (const { poller } of runtime.pollers) {
-        try {
-          io.stdout(`${describe(await poller.pollOnce())}\n`);
-        } catch (error) {
-          failed = true;
-          reportFailure(io, poller.provider, error);
-        }
-      }
+      const outcome = await pollEachOnce(runtime.pollers, io);
       await runtime.engine.drain();
-      if (failed) io.stderr(failedHint);
-      return failed ? 2 : 0;
+      if (outcome === 'failed') io.stderr(failedHint);
+      if (outcome === 'interrupted') {
+        io.stderr(
+          'poll interrupted before every provider was caught up; run poll again to go on from the checkpoints\n',
+        );
+      }
+      return outcome === 'ok' ? 0 : 2;
     } finally {
       await runtime.close();
     }
