@@ -40,10 +40,12 @@ async function pollForever(
   // (a supervisor, a container) notices, rather than polling on with one provider silently missing.
   const stop = new AbortController();
   const signal = io.signal ? AbortSignal.any([io.signal, stop.signal]) : stop.signal;
+  // All parsed before the first loop starts, so a bad interval leaves no loop running on a closing runtime.
+  const plans = pollers.map(({ poller, every }) => ({ poller, everyMs: parseDuration(every) }));
   let refused = false;
   await Promise.all(
-    pollers.map(({ poller, every }) =>
-      pollLoop(poller, parseDuration(every), signal, {
+    plans.map(({ poller, everyMs }) =>
+      pollLoop(poller, everyMs, signal, {
         onPass: (s) => io.stdout(`${describe(s)}\n`),
         onError: (e) => reportFailure(io, poller.provider, e),
       }).catch((error: unknown) => {

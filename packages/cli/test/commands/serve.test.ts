@@ -135,6 +135,35 @@ describe('serve', () => {
     }
   });
 
+  it('exits 1 on a poll.every it cannot read, before listening', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pf-serve-'));
+    writeFileSync(
+      join(dir, 'policyflow.config.yaml'),
+      'providers:\n  ten99policy:\n    api: { baseUrl: "http://127.0.0.1:9", key: k }\n    poll: { every: banana }\n',
+    );
+    const io = captureIo({ cwd: dir, signal: new AbortController().signal });
+    expect(await main(['serve', '--port', '0'], io)).toBe(1);
+    expect(io.err()).toContain('providers.ten99policy.poll.every');
+    expect(io.out()).not.toContain('listening');
+  });
+
+  it('closes the server when it fails after listening', async () => {
+    let url: string | undefined;
+    const io = captureIo({ signal: new AbortController().signal });
+    // Any failure once the port is bound will do; a throwing stdout is one the test can trigger on cue.
+    const failing: CapturedIo = {
+      ...io,
+      stdout: (text) => {
+        url ??= /listening on (http:\/\/[^\s]+)/.exec(text)?.[1];
+        if (url !== undefined) throw new Error('stdout is gone');
+        io.stdout(text);
+      },
+    };
+    expect(await main(['serve', '--port', '0', '--unsigned'], failing)).toBe(2);
+    expect(url).toBeDefined();
+    await expect(fetch(`${url}/healthz`)).rejects.toThrow();
+  });
+
   it('rejects a bad port with exit 1', async () => {
     const io = captureIo();
     expect(await main(['serve', '--port', 'eighty'], io)).toBe(1);
