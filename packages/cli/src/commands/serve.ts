@@ -74,7 +74,7 @@ function startPolling(
   );
 }
 
-async function listen(runtime: Runtime, port: number, host: string): Promise<PolicyflowServer> {
+async function listen(runtime: Runtime, io: CliIo, port: number, host: string): Promise<PolicyflowServer> {
   try {
     return await startServer(
       {
@@ -82,6 +82,10 @@ async function listen(runtime: Runtime, port: number, host: string): Promise<Pol
         handlers: runtime.handlers,
         disabled: runtime.disabled,
         metrics: runtime.metrics,
+        onError: (e, request) =>
+          io.stderr(
+            `${request.method} ${request.path} failed: ${e instanceof Error ? e.message : String(e)}\n`,
+          ),
         beforeScrape: () => {
           const now = runtime.engine.clock.now();
           for (const { poller } of runtime.pollers) {
@@ -172,7 +176,7 @@ export const serveCommand: Command = {
     });
     try {
       const plans = pollPlans(runtime);
-      const server = await listen(runtime, port, host);
+      const server = await listen(runtime, io, port, host);
       await serveUntilAborted(runtime, server, plans, io, {
         config: path,
         unsigned: booleanOption(args, 'unsigned'),
