@@ -21,8 +21,9 @@ function listOf(value: unknown): unknown[] | undefined {
 }
 
 /**
- * Splits a file's text into deliveries. Accepts NDJSON (one event a line; blank lines skipped), a JSON array
- * of events, or a saved list-API page (`{ items: [...] }` / `{ data: [...] }`).
+ * Splits a file's text into deliveries. Accepts one JSON document, pretty-printed or not (a JSON array of
+ * events, a saved list-API page `{ items: [...] }` / `{ data: [...] }`, or a single event), else NDJSON (one
+ * event a line; blank lines skipped; a line that is not JSON is kept as text under its line number).
  *
  * @example
  * ```ts
@@ -30,17 +31,27 @@ function listOf(value: unknown): unknown[] | undefined {
  * ```
  */
 export function parseEventsText(text: string): EventInput[] {
-  const trimmed = text.trim();
-  if (trimmed.startsWith('[') || (trimmed.startsWith('{') && !trimmed.includes('\n'))) {
-    try {
-      const whole: unknown = JSON.parse(trimmed);
-      const list = listOf(whole);
-      if (list) return list.map((body, i) => ({ line: i + 1, body }));
-      return [{ line: 1, body: whole }];
-    } catch {
-      // Not one JSON document: fall through to NDJSON, which reports the bad line.
-    }
+  const whole = parseWhole(text.trim());
+  if (whole !== undefined) {
+    const list = listOf(whole.value);
+    if (list) return list.map((body, i) => ({ line: i + 1, body }));
+    return [{ line: 1, body: whole.value }];
   }
+  return parseLines(text);
+}
+
+// A saved page or an event is often pretty-printed, so the whole text is tried as one document first; NDJSON
+// of two events or more fails at the second one's start, so the attempt costs about one line.
+function parseWhole(trimmed: string): { readonly value: unknown } | undefined {
+  if (trimmed === '') return undefined;
+  try {
+    return { value: JSON.parse(trimmed) };
+  } catch {
+    return undefined;
+  }
+}
+
+function parseLines(text: string): EventInput[] {
   const out: EventInput[] = [];
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) {

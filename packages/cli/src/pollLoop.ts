@@ -9,8 +9,9 @@ export interface PollLoopHooks {
 }
 
 /**
- * Polls once, then every `everyMs`, until `signal` aborts. A failed pass is reported and retried next tick,
- * except refused credentials, which stop the loop (retrying cannot fix them).
+ * Polls once, then every `everyMs`, until `signal` aborts. A failed pass is reported to `onError` and retried
+ * next tick, except refused credentials (`provider_auth_failed`): retrying cannot fix them, so they reject
+ * the returned promise and the caller decides what a provider it can no longer poll means.
  *
  * @example
  * ```ts
@@ -28,8 +29,8 @@ export async function pollLoop(
       hooks.onPass?.(await poller.pollOnce({ signal }));
     } catch (error) {
       if (signal.aborted) return;
+      if (isPolicyflowError(error, 'provider_auth_failed')) throw error;
       hooks.onError?.(error);
-      if (isPolicyflowError(error, 'provider_auth_failed')) return;
     }
     try {
       await sleep(everyMs, undefined, { signal });

@@ -14,6 +14,11 @@ export interface ServerOptions {
   readonly disabled?: ReadonlyMap<string, string>;
   /** Called before rendering /metrics, to refresh gauges such as poll lag. */
   readonly beforeScrape?: () => void | Promise<void>;
+  /**
+   * Gets what a request failed on unexpectedly. The client is only told `500 internal error`: the real
+   * error (a store's, say) can name hosts, users or queries, which are for the operator's log alone.
+   */
+  readonly onError: (error: unknown, request: { readonly method: string; readonly path: string }) => void;
 }
 
 /** A running server. */
@@ -35,12 +40,39 @@ function notFound(res: ServerResponse, message: string): void {
   json(res, 404, { error: { code: 'not_found', message } });
 }
 
+// The request target's path; undefined when it is not a URL path at all (`//[`).
+function pathOf(target: string | undefined): string | undefined {
+  try {
+    return new URL(target ?? '/', 'http://localhost').pathname;
+  } catch {
+    return undefined;
+  }
+}
+
+// Undefined when a segment is not valid percent-encoding (`%ZZ`, a cut-off UTF-8 sequence).
+function segmentsOf(path: string): string[] | undefined {
+  try {
+    return path
+      .split('/')
+      .filter((p) => p !== '')
+      .map(decodeURIComponent);
+  } catch {
+    return undefined;
+  }
+}
+
 async function route(options: ServerOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const url = new URL(req.url ?? '/', 'http://localhost');
-  const parts = url.pathname
-    .split('/')
-    .filter((p) => p !== '')
-    .map(decodeURIComponent);
+  const path = pathOf(req.url);
+  const parts = path === undefined ? undefined : segmentsOf(path);
+  if (parts === undefined) {
+    req.resume();
+    return json(res, 400, {
+      error: {
+        code: 'invalid_argument',
+        message: 'the request path is not a valid, percent-encoded URL path',
+      },
+    });
+  }
   const method = req.method ?? 'GET';
   if (parts[0] === 'webhooks' && parts.length === 2) {
     const provider = parts[1]!;
@@ -78,7 +110,7 @@ async function route(options: ServerOptions, req: IncomingMessage, res: ServerRe
  *
  * @example
  * ```ts
- * const srv = await startServer({ engine, handlers, metrics }, 3000, '127.0.0.1');
+ * const srv = await startServer({ engine, handlers, metrics, onError: console.error }, 3000, '127.0.0.1');
  * console.log(srv.url);
  * await srv.close();
  * ```
@@ -97,10 +129,10 @@ export async function startServer(
       if (inFlight === 0) idle?.();
     });
     route(options, req, res).catch((error: unknown) => {
-      if (res.headersSent) return void res.destroy();
-      json(res, 500, {
-        error: { code: 'internal', message: error instanceof Error ? error.message : 'error' },
-      });
+      if (res.headersSent) res.destroy();
+      else json(res, 500, { error: { code: 'internal', message: 'internal error' } });
+      // The query string stays out of the log: it is the part of a URL that carries tokens.
+      options.onError(error, { method: req.method ?? 'GET', path: pathOf(req.url) ?? '?' });
     });
   });
   await new Promise<void>((resolve, reject) => {

@@ -13,6 +13,26 @@ describe('parseEventsText', () => {
     ]);
   });
 
+  it('reads a pretty-printed document whole, and only then falls back to NDJSON', () => {
+    const pretty = (value: unknown) => JSON.stringify(value, null, 2);
+    expect(parseEventsText(pretty({ items: [{ id: 'a' }, { id: 'b' }], page: 1 }))).toEqual([
+      { line: 1, body: { id: 'a' } },
+      { line: 2, body: { id: 'b' } },
+    ]);
+    expect(parseEventsText(pretty({ data: [{ id: 'a' }], has_more: false }))).toEqual([
+      { line: 1, body: { id: 'a' } },
+    ]);
+    expect(parseEventsText(pretty({ id: 'e', type: 'x', data: { id: 'r' } }))).toEqual([
+      { line: 1, body: { id: 'e', type: 'x', data: { id: 'r' } } },
+    ]);
+    expect(parseEventsText(`${pretty([{ id: 'a' }])}\n`)).toEqual([{ line: 1, body: { id: 'a' } }]);
+    // Not one document: each line on its own, a broken one kept as text under its line number.
+    expect(parseEventsText('{"id":"a"}\n{"id":\n')).toEqual([
+      { line: 1, body: { id: 'a' } },
+      { line: 2, body: '{"id":' },
+    ]);
+  });
+
   it('reads a JSON array and saved list pages', () => {
     expect(parseEventsText('[{"id":"a"},{"id":"b"}]')).toHaveLength(2);
     expect(parseEventsText('{"items":[{"id":"a"}],"page":1}')).toEqual([{ line: 1, body: { id: 'a' } }]);

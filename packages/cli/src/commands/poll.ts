@@ -25,25 +25,57 @@ function describe(s: PollSummary): string {
   return `${s.provider}: ${s.fetched} fetched in ${s.requests} request(s), ${s.ingested} ingested (${statuses})${s.gap ? ' — GAP: events were lost to the retention window' : ''}`;
 }
 
-// Without a signal (an embedding that passes none) the loop runs until the process ends.
-function signalOf(signal: AbortSignal | undefined): AbortSignal {
-  return signal ?? new AbortController().signal;
+function reportFailure(io: CliIo, provider: string, error: unknown): void {
+  io.stderr(`poll ${provider} failed: ${error instanceof Error ? error.message : String(error)}\n`);
 }
 
+const failedHint = '  → check providers.<name>.api (baseUrl, key) and the network, then run poll again\n';
+
+/** Polls until `io.signal` aborts; true when a provider refused the credentials, which stops every loop. */
 async function pollForever(
   pollers: ReadonlyArray<{ readonly poller: Poller; readonly every: string }>,
   io: CliIo,
-): Promise<void> {
-  const signal = signalOf(io.signal);
+): Promise<boolean> {
+  // A refused key stops all providers, not just its own: the command then exits 2 so that whoever runs it
+  // (a supervisor, a container) notices, rather than polling on with one provider silently missing.
+  const stop = new AbortController();
+  const signal = io.signal ? AbortSignal.any([io.signal, stop.signal]) : stop.signal;
+  // All parsed before the first loop starts, so a bad interval leaves no loop running on a closing runtime.
+  const plans = pollers.map(({ poller, every }) => ({ poller, everyMs: parseDuration(every) }));
+  let refused = false;
   await Promise.all(
-    pollers.map(({ poller, every }) =>
-      pollLoop(poller, parseDuration(every), signal, {
+    plans.map(({ poller, everyMs }) =>
+      pollLoop(poller, everyMs, signal, {
         onPass: (s) => io.stdout(`${describe(s)}\n`),
-        onError: (e) =>
-          io.stderr(`poll ${poller.provider} failed: ${e instanceof Error ? e.message : String(e)}\n`),
+        onError: (e) => reportFailure(io, poller.provider, e),
+      }).catch((error: unknown) => {
+        refused = true;
+        reportFailure(io, poller.provider, error);
+        stop.abort();
       }),
     ),
   );
+  return refused;
+}
+
+/** One pass over each provider in turn; an abort (SIGTERM/SIGINT) ends the pass in flight and skips the rest. */
+async function pollEachOnce(
+  pollers: ReadonlyArray<{ readonly poller: Poller }>,
+  io: CliIo,
+): Promise<'ok' | 'failed' | 'interrupted'> {
+  let failed = false;
+  for (const { poller } of pollers) {
+    if (io.signal?.aborted) return 'interrupted';
+    try {
+      io.stdout(`${describe(await poller.pollOnce(io.signal ? { signal: io.signal } : {}))}\n`);
+    } catch (error) {
+      // What an abort throws is the abort's doing, not the provider's: it is not reported as a failure.
+      if (io.signal?.aborted) return 'interrupted';
+      failed = true;
+      reportFailure(io, poller.provider, error);
+    }
+  }
+  return failed ? 'failed' : 'ok';
 }
 
 /**
@@ -81,24 +113,19 @@ export const pollCommand: Command = {
         io.stderr(
           `polling ${runtime.pollers.map((p) => `${p.poller.provider} every ${p.every}`).join(', ')}; Ctrl-C stops\n`,
         );
-        await pollForever(runtime.pollers, io);
-        return 0;
+        if (!(await pollForever(runtime.pollers, io))) return 0;
+        io.stderr(failedHint);
+        return 2;
       }
-      let failed = false;
-      for (const { poller } of runtime.pollers) {
-        try {
-          io.stdout(`${describe(await poller.pollOnce())}\n`);
-        } catch (error) {
-          failed = true;
-          io.stderr(
-            `poll ${poller.provider} failed: ${error instanceof Error ? error.message : String(error)}\n`,
-          );
-        }
-      }
+      const outcome = await pollEachOnce(runtime.pollers, io);
       await runtime.engine.drain();
-      if (failed)
-        io.stderr('  → check providers.<name>.api (baseUrl, key) and the network, then run poll again\n');
-      return failed ? 2 : 0;
+      if (outcome === 'failed') io.stderr(failedHint);
+      if (outcome === 'interrupted') {
+        io.stderr(
+          'poll interrupted before every provider was caught up; run poll again to go on from the checkpoints\n',
+        );
+      }
+      return outcome === 'ok' ? 0 : 2;
     } finally {
       await runtime.close();
     }

@@ -1,4 +1,4 @@
-import { parseDuration } from '@policyflow/adapters/polling';
+import { type Poller, parseDuration } from '@policyflow/adapters/polling';
 import { booleanOption, parseCommandArgs, stringOption } from '../args.js';
 import type { Command } from '../command.js';
 import { loadForCommand } from '../config.js';
@@ -6,7 +6,7 @@ import { UsageError } from '../exit.js';
 import type { CliIo } from '../io.js';
 import { pollLoop } from '../pollLoop.js';
 import { createRuntime, type Runtime } from '../runtime.js';
-import { startServer } from '../server.js';
+import { type PolicyflowServer, startServer } from '../server.js';
 
 const usage = `Usage: policyflow serve [--config FILE] [--port N] [--host H] [--unsigned]
 
@@ -40,9 +40,24 @@ function waitForAbort(signal: AbortSignal | undefined): Promise<void> {
   return new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
 }
 
-function startPolling(runtime: Runtime, io: CliIo, signal: AbortSignal): Promise<void>[] {
-  return runtime.pollers.map(({ poller, every }) =>
-    pollLoop(poller, parseDuration(every), signal, {
+interface PollPlan {
+  readonly poller: Poller;
+  readonly everyMs: number;
+}
+
+// Parsed before the server listens, so a bad interval fails the start with nothing left to close.
+function pollPlans(runtime: Runtime): PollPlan[] {
+  return runtime.pollers.map(({ poller, every }) => ({ poller, everyMs: parseDuration(every) }));
+}
+
+function startPolling(
+  runtime: Runtime,
+  plans: ReadonlyArray<PollPlan>,
+  io: CliIo,
+  signal: AbortSignal,
+): Promise<void>[] {
+  return plans.map(({ poller, everyMs }) =>
+    pollLoop(poller, everyMs, signal, {
       onPass: (s) => {
         runtime.lastPoll.set(poller.provider, runtime.engine.clock.now());
         if (s.ingested > 0)
@@ -50,8 +65,79 @@ function startPolling(runtime: Runtime, io: CliIo, signal: AbortSignal): Promise
       },
       onError: (e) =>
         io.stderr(`poll ${poller.provider} failed: ${e instanceof Error ? e.message : String(e)}\n`),
+    }).catch((e: unknown) => {
+      // Refused credentials: webhooks keep being served; the poll-lag gauge shows this provider falling behind.
+      io.stderr(
+        `poll ${poller.provider} failed: ${e instanceof Error ? e.message : String(e)}; polling ${poller.provider} stopped until serve restarts\n`,
+      );
     }),
   );
+}
+
+async function listen(runtime: Runtime, io: CliIo, port: number, host: string): Promise<PolicyflowServer> {
+  try {
+    return await startServer(
+      {
+        engine: runtime.engine,
+        handlers: runtime.handlers,
+        disabled: runtime.disabled,
+        metrics: runtime.metrics,
+        onError: (e, request) =>
+          io.stderr(
+            `${request.method} ${request.path} failed: ${e instanceof Error ? e.message : String(e)}\n`,
+          ),
+        beforeScrape: () => {
+          const now = runtime.engine.clock.now();
+          for (const { poller } of runtime.pollers) {
+            const last = runtime.lastPoll.get(poller.provider);
+            const lag = last === undefined ? -1 : (now - last) / 1000;
+            runtime.metrics.gauge(
+              'policyflow_poll_lag_seconds',
+              'Seconds since the last successful poll (-1: none yet).',
+              { provider: poller.provider },
+              lag,
+            );
+          }
+        },
+      },
+      port,
+      host,
+    );
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new UsageError(
+      `cannot listen on ${host}:${port}${code ? ` (${code})` : ''}`,
+      code === 'EADDRINUSE' ? 'pick another --port, or stop the process using it' : 'check --host and --port',
+      2,
+    );
+  }
+}
+
+async function serveUntilAborted(
+  runtime: Runtime,
+  server: PolicyflowServer,
+  plans: ReadonlyArray<PollPlan>,
+  io: CliIo,
+  shown: { readonly config: string | undefined; readonly unsigned: boolean },
+): Promise<void> {
+  const polling = new AbortController();
+  let loops: Promise<void>[] = [];
+  try {
+    io.stdout(
+      `policyflow serve listening on ${server.url}${shown.config ? ` (config ${shown.config})` : ' (no config: memory store, no rules)'}\n`,
+    );
+    for (const provider of runtime.handlers.keys()) io.stdout(`  POST ${server.url}/webhooks/${provider}\n`);
+    for (const why of runtime.disabled.values()) io.stderr(`warning: ${why}\n`);
+    if (shown.unsigned) io.stderr('warning: --unsigned accepts webhooks without checking signatures\n');
+    loops = startPolling(runtime, plans, io, polling.signal);
+    await waitForAbort(io.signal);
+    io.stderr('shutting down: finishing in-flight requests, stopping pollers, closing the store\n');
+  } finally {
+    // Also when the start failed after listening: a listener left open would keep the process alive.
+    polling.abort();
+    await server.close();
+    await Promise.all(loops);
+  }
 }
 
 /**
@@ -88,57 +174,16 @@ export const serveCommand: Command = {
       unsigned: booleanOption(args, 'unsigned'),
       logSink: (line) => io.stdout(`${JSON.stringify(line)}\n`),
     });
-    let server: Awaited<ReturnType<typeof startServer>>;
     try {
-      server = await startServer(
-        {
-          engine: runtime.engine,
-          handlers: runtime.handlers,
-          disabled: runtime.disabled,
-          metrics: runtime.metrics,
-          beforeScrape: () => {
-            const now = runtime.engine.clock.now();
-            for (const { poller } of runtime.pollers) {
-              const last = runtime.lastPoll.get(poller.provider);
-              const lag = last === undefined ? -1 : (now - last) / 1000;
-              runtime.metrics.gauge(
-                'policyflow_poll_lag_seconds',
-                'Seconds since the last successful poll (-1: none yet).',
-                { provider: poller.provider },
-                lag,
-              );
-            }
-          },
-        },
-        port,
-        host,
-      );
-    } catch (error) {
+      const plans = pollPlans(runtime);
+      const server = await listen(runtime, io, port, host);
+      await serveUntilAborted(runtime, server, plans, io, {
+        config: path,
+        unsigned: booleanOption(args, 'unsigned'),
+      });
+    } finally {
       await runtime.close();
-      const code = (error as NodeJS.ErrnoException).code;
-      throw new UsageError(
-        `cannot listen on ${host}:${port}${code ? ` (${code})` : ''}`,
-        code === 'EADDRINUSE'
-          ? 'pick another --port, or stop the process using it'
-          : 'check --host and --port',
-        2,
-      );
     }
-    io.stdout(
-      `policyflow serve listening on ${server.url}${path ? ` (config ${path})` : ' (no config: memory store, no rules)'}\n`,
-    );
-    for (const provider of runtime.handlers.keys()) io.stdout(`  POST ${server.url}/webhooks/${provider}\n`);
-    for (const why of runtime.disabled.values()) io.stderr(`warning: ${why}\n`);
-    if (booleanOption(args, 'unsigned'))
-      io.stderr('warning: --unsigned accepts webhooks without checking signatures\n');
-    const polling = new AbortController();
-    const loops = startPolling(runtime, io, polling.signal);
-    await waitForAbort(io.signal);
-    io.stderr('shutting down: finishing in-flight requests, stopping pollers, closing the store\n');
-    polling.abort();
-    await server.close();
-    await Promise.all(loops);
-    await runtime.close();
     io.stderr('stopped\n');
     return 0;
   },

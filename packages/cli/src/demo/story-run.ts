@@ -126,7 +126,19 @@ export async function runStory(io: CliIo, options: StoryOptions): Promise<number
       logSink: (line) => logs.push(line),
     });
     const { engine, metrics } = runtime;
-    server = await startServer({ engine, handlers: runtime.handlers, metrics }, 0, '127.0.0.1');
+    server = await startServer(
+      {
+        engine,
+        handlers: runtime.handlers,
+        metrics,
+        onError: (e, request) =>
+          io.stderr(
+            `${request.method} ${request.path} failed: ${e instanceof Error ? e.message : String(e)}\n`,
+          ),
+      },
+      0,
+      '127.0.0.1',
+    );
     step(
       2,
       'serve',

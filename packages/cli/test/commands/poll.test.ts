@@ -1,4 +1,6 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createFakeProvider } from '@policyflow/testing';
@@ -56,6 +58,53 @@ describe('poll', () => {
       expect(passes[1]).toContain('0 ingested');
     } finally {
       await fake.close();
+    }
+  });
+
+  it('stops polling and exits 2 when the events API refuses the key, as --once does', async () => {
+    const fake = await createFakeProvider({ seed: 5 });
+    try {
+      const dir = mkdtempSync(join(tmpdir(), 'pf-poll-'));
+      writeFileSync(
+        join(dir, 'policyflow.config.yaml'),
+        `providers:\n  kota:\n    api: { baseUrl: "${fake.url}", key: wrong }\n    poll: { every: 20ms }\n`,
+      );
+      // Never aborted: retrying cannot fix refused credentials, so the loop must end on its own.
+      const io = captureIo({ cwd: dir, signal: new AbortController().signal });
+      expect(await main(['poll'], io)).toBe(2);
+      expect(io.err()).toContain('poll kota failed');
+      expect(io.err()).toContain('check providers.<name>.api');
+      expect(fake.stats().unauthorized).toBe(1);
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it('--once stops promptly with exit 2 when the signal aborts, even while waiting out a Retry-After', async () => {
+    const controller = new AbortController();
+    // Busy for an hour: without the signal, the poller would sleep that long before its next attempt.
+    const api = createServer((_req, res) => {
+      res.on('finish', () => controller.abort());
+      res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '3600' });
+      res.end('{"type":"about:blank","status":503,"title":"Service Unavailable"}');
+    });
+    await new Promise<void>((resolve) => api.listen(0, '127.0.0.1', resolve));
+    try {
+      const dir = mkdtempSync(join(tmpdir(), 'pf-poll-'));
+      const url = `http://127.0.0.1:${(api.address() as AddressInfo).port}`;
+      writeFileSync(
+        join(dir, 'policyflow.config.yaml'),
+        `providers:\n  kota:\n    api: { baseUrl: "${url}", key: k }\n  ten99policy:\n    api: { baseUrl: "${url}", key: k }\n`,
+      );
+      const io = captureIo({ cwd: dir, signal: controller.signal });
+      expect(await main(['poll', '--once'], io)).toBe(2);
+      expect(io.err()).toContain('poll interrupted');
+      // Interrupted, not failed: the second provider is not polled, and no failure is blamed on the config.
+      expect(io.err()).not.toContain('ten99policy');
+      expect(io.err()).not.toContain('check providers');
+    } finally {
+      api.closeAllConnections();
+      await new Promise((resolve) => api.close(resolve));
     }
   });
 

@@ -25,6 +25,22 @@ describe('replay', () => {
     expect(Object.values(summary).reduce((a, b) => a + b, 0)).toBe(20);
   });
 
+  it('replays a pretty-printed saved list page as its events', async () => {
+    const page = JSON.parse(readFileSync(join(fixtures, 'kota-events-page.json'), 'utf8')) as {
+      items: unknown[];
+    };
+    const io = captureIo({ stdin: JSON.stringify(page, null, 2) });
+    expect(await main(['replay', '-', '--provider', 'kota', '--json'], io)).toBe(0);
+    const lines = io
+      .out()
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines).toHaveLength(page.items.length + 1);
+    expect(lines[0]).toMatchObject({ type: 'group.ready', status: 'applied', line: 1 });
+    expect(lines.at(-1)).toMatchObject({ summary: { applied: page.items.length, invalid: 0 } });
+  });
+
   it('reads stdin with - and prints final states with --states', async () => {
     const io = captureIo({ stdin: readFileSync(ten99, 'utf8') });
     expect(await main(['replay', '-', '--provider', 'ten99policy', '--states'], io)).toBe(0);

@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ten99policySignature } from '@policyflow/adapters/webhook';
+import { createFakeProvider } from '@policyflow/testing';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/main.js';
 import { type CapturedIo, captureIo, fixtures } from '../helpers.js';
@@ -13,6 +14,15 @@ async function started(io: CapturedIo): Promise<string> {
     await new Promise((r) => setImmediate(r));
   }
   throw new Error(`serve did not start: ${io.err()}`);
+}
+
+// Yields to the event loop (no timer) until stderr says `text`, e.g. after a round trip to a fake API.
+async function saidOnStderr(io: CapturedIo, text: string): Promise<void> {
+  for (let i = 0; i < 100_000; i++) {
+    if (io.err().includes(text)) return;
+    await new Promise((r) => setImmediate(r));
+  }
+  throw new Error(`serve never said '${text}': ${io.err()}`);
 }
 
 const lines = readFileSync(join(fixtures, 'ten99policy.ndjson'), 'utf8').trim().split('\n');
@@ -95,6 +105,63 @@ describe('serve', () => {
     );
     controller.abort();
     expect(await done).toBe(0);
+  });
+
+  it('keeps serving webhooks when a provider refuses the poll credentials, and says its polling stopped', async () => {
+    const fake = await createFakeProvider({ seed: 5 });
+    try {
+      const dir = mkdtempSync(join(tmpdir(), 'pf-serve-'));
+      writeFileSync(
+        join(dir, 'policyflow.config.yaml'),
+        `providers:\n  kota:\n    api: { baseUrl: "${fake.url}", key: wrong }\n    poll: { every: 20ms }\n`,
+      );
+      const controller = new AbortController();
+      const io = captureIo({ signal: controller.signal, cwd: dir });
+      const done = main(['serve', '--port', '0', '--unsigned'], io);
+      const url = await started(io);
+      await saidOnStderr(io, 'polling kota stopped');
+      expect((await fetch(`${url}/healthz`)).status).toBe(200);
+      const hook = await fetch(`${url}/webhooks/ten99policy`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: lines[0]!,
+      });
+      expect(hook.status).toBe(200);
+      expect(fake.stats().unauthorized).toBe(1);
+      controller.abort();
+      expect(await done).toBe(0);
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it('exits 1 on a poll.every it cannot read, before listening', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pf-serve-'));
+    writeFileSync(
+      join(dir, 'policyflow.config.yaml'),
+      'providers:\n  ten99policy:\n    api: { baseUrl: "http://127.0.0.1:9", key: k }\n    poll: { every: banana }\n',
+    );
+    const io = captureIo({ cwd: dir, signal: new AbortController().signal });
+    expect(await main(['serve', '--port', '0'], io)).toBe(1);
+    expect(io.err()).toContain('providers.ten99policy.poll.every');
+    expect(io.out()).not.toContain('listening');
+  });
+
+  it('closes the server when it fails after listening', async () => {
+    let url: string | undefined;
+    const io = captureIo({ signal: new AbortController().signal });
+    // Any failure once the port is bound will do; a throwing stdout is one the test can trigger on cue.
+    const failing: CapturedIo = {
+      ...io,
+      stdout: (text) => {
+        url ??= /listening on (http:\/\/[^\s]+)/.exec(text)?.[1];
+        if (url !== undefined) throw new Error('stdout is gone');
+        io.stdout(text);
+      },
+    };
+    expect(await main(['serve', '--port', '0', '--unsigned'], failing)).toBe(2);
+    expect(url).toBeDefined();
+    await expect(fetch(`${url}/healthz`)).rejects.toThrow();
   });
 
   it('rejects a bad port with exit 1', async () => {

@@ -1,3 +1,5 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/main.js';
@@ -29,6 +31,19 @@ describe('validate', () => {
     expect(io.out()).toContain("rules[0].actions[0].type: unknown action 'sms'");
     expect(io.out()).toContain("rules[1].conditions.all[0].operator: unknown operator 'equalz'");
     expect(io.err()).toContain('4 problem(s)');
+  });
+
+  it('locates a duration it cannot read', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pf-validate-'));
+    writeFileSync(
+      join(dir, 'policyflow.config.yaml'),
+      'providers:\n  ten99policy:\n    api: { key: k }\n    poll: { every: banana }\n',
+    );
+    const io = captureIo({ cwd: dir });
+    expect(await main(['validate'], io)).toBe(1);
+    expect(io.out()).toMatch(
+      /^policyflow\.config\.yaml:4:\d+ providers\.ten99policy\.poll\.every: expected a duration/m,
+    );
   });
 
   it('names a missing environment variable with its line', async () => {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseDelay } from '../actions/schedule.js';
 import type { BooleanCondition, Condition, RuleSpec } from '../rules/types.js';
 
 const leafCondition = z
@@ -90,6 +91,24 @@ export const triggerSchema = z.union(
   },
 );
 
+const durationHint = 'expected a duration such as 500ms, 30s, 15m, 2h, 2d, 1w';
+
+// Checked with the parser the engine and the pollers read durations with, so whatever validates also runs.
+const duration = z
+  .union([z.string(), z.number()])
+  .refine((value) => parseDelay(value) !== undefined, durationHint)
+  .meta({ description: 'A duration: 500ms, 30s, 15m, 2h, 2d, 1w, or a number of milliseconds.' });
+
+const pollInterval = z
+  .string()
+  .superRefine((value, ctx) => {
+    const ms = parseDelay(value);
+    if (ms === undefined) ctx.addIssue({ code: 'custom', message: durationHint });
+    // Zero would re-poll the provider's API as fast as it answers.
+    else if (ms === 0) ctx.addIssue({ code: 'custom', message: 'a poll interval must be longer than 0' });
+  })
+  .meta({ description: 'How often to poll the events API: 30s, 1m, 1h… Default 1m.' });
+
 /**
  * Retry policy fields (all optional: the engine's default fills the rest).
  *
@@ -118,12 +137,7 @@ export const actionSchema = z
   .object({
     type: z.string().min(1).meta({ description: 'http, log, emit, or an action the host registers.' }),
     params: z.unknown().optional(),
-    delay: z
-      .union([
-        z.string().regex(/^\d+(?:\.\d+)?\s*(?:ms|s|m|h|d|w)$/, 'expected a delay such as 30s, 15m, 2h, 2d'),
-        z.number().min(0),
-      ])
-      .optional(),
+    delay: duration.optional(),
     at: z
       .string()
       .min(1)
@@ -163,7 +177,7 @@ const providerSchema = z
       .loose()
       .optional(),
     api: z.object({ baseUrl: z.string().optional(), key: z.string().optional() }).loose().optional(),
-    poll: z.object({ every: z.string().optional() }).loose().optional(),
+    poll: z.object({ every: pollInterval.optional() }).loose().optional(),
   })
   .loose();
 

@@ -92,6 +92,46 @@ describe('loadConfig', () => {
     );
   });
 
+  test('rejects a duration the engine cannot read, with its path, wherever the config takes one', () => {
+    const yaml = `providers:
+  kota: { poll: { every: banana } }
+  ten99policy: { poll: { every: 0s } }
+rules:
+  - name: a
+    on: quote.created
+    actions:
+      - { type: log, delay: 2 days, params: { message: hi } }
+      - { type: log, delay: -5, params: { message: hi } }
+`;
+    const e = failure(() => loadConfig(file('durations.yaml', yaml), { env: {} }));
+    expect(e.code).toBe('config_invalid');
+    expect(e.issues?.map(describeIssue)).toEqual([
+      'providers.kota.poll.every (line 2, column 26): expected a duration such as 500ms, 30s, 15m, 2h, 2d, 1w',
+      'providers.ten99policy.poll.every (line 3, column 33): a poll interval must be longer than 0',
+      'rules[0].actions[0].delay (line 8, column 29): expected a duration such as 500ms, 30s, 15m, 2h, 2d, 1w',
+      'rules[0].actions[1].delay (line 9, column 29): expected a duration such as 500ms, 30s, 15m, 2h, 2d, 1w',
+    ]);
+  });
+
+  test('takes every duration the engine reads, in each field that takes one', () => {
+    const config = loadConfig({
+      providers: { kota: { poll: { every: ' 1.5m ' } }, ten99policy: { poll: { every: '250ms' } } },
+      rules: [
+        {
+          name: 'a',
+          on: 'quote.created',
+          actions: [
+            { type: 'log', delay: '2d', params: { message: 'hi' } },
+            { type: 'log', delay: ' 1w', params: { message: 'hi' } },
+            { type: 'log', delay: 0, params: { message: 'hi' } },
+          ],
+        },
+      ],
+    });
+    expect(config.providers?.kota?.poll?.every).toBe(' 1.5m ');
+    expect(config.rules[0]?.actions.map((a) => a.delay)).toEqual(['2d', ' 1w', 0]);
+  });
+
   test('every problem at once, each with its path, line and column', () => {
     const yaml = `rules:
   - name: a
