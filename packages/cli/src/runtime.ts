@@ -34,6 +34,13 @@ export interface RuntimeOptions {
   readonly logSink?: LogSink;
   /** Folder relative store paths resolve against. */
   readonly cwd: string;
+  /** Called when a webhook is answered 5xx (a store that failed, say), with the error behind it. */
+  readonly onWebhookFailure?: (failure: {
+    readonly provider: string;
+    readonly status: number;
+    readonly code: string;
+    readonly cause: unknown;
+  }) => void;
 }
 
 /** An engine with its webhook handlers, pollers and metrics, built from a config. */
@@ -102,7 +109,7 @@ export async function createRuntime(
     const provider = catalog.provider;
     const settings = config?.providers?.[provider];
     const secrets = (settings?.webhook?.secrets ?? []).filter((s) => s.length > 0);
-    const onReject = (r: { code: string }) =>
+    const onReject = (r: { status: number; code: string; cause?: unknown }) => {
       metrics.counter(
         'policyflow_webhook_rejections_total',
         'Webhook deliveries answered without ingesting.',
@@ -111,6 +118,9 @@ export async function createRuntime(
           code: r.code,
         },
       );
+      if (r.status >= 500)
+        options.onWebhookFailure?.({ provider, status: r.status, code: r.code, cause: r.cause });
+    };
     if (options.unsigned || secrets.length > 0) {
       const tolerance = settings?.webhook?.toleranceSeconds;
       handlers.set(

@@ -5,6 +5,7 @@ import { loadForCommand } from '../config.js';
 import { UsageError } from '../exit.js';
 import { formatCounts } from '../format.js';
 import type { CliIo } from '../io.js';
+import { reportNotices } from '../notices.js';
 import { pollLoop } from '../pollLoop.js';
 import { createRuntime } from '../runtime.js';
 
@@ -101,6 +102,7 @@ export const pollCommand: Command = {
       cwd: io.cwd,
       logSink: (l) => io.stdout(`${JSON.stringify(l)}\n`),
     });
+    reportNotices(runtime.engine, io);
     try {
       if (runtime.pollers.length === 0) {
         throw new UsageError(

@@ -4,6 +4,7 @@ import type { Command } from '../command.js';
 import { loadForCommand } from '../config.js';
 import { UsageError } from '../exit.js';
 import type { CliIo } from '../io.js';
+import { describeFailure, reportNotices } from '../notices.js';
 import { pollLoop } from '../pollLoop.js';
 import { createRuntime, type Runtime } from '../runtime.js';
 import { type PolicyflowServer, startServer } from '../server.js';
@@ -173,7 +174,11 @@ export const serveCommand: Command = {
       cwd: io.cwd,
       unsigned: booleanOption(args, 'unsigned'),
       logSink: (line) => io.stdout(`${JSON.stringify(line)}\n`),
+      // The provider hears only the code; why it failed is for the operator.
+      onWebhookFailure: (f) =>
+        io.stderr(`webhook ${f.provider} answered ${f.status} ${f.code}: ${describeFailure(f.cause)}\n`),
     });
+    reportNotices(runtime.engine, io);
     try {
       const plans = pollPlans(runtime);
       const server = await listen(runtime, io, port, host);
