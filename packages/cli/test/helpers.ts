@@ -1,3 +1,5 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CliIo } from '../src/io.js';
 
@@ -28,3 +30,10 @@ export function captureIo(options: { stdin?: string; cwd?: string; signal?: Abor
 }
 
 export const fixtures = join(import.meta.dirname, '../../testing/fixtures');
+
+/** A fresh folder holding one config file (`policyflow.config.yaml` unless named), for a command's `cwd`. */
+export function configFolder(yaml: string, file = 'policyflow.config.yaml'): string {
+  const dir = mkdtempSync(join(tmpdir(), 'pf-cli-'));
+  writeFileSync(join(dir, file), yaml);
+  return dir;
+}

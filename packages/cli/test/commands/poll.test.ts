@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { createFakeProvider } from '@policyflow/testing';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/main.js';
-import { captureIo, fixtures } from '../helpers.js';
+import { captureIo, configFolder, fixtures } from '../helpers.js';
 
 function recent(file: string): Array<Record<string, unknown>> {
   const from = Date.now() - 3_600_000;
@@ -21,9 +21,7 @@ describe('poll', () => {
     const fake = await createFakeProvider({ seed: 5 });
     try {
       fake.addEvents('ten99policy', recent('ten99policy.ndjson'));
-      const dir = mkdtempSync(join(tmpdir(), 'pf-poll-'));
-      writeFileSync(
-        join(dir, 'policyflow.config.yaml'),
+      const dir = configFolder(
         `providers:\n  ten99policy:\n    api: { baseUrl: "${fake.url}", key: "\${T99_KEY}" }\n`,
       );
       const io = { ...captureIo({ cwd: dir }), env: { T99_KEY: fake.apiKey } };
@@ -40,9 +38,7 @@ describe('poll', () => {
     const fake = await createFakeProvider({ seed: 5 });
     try {
       fake.addEvents('ten99policy', recent('ten99policy.ndjson'));
-      const dir = mkdtempSync(join(tmpdir(), 'pf-poll-'));
-      writeFileSync(
-        join(dir, 'policyflow.config.yaml'),
+      const dir = configFolder(
         `providers:\n  ten99policy:\n    api: { baseUrl: "${fake.url}", key: "${fake.apiKey}" }\n    poll: { every: 20ms }\n`,
       );
       const controller = new AbortController();
@@ -64,9 +60,7 @@ describe('poll', () => {
   it('stops polling and exits 2 when the events API refuses the key, as --once does', async () => {
     const fake = await createFakeProvider({ seed: 5 });
     try {
-      const dir = mkdtempSync(join(tmpdir(), 'pf-poll-'));
-      writeFileSync(
-        join(dir, 'policyflow.config.yaml'),
+      const dir = configFolder(
         `providers:\n  kota:\n    api: { baseUrl: "${fake.url}", key: wrong }\n    poll: { every: 20ms }\n`,
       );
       // Never aborted: retrying cannot fix refused credentials, so the loop must end on its own.
@@ -118,10 +112,9 @@ describe('poll', () => {
   it('exits 2 when the events API refuses the key', async () => {
     const fake = await createFakeProvider({ seed: 5 });
     try {
-      const dir = mkdtempSync(join(tmpdir(), 'pf-poll-'));
-      writeFileSync(
-        join(dir, 'p.yaml'),
+      const dir = configFolder(
         `providers:\n  kota:\n    api: { baseUrl: "${fake.url}", key: wrong }\n`,
+        'p.yaml',
       );
       const io = captureIo({ cwd: dir });
       expect(await main(['poll', '--once', '--config', 'p.yaml'], io)).toBe(2);

@@ -1,11 +1,10 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ten99policySignature } from '@policyflow/adapters/webhook';
 import { createFakeProvider } from '@policyflow/testing';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/main.js';
-import { type CapturedIo, captureIo, fixtures } from '../helpers.js';
+import { type CapturedIo, captureIo, configFolder, fixtures } from '../helpers.js';
 
 async function started(io: CapturedIo): Promise<string> {
   for (let i = 0; i < 500; i++) {
@@ -78,12 +77,8 @@ describe('serve', () => {
   });
 
   it('verifies signatures with the secrets of the config', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'pf-serve-'));
-    writeFileSync(
-      join(dir, 'policyflow.config.yaml'),
-      // biome-ignore lint/suspicious/noTemplateCurlyInString: a config file with an env reference
-      'providers:\n  ten99policy:\n    webhook: { secrets: ["${SECRET}"] }\n',
-    );
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a config file with an env reference
+    const dir = configFolder('providers:\n  ten99policy:\n    webhook: { secrets: ["${SECRET}"] }\n');
     const controller = new AbortController();
     const io = { ...captureIo({ signal: controller.signal, cwd: dir }), env: { SECRET: 'whsec_serve_test' } };
     const done = main(['serve', '--port', '0'], io);
@@ -110,9 +105,7 @@ describe('serve', () => {
   it('keeps serving webhooks when a provider refuses the poll credentials, and says its polling stopped', async () => {
     const fake = await createFakeProvider({ seed: 5 });
     try {
-      const dir = mkdtempSync(join(tmpdir(), 'pf-serve-'));
-      writeFileSync(
-        join(dir, 'policyflow.config.yaml'),
+      const dir = configFolder(
         `providers:\n  kota:\n    api: { baseUrl: "${fake.url}", key: wrong }\n    poll: { every: 20ms }\n`,
       );
       const controller = new AbortController();
@@ -136,9 +129,7 @@ describe('serve', () => {
   });
 
   it('exits 1 on a poll.every it cannot read, before listening', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'pf-serve-'));
-    writeFileSync(
-      join(dir, 'policyflow.config.yaml'),
+    const dir = configFolder(
       'providers:\n  ten99policy:\n    api: { baseUrl: "http://127.0.0.1:9", key: k }\n    poll: { every: banana }\n',
     );
     const io = captureIo({ cwd: dir, signal: new AbortController().signal });

@@ -1,9 +1,7 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/main.js';
-import { captureIo } from '../helpers.js';
+import { captureIo, configFolder } from '../helpers.js';
 
 const dir = join(import.meta.dirname, '../fixtures');
 
@@ -34,9 +32,7 @@ describe('validate', () => {
   });
 
   it('locates a duration it cannot read', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'pf-validate-'));
-    writeFileSync(
-      join(dir, 'policyflow.config.yaml'),
+    const dir = configFolder(
       'providers:\n  ten99policy:\n    api: { key: k }\n    poll: { every: banana }\n',
     );
     const io = captureIo({ cwd: dir });
