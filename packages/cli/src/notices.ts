@@ -28,9 +28,44 @@ export function reportNotices(engine: Engine, io: CliIo): () => void {
   };
 }
 
-/** The message of a failure and of what caused it, for a log line: `store failed: connection refused`. */
+/**
+ * The message of a failure and of what caused it, for a log line: `store failed: connection refused`. A
+ * cause the message already quotes is not repeated.
+ *
+ * @example
+ * ```ts
+ * describeFailure(new Error('commit failed', { cause: new Error('disk full') })); // 'commit failed: disk full'
+ * ```
+ */
 export function describeFailure(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
   const cause = error.cause instanceof Error ? error.cause.message : undefined;
-  return cause === undefined || cause === error.message ? error.message : `${error.message}: ${cause}`;
+  return cause === undefined || error.message.includes(cause) ? error.message : `${error.message}: ${cause}`;
+}
+
+/**
+ * The line `serve` and `poll` write when a provider's poll fails; `then` says what happens next.
+ *
+ * @example
+ * ```ts
+ * reportPollFailure(io, 'kota', error); // poll kota failed: …
+ * ```
+ */
+export function reportPollFailure(io: CliIo, provider: string, error: unknown, then = ''): void {
+  io.stderr(`poll ${provider} failed: ${describeFailure(error)}${then}\n`);
+}
+
+/**
+ * The server's `onError`: the request (method and path, never the query) and what it failed on, to stderr.
+ *
+ * @example
+ * ```ts
+ * await startServer({ engine, handlers, metrics, onError: reportRequestError(io) }, 0, '127.0.0.1');
+ * ```
+ */
+export function reportRequestError(
+  io: CliIo,
+): (error: unknown, request: { readonly method: string; readonly path: string }) => void {
+  return (error, request) =>
+    io.stderr(`${request.method} ${request.path} failed: ${describeFailure(error)}\n`);
 }

@@ -5,7 +5,7 @@ import { loadForCommand } from '../config.js';
 import { UsageError } from '../exit.js';
 import { formatCounts } from '../format.js';
 import type { CliIo } from '../io.js';
-import { reportNotices } from '../notices.js';
+import { reportNotices, reportPollFailure } from '../notices.js';
 import { pollLoop } from '../pollLoop.js';
 import { createRuntime } from '../runtime.js';
 
@@ -26,10 +26,6 @@ function describe(s: PollSummary): string {
   return `${s.provider}: ${s.fetched} fetched in ${s.requests} request(s), ${s.ingested} ingested (${statuses})${s.gap ? ' — GAP: events were lost to the retention window' : ''}`;
 }
 
-function reportFailure(io: CliIo, provider: string, error: unknown): void {
-  io.stderr(`poll ${provider} failed: ${error instanceof Error ? error.message : String(error)}\n`);
-}
-
 const failedHint = '  → check providers.<name>.api (baseUrl, key) and the network, then run poll again\n';
 
 /** Polls until `io.signal` aborts; true when a provider refused the credentials, which stops every loop. */
@@ -48,10 +44,10 @@ async function pollForever(
     plans.map(({ poller, everyMs }) =>
       pollLoop(poller, everyMs, signal, {
         onPass: (s) => io.stdout(`${describe(s)}\n`),
-        onError: (e) => reportFailure(io, poller.provider, e),
+        onError: (e) => reportPollFailure(io, poller.provider, e),
       }).catch((error: unknown) => {
         refused = true;
-        reportFailure(io, poller.provider, error);
+        reportPollFailure(io, poller.provider, error);
         stop.abort();
       }),
     ),
@@ -73,7 +69,7 @@ async function pollEachOnce(
       // What an abort throws is the abort's doing, not the provider's: it is not reported as a failure.
       if (io.signal?.aborted) return 'interrupted';
       failed = true;
-      reportFailure(io, poller.provider, error);
+      reportPollFailure(io, poller.provider, error);
     }
   }
   return failed ? 'failed' : 'ok';

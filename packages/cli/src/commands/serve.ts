@@ -4,7 +4,7 @@ import type { Command } from '../command.js';
 import { loadForCommand } from '../config.js';
 import { UsageError } from '../exit.js';
 import type { CliIo } from '../io.js';
-import { describeFailure, reportNotices } from '../notices.js';
+import { describeFailure, reportNotices, reportPollFailure, reportRequestError } from '../notices.js';
 import { pollLoop } from '../pollLoop.js';
 import { createRuntime, type Runtime } from '../runtime.js';
 import { type PolicyflowServer, startServer } from '../server.js';
@@ -64,13 +64,10 @@ function startPolling(
         if (s.ingested > 0)
           io.stderr(`poll ${poller.provider}: ${s.ingested} events ${JSON.stringify(s.statuses)}\n`);
       },
-      onError: (e) =>
-        io.stderr(`poll ${poller.provider} failed: ${e instanceof Error ? e.message : String(e)}\n`),
+      onError: (e) => reportPollFailure(io, poller.provider, e),
     }).catch((e: unknown) => {
       // Refused credentials: webhooks keep being served; the poll-lag gauge shows this provider falling behind.
-      io.stderr(
-        `poll ${poller.provider} failed: ${e instanceof Error ? e.message : String(e)}; polling ${poller.provider} stopped until serve restarts\n`,
-      );
+      reportPollFailure(io, poller.provider, e, `; polling ${poller.provider} stopped until serve restarts`);
     }),
   );
 }
@@ -83,10 +80,7 @@ async function listen(runtime: Runtime, io: CliIo, port: number, host: string): 
         handlers: runtime.handlers,
         disabled: runtime.disabled,
         metrics: runtime.metrics,
-        onError: (e, request) =>
-          io.stderr(
-            `${request.method} ${request.path} failed: ${e instanceof Error ? e.message : String(e)}\n`,
-          ),
+        onError: reportRequestError(io),
         beforeScrape: () => {
           const now = runtime.engine.clock.now();
           for (const { poller } of runtime.pollers) {

@@ -16,6 +16,7 @@ import { createFakeProvider, type FakeProvider } from '@policyflow/testing';
 import { formatCounts, formatState, renderTable, shortId, statusOrder } from '../format.js';
 import type { CliIo } from '../io.js';
 import type { Metrics } from '../metrics.js';
+import { reportRequestError } from '../notices.js';
 import { createRuntime, type Runtime } from '../runtime.js';
 import { type PolicyflowServer, startServer } from '../server.js';
 import { flakyNotify } from './notify.js';
@@ -131,10 +132,7 @@ export async function runStory(io: CliIo, options: StoryOptions): Promise<number
         engine,
         handlers: runtime.handlers,
         metrics,
-        onError: (e, request) =>
-          io.stderr(
-            `${request.method} ${request.path} failed: ${e instanceof Error ? e.message : String(e)}\n`,
-          ),
+        onError: reportRequestError(io),
       },
       0,
       '127.0.0.1',
