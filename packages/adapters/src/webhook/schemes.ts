@@ -90,27 +90,23 @@ export interface StandardWebhooksOptions {
 const BASE64 = /^(?:[A-Za-z0-9+/]+={0,2}|[A-Za-z0-9_-]+)$/;
 
 /**
- * The HMAC key of each secret: its UTF-8 bytes, or for `base64`, the bytes its text after an optional
- * `whsec_` prefix decodes to. A secret that yields no key is refused here, at set-up: `Buffer.from` skips
- * what is not base64, so `whsec_` or `whsec_!!!` would make an empty key, which everyone knows, and every
- * forged signature would pass. The error names the secret's position, never its text.
+ * The HMAC key of a secret: its UTF-8 bytes, or for `base64`, the bytes its text after an optional `whsec_`
+ * prefix decodes to. A secret that yields no key is refused here, at set-up: `Buffer.from` skips what is
+ * not base64, so `whsec_` or `whsec_!!!` would make an empty key, which everyone knows, and every forged
+ * signature would pass. The error names the secret's position (`index`), never its text.
  */
-function signingKeys(secrets: ReadonlyArray<string>, encoding: 'utf8' | 'base64'): Buffer[] {
-  return secrets.map((secret, i) => {
-    const text = encoding === 'base64' && secret.startsWith('whsec_') ? secret.slice(6) : secret;
-    const key = encoding === 'base64' ? Buffer.from(text, 'base64') : Buffer.from(text, 'utf8');
-    if (key.length === 0 || (encoding === 'base64' && !BASE64.test(text))) {
-      const what = encoding === 'base64' ? 'a base64 key (after an optional whsec_ prefix)' : 'a key';
-      throw new PolicyflowError(
-        'invalid_argument',
-        `secret ${i + 1} is not ${what}: it would sign with no key`,
-        {
-          path: ['secrets', i],
-        },
-      );
-    }
-    return key;
-  });
+function signingKey(secret: string, encoding: 'utf8' | 'base64', index = 0): Buffer {
+  const text = encoding === 'base64' && secret.startsWith('whsec_') ? secret.slice(6) : secret;
+  const key = encoding === 'base64' ? Buffer.from(text, 'base64') : Buffer.from(text, 'utf8');
+  if (key.length > 0 && (encoding === 'utf8' || BASE64.test(text))) return key;
+  const what = encoding === 'base64' ? 'a base64 key (after an optional whsec_ prefix)' : 'a key';
+  throw new PolicyflowError(
+    'invalid_argument',
+    `secret ${index + 1} is not ${what}: it would sign with no key`,
+    {
+      path: ['secrets', index],
+    },
+  );
 }
 
 /**
@@ -136,7 +132,7 @@ export function standardWebhooks(options: StandardWebhooksOptions = {}): Signatu
     name: 'standard-webhooks',
     headers: [idHeader, tsHeader, sigHeader],
     verifier(secrets) {
-      const keys = signingKeys(secrets, 'base64');
+      const keys = secrets.map((secret, i) => signingKey(secret, 'base64', i));
       return (delivery, context) => {
         const id = readHeader(delivery.headers, idHeader);
         const ts = readHeader(delivery.headers, tsHeader);
@@ -166,7 +162,7 @@ export function standardWebhooks(options: StandardWebhooksOptions = {}): Signatu
     sign(body, secret, signOptions = {}) {
       const ts = String(signOptions.timestamp ?? nowSeconds());
       const id = signOptions.id ?? `msg_${ts}`;
-      const sig = digest(signingKeys([secret], 'base64')[0]!, id, ts, toBytes(body)).toString('base64');
+      const sig = digest(signingKey(secret, 'base64'), id, ts, toBytes(body)).toString('base64');
       return { [idHeader]: id, [tsHeader]: ts, [sigHeader]: `v1,${sig}` };
     },
   };
@@ -244,7 +240,7 @@ export function stripeStyle(options: StripeStyleOptions): SignatureScheme {
     name: `stripe-style(${header})`,
     headers: [header],
     verifier(secrets) {
-      const keys = signingKeys(secrets, secretEncoding);
+      const keys = secrets.map((secret, i) => signingKey(secret, secretEncoding, i));
       return (delivery, context) => {
         const value = readHeader(delivery.headers, header);
         if (!value) return fail('signature_missing');
@@ -267,7 +263,7 @@ export function stripeStyle(options: StripeStyleOptions): SignatureScheme {
     },
     sign(body, secret, signOptions = {}) {
       const t = String(signOptions.timestamp ?? nowSeconds());
-      const sig = digest(signingKeys([secret], secretEncoding)[0]!, t, toBytes(body)).toString(encoding);
+      const sig = digest(signingKey(secret, secretEncoding), t, toBytes(body)).toString(encoding);
       return { [header]: `${timestampKey}=${t},${signatureKey}=${sig}` };
     },
   };
