@@ -60,7 +60,8 @@ function readCheckpoint(raw: string | undefined): number | undefined {
 export function kotaPass(client: KotaClient, options: KotaPollOptions, since: number | undefined) {
   const overlapMs = (options.overlapSeconds ?? 300) * 1000;
   const pageSize = options.pageSize ?? 100;
-  const retentionMs = (options.retentionDays ?? 30) * DAY;
+  const retentionDays = options.retentionDays ?? 30;
+  const retentionMs = retentionDays * DAY;
   const warnMs = (options.warnDays ?? 3) * DAY;
   /** Ids seen recently (id → created), so the overlap window is not ingested again on every pass. */
   const seen = new Map<string, number>();
@@ -77,7 +78,7 @@ export function kotaPass(client: KotaClient, options: KotaPollOptions, since: nu
       rt.engine.emit('gap', {
         provider: rt.provider,
         checkpoint: raw ?? '',
-        message: `the Kota checkpoint (${new Date(checkpoint).toISOString()}) is older than Kota's ${options.retentionDays ?? 30}-day retention: events between it and ${new Date(horizon).toISOString()} may be lost; reconcile them by other means`,
+        message: `the Kota checkpoint (${new Date(checkpoint).toISOString()}) is older than Kota's ${retentionDays}-day retention: events between it and ${new Date(horizon).toISOString()} may be lost; reconcile them by other means`,
       });
     } else if (checkpoint === undefined && since !== undefined && since < horizon) {
       // Asked to start where Kota no longer has events: the start moves inside the window below, so say so.
@@ -85,7 +86,7 @@ export function kotaPass(client: KotaClient, options: KotaPollOptions, since: nu
       rt.engine.emit('gap', {
         provider: rt.provider,
         checkpoint: '',
-        message: `since (${new Date(since).toISOString()}) is older than Kota's ${options.retentionDays ?? 30}-day retention: events between it and ${new Date(horizon).toISOString()} cannot be read; reconcile them by other means`,
+        message: `since (${new Date(since).toISOString()}) is older than Kota's ${retentionDays}-day retention: events between it and ${new Date(horizon).toISOString()} cannot be read; reconcile them by other means`,
       });
     } else if (checkpoint !== undefined && checkpoint < horizon + warnMs) {
       rt.engine.emit('warning', {
