@@ -32,20 +32,36 @@ function checksOf(def: SchemaDef): Array<Check['_zod']['def']> {
   return checks.map((c) => c._zod.def);
 }
 
-const FORMATS: Readonly<Record<string, fc.Arbitrary<string>>> = {
-  email: fc.emailAddress(),
-  url: fc.webUrl(),
-  uuid: fc.uuid(),
-  datetime: fc
-    .integer({ min: Date.UTC(2020, 0, 1), max: Date.UTC(2030, 0, 1) })
-    .map((ms) => new Date(ms).toISOString()),
-  date: fc
-    .integer({ min: Date.UTC(2020, 0, 1), max: Date.UTC(2030, 0, 1) })
-    .map((ms) => new Date(ms).toISOString().slice(0, 10)),
+// Built on first use: `fc.webUrl()` alone takes about a second to construct, which every importer of this
+// package paid at load time while no built-in catalog has a URL field.
+const FORMATS: Readonly<Record<string, () => fc.Arbitrary<string>>> = {
+  email: () => fc.emailAddress(),
+  url: () => fc.webUrl(),
+  uuid: () => fc.uuid(),
+  datetime: () =>
+    fc
+      .integer({ min: Date.UTC(2020, 0, 1), max: Date.UTC(2030, 0, 1) })
+      .map((ms) => new Date(ms).toISOString()),
+  date: () =>
+    fc
+      .integer({ min: Date.UTC(2020, 0, 1), max: Date.UTC(2030, 0, 1) })
+      .map((ms) => new Date(ms).toISOString().slice(0, 10)),
 };
+const formats = new Map<string, fc.Arbitrary<string>>();
+
+function formatArb(format: string): fc.Arbitrary<string> | undefined {
+  const make = Object.hasOwn(FORMATS, format) ? FORMATS[format] : undefined;
+  if (make === undefined) return undefined;
+  let arb = formats.get(format);
+  if (arb === undefined) {
+    arb = make();
+    formats.set(format, arb);
+  }
+  return arb;
+}
 
 function stringArb(def: SchemaDef): fc.Arbitrary<string> {
-  const format = typeof def.format === 'string' ? FORMATS[def.format] : undefined;
+  const format = typeof def.format === 'string' ? formatArb(def.format) : undefined;
   if (format) return format;
   if (def.pattern instanceof RegExp) return fc.stringMatching(def.pattern);
   let minLength = 0;
