@@ -4,6 +4,7 @@ import {
   formatPath,
   isPolicyflowError,
   loadConfig,
+  type OmittableSection,
   type PolicyflowConfig,
   type PolicyflowError,
 } from '@policyflow/core';
@@ -15,6 +16,9 @@ export const defaultConfigFiles = [
   'policyflow.config.yml',
   'policyflow.config.json',
 ];
+
+/** What `explain` and `replay` leave out of the config: they run its rules on a memory store of their own. */
+export const RULES_ONLY: ReadonlyArray<OmittableSection> = ['store', 'providers'];
 
 /**
  * The config path to use: `--config`, else a `policyflow.config.*` in the working folder, else none.
@@ -34,8 +38,9 @@ export function configPath(option: string | undefined, cwd: string): string | un
 }
 
 /**
- * Loads and validates a config file with `loadConfig` from `@policyflow/core` (`${ENV}` interpolated from `env`).
- * Throws a `UsageError` when the file does not exist, and loadConfig's `PolicyflowError` when it is invalid.
+ * Loads and validates a config file with `loadConfig` from `@policyflow/core` (`${ENV}` interpolated from `env`),
+ * leaving out the sections in `omit` (a command that does not use them). Throws a `UsageError` when the file
+ * does not exist, and loadConfig's `PolicyflowError` when it is invalid.
  *
  * @example
  * ```ts
@@ -45,6 +50,7 @@ export function configPath(option: string | undefined, cwd: string): string | un
 export function loadConfigFile(
   path: string,
   env: Readonly<Record<string, string | undefined>>,
+  omit: ReadonlyArray<OmittableSection> = [],
 ): PolicyflowConfig {
   if (!existsSync(path)) {
     throw new UsageError(
@@ -52,7 +58,7 @@ export function loadConfigFile(
       'pass --config with the path of your policyflow.config.yaml (`policyflow schema` prints its JSON Schema)',
     );
   }
-  return loadConfig(path, { env });
+  return loadConfig(path, { env, omit });
 }
 
 /** One located config problem, as `validate` prints it. */
@@ -108,7 +114,8 @@ export function formatIssue(issue: LocatedIssue): string {
 }
 
 /**
- * Loads the config for a command: the file's errors become a readable list and exit code 1.
+ * Loads the config for a command: the file's errors become a readable list and exit code 1. A command that
+ * does not use the store and provider settings passes them in `omit`, so their variables need not be set.
  *
  * @example
  * ```ts
@@ -118,11 +125,12 @@ export function formatIssue(issue: LocatedIssue): string {
 export function loadForCommand(
   option: string | undefined,
   io: { readonly cwd: string; readonly env: Readonly<Record<string, string | undefined>> },
+  omit: ReadonlyArray<OmittableSection> = [],
 ): { config: PolicyflowConfig | undefined; path: string | undefined } {
   const path = configPath(option, io.cwd);
   if (path === undefined) return { config: undefined, path: undefined };
   try {
-    return { config: loadConfigFile(path, io.env), path };
+    return { config: loadConfigFile(path, io.env, omit), path };
   } catch (error) {
     if (!isPolicyflowError(error)) throw error;
     const lines = issuesOf(error, path, io.cwd).map(formatIssue);

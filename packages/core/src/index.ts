@@ -41,7 +41,7 @@ export type { Catalog, CatalogEntry, CatalogInput, EventTypeSpec, LifecycleSpec 
 export { defineCatalog } from './catalog.js';
 export type { Clock } from './clock.js';
 export { systemClock } from './clock.js';
-export type { ConfigIssue, LoadConfigOptions } from './config/load.js';
+export type { ConfigIssue, LoadConfigOptions, OmittableSection } from './config/load.js';
 export { loadConfig } from './config/load.js';
 export type { PolicyflowConfig } from './config/schema.js';
 export { configJsonSchema, configSchema, ruleSchema } from './config/schema.js';

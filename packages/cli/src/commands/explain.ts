@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { type ConditionTrace, createEngine, type Explanation, type RuleExplanation } from '@policyflow/core';
 import { booleanOption, onePositional, parseCommandArgs, stringOption } from '../args.js';
 import type { Command } from '../command.js';
-import { loadForCommand } from '../config.js';
+import { loadForCommand, RULES_ONLY } from '../config.js';
 import { UsageError } from '../exit.js';
 import { formatState } from '../format.js';
 import { builtinCatalogs, requireProvider } from '../providers.js';
@@ -108,7 +108,7 @@ export const explainCommand: Command = {
         'pass a file holding one event as JSON',
       );
     }
-    const { config } = loadForCommand(stringOption(args, 'config'), io);
+    const { config } = loadForCommand(stringOption(args, 'config'), io, RULES_ONLY);
     const engine = createEngine({ providers: catalogs, ...(config ? { config } : {}) });
     try {
       const explanation = await engine.explain(text, { provider });

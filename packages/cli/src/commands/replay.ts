@@ -2,7 +2,7 @@ import { basename } from 'node:path';
 import { createEngine, createMemoryStore, formatPath, type LogLine } from '@policyflow/core';
 import { booleanOption, onePositional, parseCommandArgs, stringOption } from '../args.js';
 import type { Command } from '../command.js';
-import { loadForCommand } from '../config.js';
+import { loadForCommand, RULES_ONLY } from '../config.js';
 import { readEvents } from '../events.js';
 import { countByStatus, formatCounts, formatState, renderTable, resourceRows } from '../format.js';
 import type { CliIo } from '../io.js';
@@ -98,7 +98,7 @@ export const replayCommand: Command = {
     const catalogs = builtinCatalogs();
     const provider = requireProvider(stringOption(args, 'provider'), catalogs);
     const events = await readEvents(file, io);
-    const { config } = loadForCommand(stringOption(args, 'config'), io);
+    const { config } = loadForCommand(stringOption(args, 'config'), io, RULES_ONLY);
     const execute = booleanOption(args, 'execute');
     const store = execute ? createMemoryStore() : dryRunStore(createMemoryStore());
     const json = booleanOption(args, 'json');

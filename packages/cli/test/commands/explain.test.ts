@@ -38,6 +38,15 @@ describe('explain', () => {
     expect(JSON.parse(io.out())).toMatchObject({ status: 'invalid' });
   });
 
+  it('needs no variable of the store or providers sections, which it does not use; validate still does', async () => {
+    const io = captureIo({ cwd: dir, stdin: cancelled });
+    expect(await main(['explain', '-', '--provider', 'ten99policy'], io)).toBe(0);
+    expect(io.out()).toContain('✓ policy-cancelled (on policy to cancelled)');
+    const check = captureIo({ cwd: dir });
+    expect(await main(['validate'], check)).toBe(1);
+    expect(check.err() + check.out()).toContain('environment variable T99_WEBHOOK_SECRET is not set');
+  });
+
   it('says no rule is a candidate without a config', async () => {
     const io = captureIo({ cwd: import.meta.dirname, stdin: cancelled });
     expect(await main(['explain', '-', '--provider', 'ten99policy'], io)).toBe(0);

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/main.js';
-import { captureIo, fixtures } from '../helpers.js';
+import { captureIo, configFolder, fixtures } from '../helpers.js';
 
 const ten99 = join(fixtures, 'ten99policy.ndjson');
 
@@ -23,6 +23,27 @@ describe('replay', () => {
     expect(first).toMatchObject({ type: 'policy.active', key: 'ten99policy/policy/pl_WzFRszJhoY' });
     const summary = lines[20]!.summary as Record<string, number>;
     expect(Object.values(summary).reduce((a, b) => a + b, 0)).toBe(20);
+  });
+
+  it('runs the rules of a config without the variables of its store and providers, which it does not use', async () => {
+    const cwd = configFolder(`
+store: { type: postgres, url: "\${DATABASE_URL}" }
+providers:
+  ten99policy: { api: { key: "\${T99_API_KEY}" } }
+rules:
+  - name: cancelled
+    on: policy.cancelled
+    actions: [{ type: log, params: { message: "cancelled {{resource.id}}" } }]
+`);
+    const io = captureIo({ cwd });
+    expect(await main(['replay', ten99, '--provider', 'ten99policy', '--json'], io)).toBe(0);
+    const fired = io
+      .out()
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type?: string; actions?: unknown[] })
+      .filter((l) => (l.actions?.length ?? 0) > 0);
+    expect(fired.map((l) => l.type)).toEqual(['policy.cancelled']);
   });
 
   it('replays a pretty-printed saved list page as its events', async () => {

@@ -24,7 +24,16 @@ export interface LoadConfigOptions {
   readonly actions?: Readonly<Record<string, ActionDefinition>>;
   /** Custom operators the conditions may use. */
   readonly operators?: Readonly<Record<string, OperatorFn>>;
+  /**
+   * Sections the caller does not use (the CLI's `explain` and `replay` use neither): they are left out before
+   * anything is read, so their `${NAME}` variables need not be set, and the result has none of them.
+   * `policyflow validate` checks the whole file.
+   */
+  readonly omit?: ReadonlyArray<OmittableSection>;
 }
+
+/** The config sections that only some callers read (the CLI's store and provider settings). */
+export type OmittableSection = 'store' | 'providers';
 
 /** One config problem, located: an {@link ErrorIssue} that always has its code. */
 export interface ConfigIssue extends ErrorIssue {
@@ -64,9 +73,11 @@ function interpolate(
   }
   if (Array.isArray(value)) return value.map((v, i) => interpolate(v, [...path, i], env, issues));
   if (value !== null && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = interpolate(v, [...path, k], env, issues);
-    return out;
+    // fromEntries defines keys: assigning an own `__proto__` key (JSON.parse keeps one) would set the
+    // prototype instead, and the schema would then read sections through it.
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [k, interpolate(v, [...path, k], env, issues)]),
+    );
   }
   return value;
 }
@@ -155,7 +166,7 @@ function fail(name: string, issues: ReadonlyArray<ConfigIssue>): never {
  */
 function validate(raw: unknown, options: LoadConfigOptions, locate: Locate, name: string): PolicyflowConfig {
   const issues: ConfigIssue[] = [];
-  const data = interpolate(raw, [], options.env ?? process.env, issues);
+  const data = interpolate(without(raw, options.omit), [], options.env ?? process.env, issues);
   const parsed = configSchema.safeParse(data);
   const rules = (parsed.success ? parsed.data.rules : rulesOf(data)) as RuleSpec[];
   const semantic: RuleIssue[] = checkRules(rules, ['rules'], {
@@ -178,6 +189,20 @@ function validate(raw: unknown, options: LoadConfigOptions, locate: Locate, name
   fail(
     name,
     all.map((i) => ({ ...i, ...locate(i.path) })),
+  );
+}
+
+function without(raw: unknown, omit: ReadonlyArray<OmittableSection> | undefined): unknown {
+  if (
+    omit === undefined ||
+    omit.length === 0 ||
+    raw === null ||
+    typeof raw !== 'object' ||
+    Array.isArray(raw)
+  )
+    return raw;
+  return Object.fromEntries(
+    Object.entries(raw).filter(([k]) => !(omit as ReadonlyArray<string>).includes(k)),
   );
 }
 

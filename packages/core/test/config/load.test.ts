@@ -92,6 +92,34 @@ describe('loadConfig', () => {
     );
   });
 
+  test('omitted sections are not read: their variables need not be set, and the result has none of them', () => {
+    const text = GOOD.replace(
+      'store: { type: memory }',
+      `store: { type: postgres, url: "\${DATABASE_URL}" }`,
+    );
+    const config = loadConfig(file('omit.yaml', text), { env: {}, omit: ['store', 'providers'] });
+    expect(config.store).toBeUndefined();
+    expect(config.providers).toBeUndefined();
+    expect(config.rules.map((r) => r.name)).toEqual(['quote-needs-action']);
+    // Only the named sections: a variable the rules use is still required.
+    const rules = text.replace('https://hooks.example.com/quotes', `\${HOOK_URL}`);
+    const e = failure(() =>
+      loadConfig(file('omit-rules.yaml', rules), { env: {}, omit: ['store', 'providers'] }),
+    );
+    expect(e.issues?.map(describeIssue)).toEqual([
+      'rules[0].actions[0].params.url (line 13, column 38): environment variable HOOK_URL is not set',
+    ]);
+  });
+
+  test('a __proto__ key is an unknown key, never a prototype the schema reads sections through', () => {
+    const raw = JSON.parse('{"__proto__": {"store": {"type": "memory"}}, "rules": []}') as object;
+    const e = failure(() => loadConfig(raw));
+    expect(e.issues?.map((i) => i.path)).toEqual([[]]);
+    expect(e.issues?.[0]?.message).toMatch(/__proto__/);
+    const json = file('proto.json', '{ "rules": [], "__proto__": { "store": { "type": "memory" } } }');
+    expect(failure(() => loadConfig(json)).issues?.[0]?.message).toMatch(/__proto__/);
+  });
+
   test('rejects a duration the engine cannot read, with its path, wherever the config takes one', () => {
     const yaml = `providers:
   kota: { poll: { every: banana } }
