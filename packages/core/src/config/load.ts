@@ -50,6 +50,8 @@ function interpolate(
   path: ErrorPath,
   env: Readonly<Record<string, string | undefined>>,
   issues: ConfigIssue[],
+  // The objects above `value`: a YAML alias may refer to a node it sits in, which makes the data a cycle.
+  above: ReadonlySet<object> = new Set(),
 ): unknown {
   if (typeof value === 'string') {
     if (!value.includes('${')) return value;
@@ -71,15 +73,22 @@ function interpolate(
       return v;
     });
   }
-  if (Array.isArray(value)) return value.map((v, i) => interpolate(v, [...path, i], env, issues));
-  if (value !== null && typeof value === 'object') {
-    // fromEntries defines keys: assigning an own `__proto__` key (JSON.parse keeps one) would set the
-    // prototype instead, and the schema would then read sections through it.
-    return Object.fromEntries(
-      Object.entries(value).map(([k, v]) => [k, interpolate(v, [...path, k], env, issues)]),
-    );
+  if (value === null || typeof value !== 'object') return value;
+  if (above.has(value)) {
+    issues.push({
+      code: 'config_invalid',
+      path,
+      message: 'a YAML alias here refers to a node that contains it',
+    });
+    return undefined;
   }
-  return value;
+  const inner = new Set(above).add(value);
+  if (Array.isArray(value)) return value.map((v, i) => interpolate(v, [...path, i], env, issues, inner));
+  // fromEntries defines keys: assigning an own `__proto__` key (JSON.parse keeps one) would set the
+  // prototype instead, and the schema would then read sections through it.
+  return Object.fromEntries(
+    Object.entries(value).map(([k, v]) => [k, interpolate(v, [...path, k], env, issues, inner)]),
+  );
 }
 
 function nodeAt(root: Node | null, path: ErrorPath): { node: Node; exact: boolean } | undefined {
@@ -175,13 +184,10 @@ function validate(raw: unknown, options: LoadConfigOptions, locate: Locate, name
     conditions: namedOf(parsed.success ? parsed.data : data),
   });
   if (!parsed.success) {
-    // A union's "no branch matched" under a condition the semantic check already explains adds nothing.
-    const explained = semantic.map((i) => formatPath(i.path));
-    for (const e of parsed.error.issues) {
-      const path = e.path as Array<string | number>;
-      const here = formatPath(path);
-      if (e.code === 'invalid_union' && explained.some((p) => p.startsWith(here))) continue;
-      issues.push({ code: 'config_invalid', path, message: e.message });
+    // Where the semantic check said something about a place, its message is the more precise one.
+    const explained = new Set(semantic.map((i) => formatPath(i.path)));
+    for (const e of parsed.error.issues.flatMap((i) => shapeIssues(i, [], data))) {
+      if (!explained.has(formatPath(e.path))) issues.push(e);
     }
   }
   const all = dedupe([...issues, ...semantic]);
@@ -190,6 +196,54 @@ function validate(raw: unknown, options: LoadConfigOptions, locate: Locate, name
     name,
     all.map((i) => ({ ...i, ...locate(i.path) })),
   );
+}
+
+interface ZodIssueLike {
+  readonly code: string;
+  readonly path: ReadonlyArray<PropertyKey>;
+  readonly message: string;
+  readonly errors?: ReadonlyArray<ReadonlyArray<ZodIssueLike>>;
+}
+
+// The branches of a condition union, in the schema's order; a leaf is the fifth, where one is allowed.
+const CONDITION_BRANCHES = ['all', 'any', 'not', 'condition'];
+
+/**
+ * A schema issue as the problems it stands for. A condition that matches no branch of its union is reported
+ * through the branch it was meant as (its `all`, `any`, `not` or `condition` key, else a leaf), so a typo
+ * deep in a tree is named at its own path, beside every other problem of the same rule.
+ */
+function shapeIssues(issue: ZodIssueLike, base: ErrorPath, data: unknown): ConfigIssue[] {
+  const path = [...base, ...issue.path.map((k) => (typeof k === 'symbol' ? String(k) : k))];
+  const branches = issue.code === 'invalid_union' ? issue.errors : undefined;
+  const meant =
+    branches === undefined || !isConditionPath(path) ? -1 : branchOf(valueAt(data, path), branches.length);
+  const chosen = meant < 0 ? undefined : branches?.[meant];
+  if (chosen === undefined || chosen.length === 0)
+    return [{ code: 'config_invalid', path, message: issue.message }];
+  return chosen.flatMap((i) => shapeIssues(i, path, data));
+}
+
+/** The branch `value` was meant as: by its key, else a leaf where the union has one (below the top). */
+function branchOf(value: unknown, count: number): number {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return -1;
+  const i = CONDITION_BRANCHES.findIndex((k) => Object.hasOwn(value, k));
+  if (i >= 0) return i;
+  return count === CONDITION_BRANCHES.length + 1 ? CONDITION_BRANCHES.length : -1;
+}
+
+/** A place that holds a condition: a rule's `conditions`, a named condition, or anything below them. */
+function isConditionPath(path: ErrorPath): boolean {
+  return (path[0] === 'conditions' && path.length >= 2) || (path[0] === 'rules' && path[2] === 'conditions');
+}
+
+function valueAt(data: unknown, path: ErrorPath): unknown {
+  let cur = data;
+  for (const k of path) {
+    if (cur === null || typeof cur !== 'object' || !Object.hasOwn(cur, k)) return undefined;
+    cur = (cur as Record<PropertyKey, unknown>)[k];
+  }
+  return cur;
 }
 
 function without(raw: unknown, omit: ReadonlyArray<OmittableSection> | undefined): unknown {

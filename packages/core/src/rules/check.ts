@@ -159,8 +159,9 @@ function checkAction(
 }
 
 /**
- * Checks rules beyond their shape: unique names, known operators, named conditions that exist, registered
- * action types, params that match each action's schema, and templates that are plain paths.
+ * Checks rules beyond their shape: unique names, known operators, named conditions that exist (and are
+ * themselves sound, at `conditions.<name>`), registered action types, params that match each action's
+ * schema, and templates that are plain paths.
  *
  * @example
  * ```ts
@@ -168,7 +169,7 @@ function checkAction(
  * ```
  */
 export function checkRules(rules: ReadonlyArray<RuleSpec>, base: ErrorPath, env: CheckEnv): RuleIssue[] {
-  const issues: RuleIssue[] = [];
+  const issues: RuleIssue[] = checkNamedConditions(env);
   const seen = new Map<string, number>();
   rules.forEach((rule, i) => {
     const path = [...base, i];
@@ -186,4 +187,54 @@ export function checkRules(rules: ReadonlyArray<RuleSpec>, base: ErrorPath, env:
     for (const [j, a] of rule.actions.entries()) checkAction(a, [...path, 'actions', j], env, issues);
   });
   return issues;
+}
+
+/**
+ * Checks the named conditions as the rules' own: json-rules-engine would only find a bad operator or a missing
+ * reference in one when a rule using it runs, on every event, and loop for ever on a reference cycle.
+ */
+function checkNamedConditions(env: CheckEnv): RuleIssue[] {
+  const issues: RuleIssue[] = [];
+  for (const [name, body] of env.conditions) checkCondition(body, ['conditions', name], env, issues);
+  for (const cycle of referenceCycles(env.conditions)) {
+    issues.push({
+      code: 'config_invalid',
+      path: ['conditions', cycle[0]!],
+      message: `named conditions refer to each other in a cycle: ${cycle.join(' → ')}`,
+    });
+  }
+  return issues;
+}
+
+/** The names a condition tree refers to with `{ condition: name }`. */
+function referencesOf(c: unknown, out: Set<string> = new Set(), depth = 0): Set<string> {
+  if (!isRecord(c) || depth > 64) return out;
+  if (typeof c.condition === 'string') out.add(c.condition);
+  for (const kind of ['all', 'any'] as const) {
+    const list = c[kind];
+    if (Array.isArray(list)) for (const child of list) referencesOf(child, out, depth + 1);
+  }
+  if (Object.hasOwn(c, 'not')) referencesOf(c.not, out, depth + 1);
+  return out;
+}
+
+/** Each reference cycle once, as the names along it from where it was entered (`a → b → a`). */
+function referenceCycles(conditions: ReadonlyMap<string, unknown>): string[][] {
+  const refs = new Map([...conditions].map(([name, body]) => [name, referencesOf(body)]));
+  const done = new Set<string>();
+  const cycles: string[][] = [];
+  const visit = (name: string, trail: string[]): void => {
+    const at = trail.indexOf(name);
+    if (at >= 0) {
+      cycles.push([...trail.slice(at), name]);
+      return;
+    }
+    if (done.has(name) || !refs.has(name)) return;
+    trail.push(name);
+    for (const next of refs.get(name)!) visit(next, trail);
+    trail.pop();
+    done.add(name);
+  };
+  for (const name of refs.keys()) visit(name, []);
+  return cycles;
 }

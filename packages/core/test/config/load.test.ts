@@ -197,6 +197,73 @@ rules:
     ]);
   });
 
+  test("a typo deep in a condition tree is named beside the rule's other problems", () => {
+    const yaml = `rules:
+  - name: a
+    on: quote.created
+    conditions:
+      all:
+        - { fact: event, operator: equalz, value: 1 }
+        - { fact: event, operator: equal, value: 1, pth: "$.data.x" }
+        - any: [{ fact: event, operator: equal, value: 2, prio: 1 }]
+        - { fact: event, operator: equal }
+    actions: []
+`;
+    const e = failure(() => loadConfig(file('deep.yaml', yaml), { env: {} }));
+    expect(e.issues?.map(describeIssue)).toEqual([
+      'rules[0].conditions.all[1] (line 7, column 11): Unrecognized key: "pth"',
+      'rules[0].conditions.all[2].any[0] (line 8, column 17): Unrecognized key: "prio"',
+      "rules[0].conditions.all[0].operator (line 6, column 36): unknown operator 'equalz' (known: equal, notEqual, in, notIn, contains, doesNotContain, lessThan, lessThanInclusive, greaterThan, greaterThanInclusive, dateBefore, dateAfter, withinDays, daysUntil)",
+      "rules[0].conditions.all[3].value (line 9, column 11): a condition needs 'value'",
+    ]);
+  });
+
+  test("named conditions are checked like a rule's own, reference cycles included", () => {
+    const config = {
+      conditions: {
+        c: { all: [{ fact: 'event', operator: 'equalz', value: 1 }] },
+        a: { all: [{ condition: 'b' }] },
+        b: { any: [{ condition: 'a' }] },
+        s: { not: { condition: 's' } },
+        m: { all: [{ condition: 'missing' }] },
+        ok: { all: [{ fact: 'event', path: '$.type', operator: 'equal', value: 'x' }] },
+        twice: { any: [{ condition: 'ok' }, { condition: 'ok' }] },
+      },
+      rules: [{ name: 'r', on: 'x', conditions: { condition: 'twice' }, actions: [] }],
+    };
+    const e = failure(() => loadConfig(config));
+    expect(e.issues?.map((i) => [i.code, describeIssue(i)])).toEqual([
+      [
+        'unknown_operator',
+        expect.stringMatching(/^conditions\.c\.all\[0\]\.operator: unknown operator 'equalz'/),
+      ],
+      [
+        'config_invalid',
+        "conditions.m.all[0].condition: no named condition 'missing' (known: c, a, b, s, m, ok, twice)",
+      ],
+      ['config_invalid', 'conditions.a: named conditions refer to each other in a cycle: a → b → a'],
+      ['config_invalid', 'conditions.s: named conditions refer to each other in a cycle: s → s'],
+    ]);
+    const { c: _c, a: _a, b: _b, s: _s, m: _m, ...sound } = config.conditions;
+    expect(loadConfig({ ...config, conditions: sound }).rules).toHaveLength(1);
+  });
+
+  test('a YAML alias that refers to a node containing it is an error, not a crash', () => {
+    for (const yaml of [
+      'a: &x { b: *x }\nrules: []\n',
+      'rules: &r\n  - name: a\n    on: x\n    actions: *r\n',
+    ]) {
+      const e = failure(() => loadConfig(file('alias.yaml', yaml), { env: {} }));
+      expect(e.code).toBe('config_invalid');
+      expect(e.issues?.map(describeIssue)).toContainEqual(
+        expect.stringMatching(/: a YAML alias here refers to a node that contains it$/),
+      );
+    }
+    // An alias used twice, not inside itself, is ordinary YAML.
+    const yaml = `rules:\n  - name: a\n    on: x\n    actions: [{ type: log, params: &p { message: hi } }, { type: log, params: *p }]\n`;
+    expect(loadConfig(file('shared.yaml', yaml), { env: {} }).rules[0]?.actions).toHaveLength(2);
+  });
+
   test('a single kind of problem keeps its own code', () => {
     const rule = (type: string) => ({ rules: [{ name: 'r', on: 'x', actions: [{ type }] }] });
     expect(failure(() => loadConfig(rule('nope'))).code).toBe('unknown_action');
