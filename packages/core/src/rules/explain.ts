@@ -3,6 +3,7 @@ import type { Catalog } from '../catalog.js';
 import type { ErrorInfo } from '../errors.js';
 import type { PolicyEvent } from '../event.js';
 import { decide } from '../internal/decide.js';
+import { nulError } from '../internal/nul.js';
 import type { TransitionTable } from '../internal/table.js';
 import { normalizeEvent } from '../normalize.js';
 import type { IngestStatus, ResourceSnapshot, Store } from '../store.js';
@@ -80,10 +81,11 @@ function parse(payload: unknown): { ok: true; body: unknown } | { ok: false; err
 
 // Mirrors the engine's apply step, read-only.
 async function situate(event: PolicyEvent, deps: ExplainDeps, now: number): Promise<Situation> {
-  const ref = event.resource;
-  if (ref === undefined) return { status: 'unhandled', resource: undefined, transition: undefined };
+  // A known id is a duplicate whatever its type, as `ingest` has it.
   if (await deps.store.hasEvent(event.id))
     return { status: 'duplicate', resource: undefined, transition: undefined };
+  const ref = event.resource;
+  if (ref === undefined) return { status: 'unhandled', resource: undefined, transition: undefined };
   const previous = await deps.store.getResource(ref.key);
   const table = deps.tables.get(`${event.provider}/${ref.lifecycle}`)!;
   const machineEvent = deps.catalogs.get(event.provider)!.events.get(event.type)!.event;
@@ -123,6 +125,9 @@ export async function explainEvent(
   }
   const parsed = parse(payload);
   if (!parsed.ok) return { ...base, status: 'invalid', event: undefined, error: parsed.error };
+  // The engine refuses U+0000 anywhere before it normalizes (no SQL store can hold it): so does a dry run.
+  const nul = nulError(parsed.body, typeof payload === 'string' ? payload : undefined);
+  if (nul !== undefined) return { ...base, status: 'invalid', event: undefined, error: nul };
   const normalized = normalizeEvent(catalog, parsed.body);
   if (!normalized.ok) return { ...base, status: 'invalid', event: undefined, error: normalized.error };
   const event = normalized.event;

@@ -243,6 +243,21 @@ describe('explain', () => {
     const invalid = await engine.explain('{nope', { provider: 'insurer' });
     expect(invalid).toMatchObject({ status: 'invalid', error: { code: 'invalid_json' }, candidates: [] });
   });
+
+  test('says what ingest would: a known id of an unknown type is a duplicate, U+0000 is invalid', async () => {
+    const { engine } = setup([{ name: 'all', on: '*', actions: [log('m')] }]);
+    const unknown = { id: 'evt_u1', type: 'something.new', created: 1_735_689_600, data: { id: 'x' } };
+    expect((await engine.ingest(unknown, { provider: 'insurer' })).status).toBe('unhandled');
+    const again = await engine.explain(unknown, { provider: 'insurer' });
+    expect([again.status, again.candidates.length]).toEqual(['duplicate', 0]);
+    expect((await engine.ingest(unknown, { provider: 'insurer' })).status).toBe('duplicate');
+
+    const nul = JSON.stringify({ ...unknown, id: 'evt_n1', data: { id: 'a\u0000b' } });
+    const x = await engine.explain(nul, { provider: 'insurer' });
+    const r = await engine.ingest(nul, { provider: 'insurer' });
+    expect([x.status, x.error?.code, x.error?.path]).toEqual(['invalid', 'invalid_data', ['data', 'id']]);
+    expect([r.status, r.error]).toEqual([x.status, x.error]);
+  });
 });
 
 describe('rules are checked when the engine is created', () => {
