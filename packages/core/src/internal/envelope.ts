@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ErrorInfo } from '../errors.js';
-import { readIsoTime } from './isoTime.js';
+import { isIsoDateTime, readIsoTime } from './isoTime.js';
 
 /** The provider-neutral fields of an envelope, before the catalog is consulted. */
 export interface Envelope {
@@ -22,7 +22,8 @@ const ISO_HAS_ZONE = /(?:Z|[+-]\d{2}:?\d{2})$/i;
 const NUMERIC = /^\d+(?:\.\d+)?$/;
 
 /**
- * Unix seconds (number or numeric string) or ISO-8601 → epoch ms. ISO strings without a zone are UTC:
+ * Unix seconds (number or numeric string) or ISO-8601 (a date, or a date and time) → epoch ms; anything else,
+ * and impossible dates such as 2023-02-29, is undefined. ISO strings without a zone are UTC:
  * 1099Policy renders some as `2023-09-29T19:26:32.500931`, and reading them as local time would make
  * ordering depend on the host's time zone.
  */
@@ -36,7 +37,11 @@ export function parseTimestamp(value: unknown): number | undefined {
   const iso = readIsoTime(value);
   if (iso !== undefined) return iso;
   if (NUMERIC.test(value)) return parseTimestamp(Number(value));
-  const text = ISO_HAS_ZONE.test(value) ? value : `${value}Z`;
+  if (!isIsoDateTime(value)) return undefined;
+  // Date.parse reads a zone-less date-time as local time, and a space or `t` between date and time only so.
+  const sep = value.charAt(10);
+  const normal = sep === ' ' || sep === 't' ? `${value.slice(0, 10)}T${value.slice(11)}` : value;
+  const text = ISO_HAS_ZONE.test(normal) ? normal : `${normal}Z`;
   const ms = Date.parse(text);
   return Number.isNaN(ms) ? undefined : ms;
 }

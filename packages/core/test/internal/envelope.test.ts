@@ -14,11 +14,35 @@ describe('envelope', () => {
     ['2024-12-01T00:56:00Z', Date.UTC(2024, 11, 1, 0, 56)],
     ['2024-12-01T01:56:00+01:00', Date.UTC(2024, 11, 1, 0, 56)],
     ['2023-09-29T19:26:32.500931', Date.UTC(2023, 8, 29, 19, 26, 32, 500)],
+    ['2024-03-10', Date.UTC(2024, 2, 10)],
+    ['2024-02-29', Date.UTC(2024, 1, 29)],
+    ['2024-01-01Z', Date.UTC(2024, 0, 1)],
+    ['2024-03-10 10:00:00Z', Date.UTC(2024, 2, 10, 10)],
+    ['2024-03-10t10:00', Date.UTC(2024, 2, 10, 10)],
+    ['2024-03-10T10:00:00.123456+0100', Date.UTC(2024, 2, 10, 9, 0, 0, 123)],
   ])('parseTimestamp(%j) = %d', (input, expected) => {
     expect(parseTimestamp(input)).toBe(expected);
   });
 
-  test.each([[-1], ['soon'], [''], [null], [Number.NaN]])('parseTimestamp(%j) is undefined', (input) => {
+  // Date.parse reads each of these (as 1 May 2001, 2042, 1 March, …): none is a date a provider or a rule means.
+  test.each([
+    [-1],
+    ['soon'],
+    [''],
+    [null],
+    [Number.NaN],
+    ['policy 5'],
+    ['-5'],
+    ['pending 1'],
+    ['id 42'],
+    ['1/2'],
+    ['Fri, 29 Sep 2023 19:26:32 GMT'],
+    ['2023-02-29'],
+    ['2023-02-31T00:00:00Z'],
+    ['2024-13-01'],
+    ['2024-01-01T24:00:00Z'],
+    ['2024-01-01T10:60'],
+  ])('parseTimestamp(%j) is undefined', (input) => {
     expect(parseTimestamp(input)).toBeUndefined();
   });
 
