@@ -38,9 +38,13 @@ export interface TestEngineOptions {
   readonly rules?: ReadonlyArray<RuleSpec>;
   /** Custom action types; every call of their handlers is recorded (see `calls`). */
   readonly actions?: Readonly<Record<string, ActionDefinition>>;
-  /** A config: a file path (`.yaml`/`.json`), a parsed object, or a loaded config. Loaded with `loadConfig`. */
+  /**
+   * A config: a file path (`.yaml`/`.json`), a parsed object, or a loaded config. A file is loaded with
+   * `loadConfig`, `${NAME}` and all; an object is checked the same way but taken as it is, since a loaded config
+   * has been interpolated already (its `${` are text by now). Call `loadConfig` yourself to interpolate an object.
+   */
   readonly config?: string | object;
-  /** Variables for `${NAME}` in the config. Default: none (tests should not read the real environment). */
+  /** Variables for `${NAME}` in a config file. Default: none (tests should not read the real environment). */
   readonly env?: LoadConfigOptions['env'];
   /** Lines the `log` action writes go here too (they are always recorded; see `logs`). */
   readonly logSink?: (line: LogLine) => void;
@@ -174,12 +178,28 @@ function recordCalls(
   return out;
 }
 
+// loadConfig always interpolates. Escaping every `${` as `$${` makes that pass give each string back
+// unchanged, so an object gets loadConfig's checks and defaults without its text being read a second time.
+function escapeInterpolation(value: unknown): unknown {
+  // A function, because `$$` in a replacement string means one `$`.
+  if (typeof value === 'string') return value.replaceAll('${', () => '$${');
+  if (Array.isArray(value)) return value.map(escapeInterpolation);
+  if (value !== null && typeof value === 'object') {
+    // fromEntries defines keys, as loadConfig does: an own `__proto__` key stays a key.
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, escapeInterpolation(v)]));
+  }
+  return value;
+}
+
 function loadTestConfig(
   options: TestEngineOptions,
   actions: Readonly<Record<string, ActionDefinition>>,
 ): PolicyflowConfig | undefined {
-  if (options.config === undefined) return undefined;
-  return loadConfig(options.config, { env: options.env ?? {}, actions });
+  const { config } = options;
+  if (config === undefined) return undefined;
+  const loadOptions = { env: options.env ?? {}, actions };
+  if (typeof config === 'string') return loadConfig(config, loadOptions);
+  return loadConfig(escapeInterpolation(config) as object, loadOptions);
 }
 
 /**

@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { httpParams, type RuleSpec } from '@policyflow/core';
+import { httpParams, loadConfig, type RuleSpec } from '@policyflow/core';
 import { describe, expect, it } from 'vitest';
 import { createTestEngine, loadFixtures } from '../../src/index.js';
 import { acme } from '../helpers.js';
@@ -117,6 +117,32 @@ describe('createTestEngine', () => {
     await t.drain();
     expect(t.logs({ message: /^accepted erhq_/ })).toHaveLength(1);
     await t.close();
+  });
+
+  it('takes a loaded config as it is: a `$${` the file escaped is not read as a variable again', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'policyflow-testing-'));
+    const file = join(dir, 'policyflow.config.yaml');
+    writeFileSync(
+      file,
+      [
+        'rules:',
+        '  - name: log-accepted',
+        '    on: { lifecycle: employer_quote, to: accepted }',
+        '    actions:',
+        '      - { type: log, params: { message: "price is $${PRICE}" } }',
+      ].join('\n'),
+    );
+    const t = createTestEngine({ config: loadConfig(file, { env: {} }) });
+    await t.deliver(quoteEvent('accepted', 3));
+    await t.drain();
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the literal text the file's `$${` stands for
+    expect(t.logs({ message: 'price is ${PRICE}' })).toHaveLength(1);
+    await t.close();
+  });
+
+  it('still checks a config object', () => {
+    const config = { rules: [{ name: 'r', on: 'policy.active', actions: [{ type: 'no-such-action' }] }] };
+    expect(() => createTestEngine({ config })).toThrow(/no-such-action/);
   });
 
   it('takes its own catalogs, clock start and reconcile policy', async () => {
