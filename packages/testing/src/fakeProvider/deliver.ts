@@ -41,7 +41,10 @@ export interface DeliveryOutcome {
   readonly attempts: number;
 }
 
-/** The report of one `deliver()` call. */
+/**
+ * The report of one `deliver()` call. An event without an id is reported under the id the engine gives it
+ * (`hashEventBody`), so the ids can be looked up in the engine's ledger.
+ */
 export interface DeliveryReport {
   /** HTTP requests made, retries included. */
   readonly requests: number;

@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { hashEventBody } from '@policyflow/core';
 import { type DeliverOptions, type DeliveryReport, deliverWebhooks } from './deliver.js';
 import { type FakeAnswer, jsonAnswer, kotaProblem, ten99Error, writeFake } from './http.js';
 import { type FakeKotaOptions, getKotaEvent, listKotaEvents } from './kotaApi.js';
@@ -81,10 +81,9 @@ export interface FakeProvider {
   close(): Promise<void>;
 }
 
+// An event without an id gets the id the engine gives it, so a report's ids can be looked up in its ledger.
 function defaultId(body: Readonly<Record<string, unknown>>): string {
-  return typeof body.id === 'string'
-    ? body.id
-    : `sha256:${createHash('sha256').update(JSON.stringify(body)).digest('hex')}`;
+  return typeof body.id === 'string' ? body.id : hashEventBody(body);
 }
 
 /**

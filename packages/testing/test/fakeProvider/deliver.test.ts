@@ -1,6 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createEngine, ten99policy } from '@policyflow/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createFakeProvider, type FakeProvider, type FakeProviderOptions } from '../../src/index.js';
 
@@ -123,6 +124,32 @@ describe('fakeProvider.deliver', () => {
       retryDelayMs: 0,
     });
     expect(bad.failed).toEqual([{ eventId: 'ev_0', status: 500, attempts: 3 }]);
+  });
+
+  it('reports an event without an id under the id the engine ingests it with', async () => {
+    const engine = createEngine({ providers: [ten99policy()] });
+    closers.push(() => engine.close());
+    const ingested: Array<string | undefined> = [];
+    const server: Server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', async () => {
+        const result = await engine.ingest(Buffer.concat(chunks).toString('utf8'), {
+          provider: 'ten99policy',
+        });
+        ingested.push(result.eventId);
+        res.end();
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    closers.push(() => new Promise<void>((r) => server.close(() => r())));
+    const f = await fake();
+    // Keys out of order, so a hash of the body as written differs from one of its canonical form.
+    f.addEvents('ten99policy', [{ type: 'policy.active', created: 1_760_000_000, data: { id: 'pl_1' } }]);
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+    const report = await f.deliver({ url, provider: 'ten99policy' });
+    expect(ingested).toHaveLength(1);
+    expect(report.delivered).toEqual(ingested);
   });
 
   it("Kota's replay delivers once to the registered endpoints", async () => {
