@@ -57,6 +57,15 @@ describe('ruleDefinition', () => {
     },
   );
 
+  // Enough runs to meet the roughly one config in a thousand whose message read as a template or a variable.
+  test.prop([fc.array(ruleDefinition({ catalog: kota() }), { minLength: 1, maxLength: 3 })], {
+    numRuns: 3000,
+  })('every generated rule set loads as config', (rules) => {
+    // A config's rule names are unique; the arbitrary draws each rule's on its own.
+    const named = rules.map((r, i) => ({ ...r, name: `${r.name}-${i}` }));
+    expect(() => loadConfig({ rules: named }, { env: {} })).not.toThrow();
+  });
+
   test.prop(
     [ruleDefinition({ catalog: kota() }).filter((r) => 'lifecycle' in r.on && r.on.lifecycle === 'policy')],
     {
