@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { retrySchema } from '../config/schema.js';
 import { PolicyflowError } from '../errors.js';
 import { httpAction } from './http.js';
 import type { ActionDefinition, LogSink } from './types.js';
@@ -122,6 +123,20 @@ export function registerInto(
         path: [name, 'timeoutMs'],
       },
     );
+  }
+  if (def.retry !== undefined) {
+    const retry = retrySchema.safeParse(def.retry);
+    const first = retry.error?.issues[0];
+    if (first !== undefined) {
+      const path = [name, 'retry', ...(first.path as Array<string | number>)];
+      throw new PolicyflowError(
+        'invalid_argument',
+        `${path.join('.')} of action '${name}': ${first.message}`,
+        {
+          path,
+        },
+      );
+    }
   }
   registry.set(name, def);
 }

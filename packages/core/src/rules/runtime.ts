@@ -4,7 +4,7 @@ import { DEFAULT_RETRY, mergeRetry } from '../actions/schedule.js';
 import type { ActionDefinition, LogSink, RegisterAction } from '../actions/types.js';
 import type { EngineEventName, EngineEvents } from '../bus.js';
 import type { Clock } from '../clock.js';
-import { ruleSchema } from '../config/schema.js';
+import { retrySchema, ruleSchema } from '../config/schema.js';
 import type { Reaction, ReactionInput, Reactor } from '../engine.js';
 import { issuesError, PolicyflowError } from '../errors.js';
 import { parseTimestamp } from '../internal/envelope.js';
@@ -82,6 +82,21 @@ function parseRules(rules: ReadonlyArray<unknown>): RuleSpec[] {
   return out;
 }
 
+// Checked as a config's is: `attempts: NaN` would otherwise retry for ever, and a negative delay spin.
+function parseRetry(retry: RulesOptions['retry']): RulesOptions['retry'] {
+  if (retry === undefined) return undefined;
+  const parsed = retrySchema.safeParse(retry);
+  if (parsed.success) return retry;
+  throw issuesError(
+    'the retry policy',
+    parsed.error.issues.map((e) => ({
+      code: 'config_invalid' as const,
+      path: ['retry', ...(e.path as Array<string | number>)],
+      message: e.message,
+    })),
+  );
+}
+
 function splitFacts(facts: Readonly<Record<string, HostFact>>) {
   const sync = new Map<string, SyncFactFn>();
   const async = new Map<string, (f: FactRecord, p: Readonly<Record<string, unknown>>) => Promise<unknown>>();
@@ -114,7 +129,7 @@ export function createRulesRuntime(options: RulesOptions, deps: RuntimeDeps): Ru
   const operators = createOperatorSet(() => clock.now(), options.operators ?? {});
   const conditions = new Map<string, unknown>(Object.entries(options.conditions ?? {}));
   const facts = splitFacts(options.facts ?? {});
-  const retry = mergeRetry(DEFAULT_RETRY, options.retry);
+  const retry = mergeRetry(DEFAULT_RETRY, parseRetry(options.retry));
   const specs = parseRules(options.rules ?? []);
   const issues = checkRules(specs, ['rules'], { operators, actions: registry, conditions });
   // An action type that is the only problem may still be registered with `engine.registerAction` before the

@@ -211,6 +211,18 @@ describe('custom and emit actions', () => {
     expect(emitted).toEqual([['quote.new', { id: 'q1' }]]);
   });
 
+  test("an action's own retry policy is checked when it is registered", () => {
+    const { engine } = setup([]);
+    const noop = () => undefined;
+    expect(() => engine.registerAction('a', noop, z.object({}), { retry: { attempts: Number.NaN } })).toThrow(
+      expect.objectContaining({ code: 'invalid_argument', path: ['a', 'retry', 'attempts'] }),
+    );
+    expect(() => engine.registerAction('b', noop, z.object({}), { retry: { baseMs: -5 } })).toThrow(
+      /a\.retry\.baseMs of action 'a'|b\.retry\.baseMs of action 'b'/,
+    );
+    engine.registerAction('c', noop, z.object({}), { retry: { attempts: 2, maxMs: 1000 } });
+  });
+
   test('an action type the rules name can be registered after createEngine, before the first event', async () => {
     const rules: RuleSpec[] = [
       {

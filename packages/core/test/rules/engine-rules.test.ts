@@ -261,6 +261,19 @@ describe('explain', () => {
 });
 
 describe('rules are checked when the engine is created', () => {
+  test("a retry policy given in code is checked as a config's is", () => {
+    for (const [retry, path] of [
+      [{ attempts: Number.NaN }, 'retry.attempts'],
+      [{ attempts: 0 }, 'retry.attempts'],
+      [{ baseMs: -1 }, 'retry.baseMs'],
+      [{ maxMs: Number.POSITIVE_INFINITY }, 'retry.maxMs'],
+    ] as const) {
+      expect(() => setup([], { retry })).toThrow(expect.objectContaining({ code: 'config_invalid' }));
+      expect(() => setup([], { retry })).toThrow(new RegExp(`${path.replace('.', '\\.')}: `));
+    }
+    expect(() => setup([], { retry: { attempts: 2, baseMs: 10, maxMs: 100 } })).not.toThrow();
+  });
+
   test('unknown action, unknown operator, bad template and wrong type, all at once', () => {
     const bad = [
       {
