@@ -71,6 +71,12 @@ function stringify(value: unknown): string {
   return String(value);
 }
 
+// A rendered object or array goes to handlers and `emit` listeners, which may change it: a copy keeps them from
+// changing the engine's state (a stored resource's context). The values come from JSON, so structuredClone fits.
+function detach(value: unknown): unknown {
+  return value !== null && typeof value === 'object' ? structuredClone(value) : value;
+}
+
 function compileString(
   text: string,
   where: ReadonlyArray<string | number>,
@@ -91,7 +97,7 @@ function compileString(
   // A value that is one template keeps its type (a number stays a number); text with templates is text.
   if (parts.length === 1 && typeof parts[0] !== 'string') {
     const keys = parts[0]!;
-    return (ctx) => lookup(ctx, keys);
+    return (ctx) => detach(lookup(ctx, keys));
   }
   return (ctx) => {
     let out = '';

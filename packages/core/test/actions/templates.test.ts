@@ -28,6 +28,17 @@ describe('templates', () => {
     expect(render({ gone: '{{resource.missing}}' }).out).toEqual({});
   });
 
+  test('a whole-value object or array is a copy: changing the params never changes the context', () => {
+    const { out } = render({ o: '{{event.data.nested}}', a: '{{event.data.items}}' }) as {
+      out: { o: { ok: boolean }; a: Array<{ id: string }> };
+    };
+    expect(out).toEqual({ o: { ok: true }, a: [{ id: 'a' }] });
+    out.o.ok = false;
+    out.a[0]!.id = 'z';
+    out.a.push({ id: 'b' });
+    expect(ctx.event.data).toEqual({ amount: 12, items: [{ id: 'a' }], nested: { ok: true } });
+  });
+
   test('only plain paths from known roots, never prototypes', () => {
     const cases = [
       '{{event.data.amount + 1}}',
