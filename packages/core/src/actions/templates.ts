@@ -95,9 +95,13 @@ function compileString(
     issues.push({ path: where, message: `unbalanced template braces in '${text}'` });
   }
   // A value that is one template keeps its type (a number stays a number); text with templates is text.
+  // A missing value renders empty, as it does inside text, so a param is never dropped and `null` stays `null`.
   if (parts.length === 1 && typeof parts[0] !== 'string') {
     const keys = parts[0]!;
-    return (ctx) => detach(lookup(ctx, keys));
+    return (ctx) => {
+      const value = lookup(ctx, keys);
+      return value === undefined ? '' : detach(value);
+    };
   }
   return (ctx) => {
     let out = '';

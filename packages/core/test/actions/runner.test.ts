@@ -194,6 +194,20 @@ describe('custom and emit actions', () => {
     expect(dead).toMatchObject({ attempts: 1, lastError: { code: 'action_params_invalid' } });
   });
 
+  test('a message that is one template of a missing value is logged empty, not dead-lettered', async () => {
+    const { engine, lines } = setup([
+      {
+        name: 'n',
+        on: 'quote.created',
+        actions: [{ type: 'log', params: { message: '{{event.data.note}}' } }],
+      },
+    ]);
+    await engine.ingest(quoteEvent('quote.created', 'q1', 100), { provider: 'insurer' });
+    await engine.drain();
+    expect(await engine.deadLetters()).toEqual([]);
+    expect(lines.map((l) => l.message)).toEqual(['']);
+  });
+
   test('engine.registerAction adds a type; emit reaches the host on the bus', async () => {
     const { engine } = setup([
       {

@@ -25,7 +25,18 @@ describe('templates', () => {
       o: { ok: true },
     });
     expect(render(['{{event.data.items.0.id}}', 'x{{resource.missing}}y', 3]).out).toEqual(['a', 'xy', 3]);
-    expect(render({ gone: '{{resource.missing}}' }).out).toEqual({});
+  });
+
+  test('a missing value renders empty wherever it stands; a null one stays null', () => {
+    const issues: TemplateIssue[] = [];
+    const params = {
+      gone: '{{resource.missing}}',
+      list: ['{{event.data.note}}'],
+      none: '{{event.data.none}}',
+    };
+    const out = compileTemplates(params, ['params'], issues)({ event: { data: { none: null } } });
+    expect(issues).toEqual([]);
+    expect(out).toEqual({ gone: '', list: [''], none: null });
   });
 
   test('a whole-value object or array is a copy: changing the params never changes the context', () => {
@@ -59,7 +70,7 @@ describe('templates', () => {
     fc.assert(
       fc.property(fc.constantFrom('toString', 'hasOwnProperty', 'valueOf', 'length'), (key) => {
         const { out } = render({ v: `{{resource.${key}}}` });
-        expect(out).toEqual({});
+        expect(out).toEqual({ v: '' });
       }),
     );
   });
