@@ -112,7 +112,8 @@ function compileString(
 
 /**
  * Compiles every string in an action's params into a renderer. Templates are path look-ups only
- * (`{{event.data.id}}`): no expressions, no calls, no prototype access. Problems are pushed to `issues`.
+ * (`{{event.data.id}}`): no expressions, no calls, no prototype access, and no key named `__proto__`,
+ * `constructor` or `prototype`. Problems are pushed to `issues`.
  *
  * @example
  * ```ts
@@ -131,20 +132,29 @@ export function compileTemplates(
     const items = value.map((v, i) => compileTemplates(v, [...where, i], issues));
     return (ctx) => items.map((r) => r(ctx));
   }
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value).map(
-      ([k, v]) => [k, compileTemplates(v, [...where, k], issues)] as const,
-    );
-    return (ctx) => {
-      const out: Record<string, unknown> = {};
-      for (const [k, r] of entries) {
-        const v = r(ctx);
-        if (v !== undefined) out[k] = v;
-      }
-      return out;
-    };
-  }
+  if (value !== null && typeof value === 'object') return compileObject(value, where, issues);
   return () => value;
+}
+
+function compileObject(
+  value: object,
+  where: ReadonlyArray<string | number>,
+  issues: TemplateIssue[],
+): Renderer {
+  const entries = Object.entries(value).map(([k, v]) => {
+    // JSON.parse keeps `__proto__` as an own key, and any copy made by assignment (a handler's, say) turns it
+    // into the copy's prototype; such keys name no param a handler means, so they are refused.
+    if (FORBIDDEN.has(k)) {
+      issues.push({
+        path: [...where, k],
+        message: `a params key may not be named '${k}', a name every JavaScript object has`,
+      });
+    }
+    return [k, compileTemplates(v, [...where, k], issues)] as const;
+  });
+  // Keys are defined, never assigned: an own `__proto__` key stays a key, not the rendered object's prototype.
+  return (ctx) =>
+    Object.fromEntries(entries.map(([k, r]) => [k, r(ctx)] as const).filter(([, v]) => v !== undefined));
 }
 
 /**

@@ -2,6 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { backoff, mergeRetry, parseDelay } from '../../src/actions/schedule.js';
 import { compileTemplates, type TemplateIssue } from '../../src/actions/templates.js';
+import { loadConfig } from '../../src/config/load.js';
+import { isPolicyflowError, type PolicyflowError } from '../../src/errors.js';
 
 const ctx = {
   event: { id: 'evt_1', data: { amount: 12, items: [{ id: 'a' }], nested: { ok: true } } },
@@ -64,6 +66,34 @@ describe('templates', () => {
       expect(issues, c).toHaveLength(1);
       expect(issues[0]?.path).toEqual(['params', 'v']);
     }
+  });
+
+  test('a params key that names a prototype is an issue at its path, and renders as an own key only', () => {
+    for (const key of ['__proto__', 'constructor', 'prototype']) {
+      const params = JSON.parse(`{"message": "m", "body": {"${key}": {"level": "error"}}}`) as object;
+      const { issues, out } = render(params);
+      const body = (out as { body: object }).body;
+      expect(Object.getPrototypeOf(body)).toBe(Object.prototype);
+      expect(Object.getOwnPropertyDescriptor(body, key)?.value).toEqual({ level: 'error' });
+      expect((body as { level?: unknown }).level).toBeUndefined();
+      expect(issues.map((i) => i.path)).toEqual([['params', 'body', key]]);
+    }
+  });
+
+  test('loadConfig refuses a JSON config whose params carry a __proto__ key', () => {
+    const raw = JSON.parse(
+      '{"rules": [{"name": "a", "on": "x", "actions": [{"type": "log", "params": {"message": "m", "__proto__": {"level": "error"}}}]}]}',
+    ) as object;
+    let error: unknown;
+    try {
+      loadConfig(raw);
+    } catch (e) {
+      error = e;
+    }
+    expect(isPolicyflowError(error)).toBe(true);
+    expect((error as PolicyflowError).issues).toMatchObject([
+      { code: 'template_invalid', path: ['rules', 0, 'actions', 0, 'params', '__proto__'] },
+    ]);
   });
 
   test('rendering never reaches inherited properties', () => {
