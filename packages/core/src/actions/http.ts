@@ -51,27 +51,67 @@ function retryableStatus(status: number): boolean {
   return status === 408 || status === 429 || status >= 500;
 }
 
+// Messages end up in dead letters, events and audit lines: they name the URL by origin and path only, since
+// credentials and query strings (`?api_key=`) are where secrets ride.
+function redactUrl(url: URL): string {
+  return `${url.origin}${url.pathname}`;
+}
+
+function refuse(message: string): ActionOutcome {
+  return { ok: false, retryable: false, message };
+}
+
+// A request that cannot be built fails the same way on every attempt, so it fails at once.
+function target(p: HttpParams): URL | ActionOutcome {
+  let url: URL;
+  try {
+    url = new URL(p.url);
+  } catch {
+    // The text is not quoted: a URL that does not parse may still hold a secret.
+    return refuse(`${p.method}: the url param is not a URL`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    return refuse(`${p.method}: the url param is a '${url.protocol}' URL; only http: and https: are sent`);
+  }
+  if (url.username !== '' || url.password !== '') {
+    return refuse(
+      `${p.method} ${redactUrl(url)}: the URL carries credentials, which fetch refuses; send them in a header`,
+    );
+  }
+  return url;
+}
+
 async function send(
   p: HttpParams,
+  url: URL,
   headers: Record<string, string>,
   body: string | undefined,
 ): Promise<ActionOutcome> {
-  let response: Response;
+  const where = `${p.method} ${redactUrl(url)}`;
+  let request: Request;
   try {
-    response = await fetch(p.url, {
+    request = new Request(url, {
       method: p.method,
       headers,
       ...(body === undefined ? {} : { body }),
       signal: AbortSignal.timeout(p.timeoutMs),
       redirect: 'manual',
     });
+  } catch {
+    // Its error may quote the URL or a header value (a token, say), and every attempt would fail the same way.
+    return refuse(`${where}: the request could not be built`);
+  }
+  let response: Response;
+  try {
+    response = await fetch(request);
   } catch (error) {
     const e = error as Error;
+    // The cause is the socket's error (`connect ECONNREFUSED 127.0.0.1:8080`): it names the address, not the URL.
     const why =
       e.name === 'TimeoutError'
         ? `timed out after ${p.timeoutMs} ms`
-        : ((e.cause as Error)?.message ?? e.message);
-    return { ok: false, retryable: true, message: `${p.method} ${p.url}: ${why}` };
+        : ((e.cause as Error | undefined)?.message ?? 'the request failed');
+    return { ok: false, retryable: true, message: `${where}: ${why}` };
   }
   // The body is read and dropped so the connection can be reused.
   await response.arrayBuffer().catch(() => undefined);
@@ -79,13 +119,14 @@ async function send(
   return {
     ok: false,
     retryable: retryableStatus(response.status),
-    message: `${p.method} ${p.url} answered ${response.status}`,
+    message: `${where} answered ${response.status}`,
   };
 }
 
 /**
  * The built-in `http` action: sends the rendered body as JSON with an `Idempotency-Key` (the job id).
- * 2xx succeeds; 408, 429, 5xx, timeouts and network errors are retried; other statuses fail at once.
+ * 2xx succeeds; 408, 429, 5xx, timeouts and network errors are retried; other statuses fail at once, and so
+ * does a request that cannot be built (a URL that is not http or https, or that carries credentials).
  *
  * @example
  * ```yaml
@@ -97,11 +138,8 @@ export const httpAction: ActionDefinition<HttpParams> = {
   // Each request carries its own `timeoutMs` (a param, so a rule can give a slow endpoint longer).
   timeoutMs: Number.POSITIVE_INFINITY,
   async handler(p, ctx) {
-    try {
-      new URL(p.url);
-    } catch {
-      return { ok: false, retryable: false, message: `'${p.url}' is not a URL` };
-    }
+    const url = target(p);
+    if (!(url instanceof URL)) return url;
     const body = p.body === undefined || p.method === 'GET' ? undefined : JSON.stringify(p.body);
     const headers: Record<string, string> = {
       'content-type': 'application/json',
@@ -114,6 +152,6 @@ export const httpAction: ActionDefinition<HttpParams> = {
         signStandardWebhook(p.secret, ctx.job.id, Math.floor(ctx.now() / 1000), body ?? ''),
       );
     }
-    return send(p, headers, body);
+    return send(p, url, headers, body);
   },
 };

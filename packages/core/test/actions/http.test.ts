@@ -133,6 +133,66 @@ describe('http action', () => {
     expect(failed[0]).toMatch(/timed out after 50 ms/);
   });
 
+  test('messages name the URL by origin and path, never its credentials or query', async () => {
+    scripts.set('/hooks/t1?api_key=abc', [500]);
+    const { engine } = engineWith({
+      type: 'http',
+      retry: { attempts: 1 },
+      params: { url: `${base}/hooks/t1?api_key=abc#frag` },
+    });
+    await engine.ingest(quoteEvent('quote.created', 'q5', 100), { provider: 'insurer' });
+    await engine.drain();
+    expect(hitsTo('/hooks/t1?api_key=abc')).toHaveLength(1);
+    const [letter] = await engine.deadLetters();
+    expect(letter!.lastError!.message).toBe(`POST ${base}/hooks/t1 answered 500`);
+  });
+
+  test('a request that cannot be built fails at once, without quoting the URL', async () => {
+    const port = base.slice(base.lastIndexOf(':') + 1);
+    const cases = [
+      [`http://user:p4ssw0rd@127.0.0.1:${port}/creds`, `POST ${base}/creds: the URL carries credentials`],
+      [`ftp://127.0.0.1:${port}/ftp?token=t0k3n`, "POST: the url param is a 'ftp:' URL"],
+      ['http://[p4ssw0rd', 'POST: the url param is not a URL'],
+      [`${base}/header?token=t0k3n`, `POST ${base}/header: the request could not be built`],
+    ];
+    for (const [url, message] of cases) {
+      const { engine } = engineWith({
+        type: 'http',
+        retry: { attempts: 3 },
+        params: { url: url!, headers: url!.includes('/header') ? { 'x-bad': 'a\nb' } : {} },
+      });
+      const dead: string[] = [];
+      engine.on('action.dead', (n) => dead.push(n.error?.message ?? ''));
+      await engine.ingest(quoteEvent('quote.created', 'q6', 100), { provider: 'insurer' });
+      await engine.drain();
+      const [letter] = await engine.deadLetters();
+      expect(letter, url).toMatchObject({ attempts: 1, status: 'dead' });
+      expect(letter!.lastError!.message, url).toContain(message!);
+      expect(dead.join(' '), url).not.toMatch(/p4ssw0rd|t0k3n/);
+    }
+    expect(hits.filter((h) => /creds|ftp|header/.test(h.path))).toEqual([]);
+  });
+
+  test('a refused connection is retried, and its message names the address only', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const { engine } = engineWith({
+      type: 'http',
+      retry: { attempts: 2 },
+      params: { url: `http://127.0.0.1:${port}/down?api_key=abc` },
+    });
+    const failed: string[] = [];
+    engine.on('action.failed', (n) => failed.push(n.error?.message ?? ''));
+    await engine.ingest(quoteEvent('quote.created', 'q7', 100), { provider: 'insurer' });
+    await engine.drain();
+    // action.failed (not action.dead): the job waits for its second attempt.
+    expect(await engine.deadLetters()).toEqual([]);
+    expect(failed).toHaveLength(1);
+    expect(failed[0]).toMatch(new RegExp(`^POST http://127.0.0.1:${port}/down: .*ECONNREFUSED`));
+  });
+
   test('signs with Standard Webhooks headers when a secret is set', async () => {
     scripts.set('/signed', [204]);
     const secret = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
