@@ -84,11 +84,18 @@ function interpolate(
   }
   const inner = new Set(above).add(value);
   if (Array.isArray(value)) return value.map((v, i) => interpolate(v, [...path, i], env, issues, inner));
-  // fromEntries defines keys: assigning an own `__proto__` key (JSON.parse keeps one) would set the
-  // prototype instead, and the schema would then read sections through it.
-  return Object.fromEntries(
-    Object.entries(value).map(([k, v]) => [k, interpolate(v, [...path, k], env, issues, inner)]),
-  );
+  const out: Array<[string, unknown]> = [];
+  for (const [k, v] of Object.entries(value)) {
+    // JSON.parse keeps a `__proto__` key as an own key; a record (`providers`, `conditions`) would drop it
+    // without a word, and anything that assigns it would set a prototype instead.
+    if (k === '__proto__') {
+      issues.push({ code: 'config_invalid', path: [...path, k], message: "'__proto__' cannot be a key" });
+      continue;
+    }
+    out.push([k, interpolate(v, [...path, k], env, issues, inner)]);
+  }
+  // fromEntries defines keys rather than assigning them.
+  return Object.fromEntries(out);
 }
 
 function nodeAt(root: Node | null, path: ErrorPath): { node: Node; exact: boolean } | undefined {

@@ -3,7 +3,19 @@ import { describe, expect, test } from 'vitest';
 import { backoff, mergeRetry, parseDelay } from '../../src/actions/schedule.js';
 import { compileTemplates, type TemplateIssue } from '../../src/actions/templates.js';
 import { loadConfig } from '../../src/config/load.js';
+import { createEngine } from '../../src/engine.js';
 import { isPolicyflowError, type PolicyflowError } from '../../src/errors.js';
+import type { RuleSpec } from '../../src/rules/types.js';
+
+function failure(fn: () => unknown): PolicyflowError {
+  try {
+    fn();
+  } catch (e) {
+    if (isPolicyflowError(e)) return e;
+    throw e;
+  }
+  throw new Error('expected a PolicyflowError');
+}
 
 const ctx = {
   event: { id: 'evt_1', data: { amount: 12, items: [{ id: 'a' }], nested: { ok: true } } },
@@ -80,19 +92,15 @@ describe('templates', () => {
     }
   });
 
-  test('loadConfig refuses a JSON config whose params carry a __proto__ key', () => {
+  test('a JSON config or rules in code whose params carry a __proto__ key are refused at its path', () => {
     const raw = JSON.parse(
       '{"rules": [{"name": "a", "on": "x", "actions": [{"type": "log", "params": {"message": "m", "__proto__": {"level": "error"}}}]}]}',
-    ) as object;
-    let error: unknown;
-    try {
-      loadConfig(raw);
-    } catch (e) {
-      error = e;
-    }
-    expect(isPolicyflowError(error)).toBe(true);
-    expect((error as PolicyflowError).issues).toMatchObject([
-      { code: 'template_invalid', path: ['rules', 0, 'actions', 0, 'params', '__proto__'] },
+    ) as { rules: RuleSpec[] };
+    const path = ['rules', 0, 'actions', 0, 'params', '__proto__'];
+    // loadConfig refuses the key wherever it sits in a file; rules given in code meet the template check.
+    expect(failure(() => loadConfig(raw)).issues).toMatchObject([{ code: 'config_invalid', path }]);
+    expect(failure(() => createEngine({ providers: [], rules: raw.rules })).issues).toMatchObject([
+      { code: 'template_invalid', path },
     ]);
   });
 

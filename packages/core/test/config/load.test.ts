@@ -111,13 +111,19 @@ describe('loadConfig', () => {
     ]);
   });
 
-  test('a __proto__ key is an unknown key, never a prototype the schema reads sections through', () => {
-    const raw = JSON.parse('{"__proto__": {"store": {"type": "memory"}}, "rules": []}') as object;
+  test('a __proto__ key is an error wherever it sits, never a prototype or a key dropped without a word', () => {
+    const raw = JSON.parse(
+      '{"__proto__": {"store": {"type": "memory"}}, "providers": {"__proto__": {}}, "rules": []}',
+    ) as object;
     const e = failure(() => loadConfig(raw));
-    expect(e.issues?.map((i) => i.path)).toEqual([[]]);
-    expect(e.issues?.[0]?.message).toMatch(/__proto__/);
+    expect(e.issues?.map(describeIssue)).toEqual([
+      "__proto__: '__proto__' cannot be a key",
+      "providers.__proto__: '__proto__' cannot be a key",
+    ]);
     const json = file('proto.json', '{ "rules": [], "__proto__": { "store": { "type": "memory" } } }');
-    expect(failure(() => loadConfig(json)).issues?.[0]?.message).toMatch(/__proto__/);
+    expect(failure(() => loadConfig(json)).issues?.map(describeIssue)).toEqual([
+      "__proto__ (line 1, column 29): '__proto__' cannot be a key",
+    ]);
   });
 
   test('rejects a duration the engine cannot read, with its path, wherever the config takes one', () => {
