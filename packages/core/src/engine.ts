@@ -139,6 +139,10 @@ export interface Engine extends RulesEngineApi {
   emit<E extends EngineEventName>(event: E, ...args: EngineEvents[E]): void;
   /** Resolves when no ingest is in flight and the reactor has drained its queued work. */
   drain(): Promise<void>;
+  /**
+   * Drains, then closes the rules runtime and the store, which it does even when the drain fails (close then
+   * rejects with the drain's error). Every call returns the same promise.
+   */
   close(): Promise<void>;
 }
 
@@ -591,6 +595,22 @@ export function createEngine(options: EngineOptions): Engine {
     }
   }
 
+  let closing: Promise<void> | undefined;
+  /** Drains, then releases the reactor and the store whatever the drain did: its error is close's. */
+  async function shutDown(): Promise<void> {
+    closed = true;
+    try {
+      await engine.drain();
+    } finally {
+      try {
+        await reactor?.close?.();
+      } finally {
+        await store.close();
+        bus.removeAllListeners();
+      }
+    }
+  }
+
   // The rules runtime is the default reactor: its jobs and audit lines commit with the snapshot.
   const rules = attachRules(options, { store, clock, emit, catalogs, tables, reconcile });
   reactor = rules.runtime.reactor;
@@ -645,13 +665,9 @@ export function createEngine(options: EngineOptions): Engine {
       if (inFlight > 0) await new Promise<void>((resolve) => idleWaiters.push(resolve));
       await reactor?.drain?.();
     },
-    async close() {
-      if (closed) return;
-      closed = true;
-      await engine.drain();
-      await reactor?.close?.();
-      await store.close();
-      bus.removeAllListeners();
+    close() {
+      closing ??= shutDown();
+      return closing;
     },
   };
   return engine;

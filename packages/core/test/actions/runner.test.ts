@@ -508,6 +508,33 @@ describe('job leases', () => {
     expect([after?.status, after?.attempts]).toEqual(['dead', 1]);
   });
 
+  test('close releases the runner and the store even when the last drain fails', async () => {
+    const base = createMemoryStore();
+    let down = false;
+    let closed = 0;
+    const store: Store = {
+      ...base,
+      async claimJobs(now, limit) {
+        if (down) throw new Error('the store is down');
+        return base.claimJobs(now, limit);
+      },
+      async close() {
+        closed += 1;
+      },
+    };
+    const { engine, clock } = setup([reminder], {}, store);
+    engine.on('warning', () => undefined);
+    await engine.ingest(quoteEvent('quote.action_required', 'q1', 100), { provider: 'insurer' });
+    down = true;
+    clock.advance(3 * 86_400_000);
+    const first = engine.close();
+    await first.catch(() => undefined);
+    expect(closed).toBe(1);
+    // A second close is the first one, not a no-op that leaves things open.
+    expect(engine.close()).toBe(first);
+    expect(closed).toBe(1);
+  });
+
   test('an attempt the store fails is no longer renewed, so its lease can run out', async () => {
     const { store, renewals, failReads } = leasedStore();
     const { engine, clock } = setup(
