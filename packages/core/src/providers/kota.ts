@@ -216,8 +216,9 @@ const events = {
   },
 } satisfies Record<string, Spec>;
 
-// Built once: the engine caches the tables it derives per machine object, so every call returns this one.
-const catalog: Catalog = defineCatalog({ provider: 'kota', lifecycles: kotaLifecycles, events });
+// Built on the first call, not at import (compiling 81 validators takes tens of ms), then once: the engine
+// caches the tables it derives per machine object, so every call returns this one.
+let catalog: Catalog | undefined;
 
 /**
  * The built-in Kota catalog: 81 event types (v1 and v2 families) over 16 lifecycles. Every call returns the
@@ -230,5 +231,6 @@ const catalog: Catalog = defineCatalog({ provider: 'kota', lifecycles: kotaLifec
  * ```
  */
 export function kota(): Catalog {
+  catalog ??= defineCatalog({ provider: 'kota', lifecycles: kotaLifecycles, events });
   return catalog;
 }

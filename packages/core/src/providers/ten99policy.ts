@@ -97,12 +97,9 @@ const events = {
   },
 } satisfies Record<string, Spec>;
 
-// Built once: the engine caches the tables it derives per machine object, so every call returns this one.
-const catalog: Catalog = defineCatalog({
-  provider: 'ten99policy',
-  lifecycles: ten99policyLifecycles,
-  events,
-});
+// Built on the first call, not at import, then once: the engine caches the tables it derives per machine
+// object, so every call returns this one.
+let catalog: Catalog | undefined;
 
 /**
  * The built-in 1099Policy catalog: 20 event types over six lifecycles (application, policy, assignment,
@@ -115,5 +112,6 @@ const catalog: Catalog = defineCatalog({
  * ```
  */
 export function ten99policy(): Catalog {
+  catalog ??= defineCatalog({ provider: 'ten99policy', lifecycles: ten99policyLifecycles, events });
   return catalog;
 }
