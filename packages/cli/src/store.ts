@@ -1,5 +1,4 @@
 import { resolve } from 'node:path';
-import { createPgliteStore, createPostgresStore } from '@policyflow/adapters/postgres';
 import { createMemoryStore, type Store } from '@policyflow/core';
 import { UsageError } from './exit.js';
 
@@ -21,10 +20,13 @@ export interface StoreSpec {
 export async function openStore(spec: StoreSpec | undefined, cwd: string): Promise<Store> {
   if (spec === undefined || spec.type === 'memory') return createMemoryStore();
   try {
-    if (spec.type === 'pglite')
-      return await createPgliteStore({ path: resolve(cwd, spec.path ?? '.policyflow') });
-    if (spec.type === 'postgres' && spec.url !== undefined)
-      return await createPostgresStore({ url: spec.url });
+    if (spec.type === 'pglite' || spec.type === 'postgres') {
+      // Loaded when a config asks for it: PGlite and pg take most of the CLI's start-up otherwise.
+      const sql = await import('@policyflow/adapters/postgres');
+      if (spec.type === 'pglite')
+        return await sql.createPgliteStore({ path: resolve(cwd, spec.path ?? '.policyflow') });
+      if (spec.url !== undefined) return await sql.createPostgresStore({ url: spec.url });
+    }
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     throw new UsageError(

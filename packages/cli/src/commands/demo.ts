@@ -1,7 +1,6 @@
 import { booleanOption, parseCommandArgs } from '../args.js';
 import type { Command } from '../command.js';
 import { replayFixtures } from '../demo/fixtures.js';
-import { runStory } from '../demo/story-run.js';
 
 const usage = `Usage: policyflow demo [--memory] [--fixtures]
 
@@ -36,6 +35,8 @@ export const demoCommand: Command = {
       return 0;
     }
     if (booleanOption(args, 'fixtures')) return replayFixtures(io);
+    // Loaded here: the story's fake providers (fast-check) and PGlite would slow every other command's start.
+    const { runStory } = await import('../demo/story-run.js');
     return runStory(io, { memory: booleanOption(args, 'memory') });
   },
 };
