@@ -469,12 +469,16 @@ export function createEngine(options: EngineOptions): Engine {
     now: number,
   ): IngestResult | Promise<IngestResult> {
     const { event, source } = d;
+    // A stale event may still move its regions' times (see `decide`): then its snapshot is written too.
+    const snapshot = d.decision?.snapshot;
     const write: IngestWrite = {
       ledger: ledgerOf(event, 'stale', source, d.receivedAt),
       history: historyOf(event, 'stale', previous.state, previous.state, now, source),
+      ...(snapshot === undefined ? {} : { snapshot, expectedVersion: previous.version }),
     };
-    const done = (outcome: CommitOutcome): IngestResult => {
+    const done = (outcome: CommitOutcome): IngestResult | Promise<IngestResult> => {
       if (outcome === 'duplicate') return duplicate(event, source);
+      if (outcome === 'conflict') return retry(d);
       emit('stale', { event, resource: previous });
       return result('stale', event, previous.state, previous.state);
     };
@@ -499,6 +503,18 @@ export function createEngine(options: EngineOptions): Engine {
       : committedChange(d, reaction, outcome);
   }
 
+  /** Another process moved the resource between our read and our write: read again and redo. */
+  function retry(d: Delivery): IngestResult | Promise<IngestResult> {
+    if (d.attempt < 8) {
+      d.attempt += 1;
+      return applyOnce(d);
+    }
+    throw new PolicyflowError(
+      'store_failure',
+      `resource ${d.key} kept changing under ingest of ${d.event.id}`,
+    );
+  }
+
   function committedChange(
     d: Delivery,
     reaction: Reaction,
@@ -507,14 +523,7 @@ export function createEngine(options: EngineOptions): Engine {
     const { event, key, previous } = d;
     const { status, from, to, snapshot } = d.decision!;
     if (outcome === 'duplicate') return duplicate(event, d.source);
-    if (outcome === 'conflict') {
-      // Another process moved the resource between our read and our write: read again and redo.
-      if (d.attempt < 8) {
-        d.attempt += 1;
-        return applyOnce(d);
-      }
-      throw new PolicyflowError('store_failure', `resource ${key} kept changing under ingest of ${event.id}`);
-    }
+    if (outcome === 'conflict') return retry(d);
     const lifecycle = event.resource!.lifecycle;
     // The payloads are built only for listeners: most engines have none, and every ingest would pay for them.
     if (status !== 'applied' && listening('violation'))

@@ -215,6 +215,25 @@ describe('late events (delivered after a newer event)', () => {
     expect((await engine.getResource('acme/claim/l2'))?.state).toBe('approved');
   });
 
+  test('a late event that repeats the state still takes its time, so an older one cannot overturn it', async () => {
+    // In time order: approved@5, paid@20, approved@30 (forced back), updated@40, which ends approved.
+    const engine = createEngine({ providers: [acme] });
+    const ingest = (type: string, at: number) =>
+      engine.ingest(claimEvent(type, 'l4', at), { provider: 'acme' });
+    await ingest('claim.approved', 5);
+    await ingest('claim.updated', 40);
+    const repeat = await ingest('claim.approved', 30);
+    expect([repeat.status, repeat.from, repeat.to]).toEqual(['stale', 'approved', 'approved']);
+    expect((await engine.getResource('acme/claim/l4'))?.stateAt).toEqual({ '': 30_000 });
+    expect((await ingest('claim.paid', 20)).status).toBe('stale');
+    const r = await engine.getResource('acme/claim/l4');
+    expect([r?.state, r?.lastEventType, r?.history.map((h) => h.status)]).toEqual([
+      'approved',
+      'claim.updated',
+      ['applied', 'applied', 'stale', 'stale'],
+    ]);
+  });
+
   test('without per-region times (a store that keeps none) every older event is stale', async () => {
     const base = createMemoryStore();
     const sync = base.sync!;

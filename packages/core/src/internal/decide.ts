@@ -9,7 +9,10 @@ export interface Decision {
   readonly status: Extract<IngestStatus, 'applied' | 'forced' | 'rejected' | 'stale'>;
   readonly from: StateValue;
   readonly to: StateValue;
-  /** The new snapshot (`applied`, `forced`); undefined when nothing changes. */
+  /**
+   * The new snapshot (`applied`, `forced`); for `stale`, only when the event moves its regions' times and
+   * nothing else; undefined when nothing changes.
+   */
   readonly snapshot: ResourceSnapshot | undefined;
 }
 
@@ -22,7 +25,7 @@ const EMPTY_STAMPS: Readonly<Record<string, number>> = Object.freeze({});
  *
  * An event older than the resource's newest is late: it sets only the state regions it is newer for (a
  * status change delivered after a later "data changed" event), keeping the newer context and last event;
- * it is `stale` when it sets none.
+ * it is `stale` when it changes no region's value, though the regions it is newer for still take its time.
  */
 export function decide(
   event: PolicyEvent,
@@ -39,13 +42,20 @@ export function decide(
   const late = previous !== undefined && event.occurredAt < previous.occurredAt;
   const lateRegions = late ? newerRegions(table, machineEvent, previous, event.occurredAt) : NO_REGIONS;
   const allowed = step?.allowed === true;
-  if (
-    late &&
-    (step === undefined ||
-      (!allowed && reconcile === 'strict') ||
-      table.keyOf(table.withRegions(from, step.to, lateRegions)) === fromKey)
-  ) {
+  if (late && (step === undefined || (!allowed && reconcile === 'strict') || lateRegions.length === 0)) {
     return { status: 'stale', from, to: from, snapshot: undefined };
+  }
+  if (late && table.keyOf(table.withRegions(from, step!.to, lateRegions)) === fromKey) {
+    // The event is the newest word on its regions but says what they already hold: the state stays, and so
+    // does the status, yet the regions' times move up to it, so that an older event arriving after it cannot
+    // overturn what it said.
+    const stamped = { ...previous!, stateAt: stampRegions(previous!.stateAt, lateRegions, event.occurredAt) };
+    return {
+      status: 'stale',
+      from,
+      to: from,
+      snapshot: { ...stamped, updatedAt: now, version: previous!.version + 1 },
+    };
   }
   if (step === undefined || (!allowed && reconcile === 'strict')) {
     return { status: 'rejected', from, to: from, snapshot: undefined };

@@ -91,7 +91,8 @@ async function situate(event: PolicyEvent, deps: ExplainDeps, now: number): Prom
   const machineEvent = deps.catalogs.get(event.provider)!.events.get(event.type)!.event;
   // The engine's own decision, so explain can never disagree with a real ingest.
   const d = decide(event, machineEvent, table, previous, deps.reconcile, now);
-  if (d.snapshot === undefined) return { status: d.status, resource: previous, transition: undefined };
+  if (d.snapshot === undefined || d.status === 'stale')
+    return { status: d.status, resource: previous, transition: undefined };
   return {
     status: d.status,
     resource: d.snapshot,
