@@ -126,6 +126,10 @@ export interface Engine extends RulesEngineApi {
   readonly store: Store;
   readonly clock: Clock;
   readonly reconcile: ReconcilePolicy;
+  /**
+   * Ingests one delivery: JSON text or bytes, or a value already parsed. A parsed value is used as it is (an
+   * in-memory store keeps its `data` as the resource's), so do not change it afterwards.
+   */
   ingest(payload: unknown, options: IngestOptions): Promise<IngestResult>;
   getResource(key: string): Promise<ResourceView | undefined>;
   catalog(provider: string): Catalog | undefined;

@@ -39,6 +39,31 @@ function isClaim(stored: ActionJob | undefined, claimed: ActionJob): boolean {
   );
 }
 
+/** The last `limit` items (all without a limit; none for 0, where `slice(-0)` would give all). */
+function newest<T>(list: ReadonlyArray<T>, limit: number | undefined): T[] {
+  if (limit === undefined) return [...list];
+  return limit <= 0 ? [] : list.slice(-limit);
+}
+
+/**
+ * A snapshot the caller may change: its data and region times are copies, not the objects the store keeps
+ * (the engine's own reads, on the hot path, skip this). SQL stores build fresh objects on every read anyway.
+ */
+function detached<S extends ResourceSnapshot | undefined>(s: S): S {
+  if (s === undefined) return s;
+  const copy: ResourceSnapshot = { ...s, context: copyOf(s.context) };
+  return (s.stateAt === undefined ? copy : { ...copy, stateAt: { ...s.stateAt } }) as S;
+}
+
+function copyOf(context: Readonly<Record<string, unknown>>): Readonly<Record<string, unknown>> {
+  try {
+    return structuredClone(context);
+  } catch {
+    // A host may ingest a parsed object holding something no clone can copy (a function): copy its top level.
+    return { ...context };
+  }
+}
+
 function pushBounded<T>(map: Map<string, T[]>, key: string, value: T, limit: number): void {
   let list = map.get(key);
   if (list === undefined) {
@@ -133,16 +158,17 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
     kind: 'memory',
     sync,
     async getResource(key) {
-      return sync.getResource(key);
+      return detached(sync.getResource(key));
     },
     async listResources(filter = {}) {
       const out: ResourceSnapshot[] = [];
+      if (filter.limit !== undefined && filter.limit <= 0) return out;
       for (const row of resources.rows()) {
         const snap = resources.snapshot(row);
         if (snap === undefined) continue;
         if (filter.provider !== undefined && snap.provider !== filter.provider) continue;
         if (filter.lifecycle !== undefined && snap.lifecycle !== filter.lifecycle) continue;
-        out.push(snap);
+        out.push(detached(snap));
         if (filter.limit !== undefined && out.length >= filter.limit) break;
       }
       return out;
@@ -166,7 +192,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
     async listInvalid(filter = {}) {
       const list =
         filter.provider === undefined ? invalid : invalid.filter((r) => r.provider === filter.provider);
-      return filter.limit === undefined ? [...list] : list.slice(-filter.limit);
+      return newest(list, filter.limit);
     },
     async getCheckpoint(name) {
       return checkpoints.get(name);
@@ -196,6 +222,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
     },
     async listJobs(filter = {}) {
       const out: ActionJob[] = [];
+      if (filter.limit !== undefined && filter.limit <= 0) return out;
       for (const j of jobs.values()) {
         if (filter.status && !filter.status.includes(j.status)) continue;
         if (filter.resourceKey !== undefined && j.resourceKey !== filter.resourceKey) continue;
@@ -210,7 +237,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
       return min;
     },
     async listAudit(resourceKey, limit = auditLimit) {
-      return (audit.get(resourceKey) ?? []).slice(-limit);
+      return newest(audit.get(resourceKey) ?? [], limit);
     },
     async close() {},
   };

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { type ActionJob, createMemoryStore, type JobStatus } from '../../src/index.js';
+import { type ActionJob, createEngine, createMemoryStore, type JobStatus } from '../../src/index.js';
+import { acme, claimEvent } from '../helpers.js';
 
 function job(n: number, status: JobStatus = 'pending'): ActionJob {
   return {
@@ -61,5 +62,37 @@ describe('the memory store', () => {
     await store.updateJob({ ...job(2), status: 'succeeded' }, []);
     await store.updateJob({ ...job(1), status: 'succeeded' }, []);
     expect((await store.listJobs()).map((j) => j.id)).toEqual(['e1:r:0']);
+  });
+});
+
+describe('reads of the memory store', () => {
+  test('give snapshots the caller may change without changing the store', async () => {
+    const engine = createEngine({ providers: [acme] });
+    await engine.ingest(claimEvent('claim.opened', 'm1', 10, { amount: 1, items: [{ n: 1 }] }), {
+      provider: 'acme',
+    });
+    const before = await engine.getResource('acme/claim/m1');
+    const read = await engine.getResource('acme/claim/m1');
+    (read!.context as { amount: number }).amount = 99;
+    (read!.context as { items: Array<{ n: number }> }).items[0]!.n = 99;
+    (read!.stateAt as Record<string, number>)[''] = 0;
+    const [listed] = await engine.store.listResources();
+    (listed!.context as { amount: number }).amount = 98;
+    expect(await engine.getResource('acme/claim/m1')).toEqual(before);
+    expect(before?.context).toEqual({ id: 'm1', amount: 1, items: [{ n: 1 }] });
+  });
+
+  test('a limit of 0 lists nothing', async () => {
+    const store = createMemoryStore();
+    const engine = createEngine({ providers: [acme], store });
+    await engine.ingest(claimEvent('claim.opened', 'm2', 10), { provider: 'acme' });
+    await engine.ingest('{nope', { provider: 'acme' });
+    await store.commit({ ledger: ledger(1), jobs: [job(1)] });
+    expect((await store.listResources({ limit: 1 })).length).toBe(1);
+    expect(await store.listResources({ limit: 0 })).toEqual([]);
+    expect(await store.listJobs({ limit: 0 })).toEqual([]);
+    expect((await store.listInvalid({ limit: 1 })).length).toBe(1);
+    expect(await store.listInvalid({ limit: 0 })).toEqual([]);
+    expect(await store.listAudit('acme/claim/m2', 0)).toEqual([]);
   });
 });
