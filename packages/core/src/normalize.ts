@@ -3,10 +3,10 @@ import type { ErrorInfo, ErrorPath } from './errors.js';
 import type { PolicyEvent } from './event.js';
 import {
   type Envelope,
-  hashEventBody,
   isRecord,
   readPath,
   readStandardEnvelope,
+  tryHashEventBody,
 } from './internal/envelope.js';
 
 /** The outcome of {@link normalizeEvent}: an event, or an error value that says what is wrong and where. */
@@ -44,7 +44,8 @@ export function normalizeEvent(catalog: Catalog, body: unknown): NormalizeResult
   }
   const env = (catalog.envelope ?? readStandardEnvelope)(body);
   if ('code' in env) return { ok: false, error: env };
-  const id = env.id ?? hashEventBody(body);
+  const id = env.id ?? tryHashEventBody(body);
+  if (typeof id !== 'string') return { ok: false, error: id };
   const entry = catalog.events.get(env.type);
   const type = entry?.type ?? env.type;
   if (entry === undefined)

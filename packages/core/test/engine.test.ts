@@ -76,6 +76,27 @@ describe('createEngine ingest', () => {
     expect(b).toMatchObject({ status: 'duplicate', eventId: a.eventId });
   });
 
+  test('an id-less body nested deeper than the call stack goes is hashed and applied', async () => {
+    const engine = createEngine({ providers: [acme] });
+    const depth = 5000;
+    const body = `{"type":"claim.opened","created":5,"data":{"id":"c6d","meta":${'['.repeat(depth)}${']'.repeat(depth)}}}`;
+    const r = await engine.ingest(body, { provider: 'acme', source: 'webhook' });
+    expect(r).toMatchObject({ status: 'applied', key: 'acme/claim/c6d' });
+    expect(r.eventId).toMatch(/^sha256:[0-9a-f]{64}$/);
+  });
+
+  test('an id-less object with a cycle is invalid, not a throw', async () => {
+    const engine = createEngine({ providers: [acme] });
+    const body: Record<string, unknown> = { type: 'claim.opened', created: 5, data: { id: 'c6c' } };
+    (body.data as Record<string, unknown>).self = body;
+    const r = await engine.ingest(body, { provider: 'acme' });
+    expect(r).toMatchObject({
+      status: 'invalid',
+      error: { code: 'invalid_envelope', path: ['data', 'self'] },
+    });
+    expect(await engine.getResource('acme/claim/c6c')).toBeUndefined();
+  });
+
   test('unknown types are unhandled: recorded in the ledger, no resource', async () => {
     const engine = createEngine({ providers: [acme] });
     const r = await engine.ingest(

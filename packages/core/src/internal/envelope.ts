@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { ErrorInfo } from '../errors.js';
+import { type ErrorInfo, formatPath, PolicyflowError } from '../errors.js';
 import { isIsoDateTime, readIsoTime } from './isoTime.js';
 
 /** The provider-neutral fields of an envelope, before the catalog is consulted. */
@@ -95,18 +95,97 @@ export const readStandardEnvelope: EnvelopeReader = (body) => {
   };
 };
 
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (isRecord(value)) {
-    const keys = Object.keys(value).sort();
-    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonical(value[k])}`).join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
+/** A container being written: its sorted keys (none for an array), and the index of its next child. */
+interface Open {
+  readonly node: Readonly<Record<string, unknown>> | ReadonlyArray<unknown>;
+  readonly keys: ReadonlyArray<string> | undefined;
+  readonly length: number;
+  next: number;
 }
 
-/** A stable id for a payload without one: SHA-256 of its canonical JSON (sorted keys, no white space). */
+/** Stands for an array hole, which the recursive form wrote as nothing at all (`[1,,2]`). */
+const HOLE: unique symbol = Symbol('hole');
+
+/**
+ * Canonical JSON (sorted keys, no white space) of a parsed body, or an `invalid_envelope` error value when it
+ * has none: a cycle or a BigInt, which only an object a host passed can hold. It keeps its own stack, since an
+ * id-less body nested a few thousand deep would overflow the call stack (a webhook answering 500 for ever).
+ *
+ * @example
+ * ```ts
+ * canonicalJson({ b: [1, { d: 2, c: 3 }], a: 1 }); // '{"a":1,"b":[1,{"c":3,"d":2}]}'
+ * ```
+ */
+export function canonicalJson(root: unknown): string | ErrorInfo {
+  const stack: Open[] = [];
+  // The containers on the path to the current value: meeting one again is a cycle, meeting a sibling is not.
+  const ancestors = new Set<object>();
+  let out = '';
+  let value: unknown = root;
+  for (;;) {
+    if (Array.isArray(value) || isRecord(value)) {
+      if (ancestors.has(value)) return unhashable('refers back to itself', stack);
+      ancestors.add(value);
+      const keys = Array.isArray(value) ? undefined : Object.keys(value).sort();
+      const length = keys?.length ?? (value as ReadonlyArray<unknown>).length;
+      stack.push({ node: value, keys, length, next: 0 });
+      out += keys === undefined ? '[' : '{';
+    } else if (typeof value === 'bigint') {
+      return unhashable('holds a BigInt', stack);
+    } else if (value !== HOLE) {
+      // undefined, functions and symbols have no JSON form: they read as null (JSON.stringify drops such a key).
+      out += JSON.stringify(value) ?? 'null';
+    }
+    let top = stack[stack.length - 1];
+    while (top !== undefined && top.next === top.length) {
+      out += top.keys === undefined ? ']' : '}';
+      stack.pop();
+      ancestors.delete(top.node);
+      top = stack[stack.length - 1];
+    }
+    if (top === undefined) return out;
+    value = nextChild(top);
+    out += top.next > 1 ? ',' : '';
+    if (top.keys !== undefined) out += `${JSON.stringify(top.keys[top.next - 1])}:`;
+  }
+}
+
+function nextChild(open: Open): unknown {
+  const i = open.next++;
+  if (open.keys === undefined) return i in open.node ? (open.node as ReadonlyArray<unknown>)[i] : HOLE;
+  return (open.node as Readonly<Record<string, unknown>>)[open.keys[i]!];
+}
+
+function unhashable(what: string, stack: ReadonlyArray<Open>): ErrorInfo {
+  const path = stack.map((o) => (o.keys === undefined ? o.next - 1 : o.keys[o.next - 1]!));
+  const where = path.length === 0 ? 'the body' : `\`${formatPath(path)}\``;
+  const message = `the event has no \`id\`, and its body has no JSON form to hash: ${where} ${what}`;
+  return { code: 'invalid_envelope', message, path };
+}
+
+/**
+ * A stable id for a payload without one, or an error value when the payload has no JSON form (see
+ * {@link canonicalJson}). The engine uses this; {@link hashEventBody} is its throwing face for hosts.
+ */
+export function tryHashEventBody(body: unknown): string | ErrorInfo {
+  const json = canonicalJson(body);
+  if (typeof json !== 'string') return json;
+  return `sha256:${createHash('sha256').update(json).digest('hex')}`;
+}
+
+/**
+ * A stable id for a payload without one: SHA-256 of its canonical JSON (sorted keys, no white space).
+ * Throws `invalid_envelope` for a payload with no JSON form (a cycle, a BigInt).
+ *
+ * @example
+ * ```ts
+ * const id = event.id ?? hashEventBody(event); // 'sha256:3c65…'
+ * ```
+ */
 export function hashEventBody(body: unknown): string {
-  return `sha256:${createHash('sha256').update(canonical(body)).digest('hex')}`;
+  const id = tryHashEventBody(body);
+  if (typeof id === 'string') return id;
+  throw new PolicyflowError(id.code, id.message, { path: id.path });
 }
 
 /** Reads `path` from `data`; only own properties, so `__proto__`/`constructor` never resolve. */

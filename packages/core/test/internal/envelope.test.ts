@@ -1,10 +1,25 @@
+import { test as propTest } from '@fast-check/vitest';
+import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
+import { isPolicyflowError } from '../../src/errors.js';
 import {
+  canonicalJson,
   hashEventBody,
+  isRecord,
   normalizeApiVersion,
   parseTimestamp,
   readStandardEnvelope,
 } from '../../src/internal/envelope.js';
+
+/** The recursive form canonicalJson replaced: its output is the contract, since stored ids are hashes of it. */
+function recursiveCanonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(recursiveCanonical).join(',')}]`;
+  if (isRecord(value)) {
+    const keys = Object.keys(value).sort();
+    return `{${keys.map((k) => `${JSON.stringify(k)}:${recursiveCanonical(value[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
 
 describe('envelope', () => {
   test.each([
@@ -66,5 +81,46 @@ describe('envelope', () => {
       hashEventBody({ b: [1, { c: 3, d: 2 }], a: 1 }),
     );
     expect(hashEventBody({ a: 1 })).not.toBe(hashEventBody({ a: 2 }));
+  });
+
+  propTest.prop([fc.jsonValue()], { numRuns: 2000 })(
+    'canonical JSON is what the recursive form wrote',
+    (v) => {
+      expect(canonicalJson(v)).toBe(recursiveCanonical(v));
+    },
+  );
+
+  test('canonical JSON keeps the recursive form for values JSON does not have', () => {
+    // biome-ignore lint/suspicious/noSparseArray: the hole is the point
+    const holey = [1, , 3];
+    const odd = { u: undefined, f: () => 1, s: Symbol('s'), n: Number.NaN, d: new Date(0), a: [undefined] };
+    for (const v of [holey, odd, undefined, 'x', -0]) expect(canonicalJson(v)).toBe(recursiveCanonical(v));
+  });
+
+  test('canonical JSON of a body nested deeper than the call stack goes', () => {
+    const depth = 100_000;
+    const arrays = `${'['.repeat(depth)}${']'.repeat(depth)}`;
+    expect(canonicalJson(JSON.parse(arrays))).toBe(arrays);
+    const objects = `${'{"a":'.repeat(depth)}{}${'}'.repeat(depth)}`;
+    expect(canonicalJson(JSON.parse(objects))).toBe(objects);
+  });
+
+  test('a cycle or a BigInt is an invalid_envelope error value that says where; a shared object is fine', () => {
+    const shared = { x: 1 };
+    expect(canonicalJson({ a: shared, b: [shared] })).toBe('{"a":{"x":1},"b":[{"x":1}]}');
+    const cyclic: Record<string, unknown> = { type: 't', data: { list: [0] } };
+    (cyclic.data as { list: unknown[] }).list.push(cyclic);
+    expect(canonicalJson(cyclic)).toMatchObject({ code: 'invalid_envelope', path: ['data', 'list', 1] });
+    expect(canonicalJson({ data: { n: 10n } })).toMatchObject({
+      code: 'invalid_envelope',
+      path: ['data', 'n'],
+    });
+    let thrown: unknown;
+    try {
+      hashEventBody(cyclic);
+    } catch (e) {
+      thrown = e;
+    }
+    expect(isPolicyflowError(thrown, 'invalid_envelope')).toBe(true);
   });
 });
