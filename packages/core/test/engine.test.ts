@@ -51,6 +51,14 @@ describe('createEngine ingest', () => {
     expect(await engine.store.getLedgerEntry(r.eventId!)).toMatchObject({ status: 'stale' });
   });
 
+  test("a time past Date's range is invalid, so it cannot make the resource's later events stale", async () => {
+    const engine = createEngine({ providers: [acme] });
+    const far = await engine.ingest(claimEvent('claim.opened', 'c4f', 1e16), { provider: 'acme' });
+    expect(far).toMatchObject({ status: 'invalid', error: { code: 'invalid_envelope', path: ['created'] } });
+    const next = await engine.ingest(claimEvent('claim.opened', 'c4f', 100), { provider: 'acme' });
+    expect(next.status).toBe('applied');
+  });
+
   test('a duplicate changes nothing', async () => {
     const store = createMemoryStore();
     const engine = createEngine({ providers: [acme], store });

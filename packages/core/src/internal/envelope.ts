@@ -20,10 +20,12 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
 
 const ISO_HAS_ZONE = /(?:Z|[+-]\d{2}:?\d{2})$/i;
 const NUMERIC = /^\d+(?:\.\d+)?$/;
+/** The latest time a Date can hold (year 275760). */
+const MAX_DATE_MS = 8.64e15;
 
 /**
  * Unix seconds (number or numeric string) or ISO-8601 (a date, or a date and time) → epoch ms; anything else,
- * and impossible dates such as 2023-02-29, is undefined. ISO strings without a zone are UTC:
+ * impossible dates such as 2023-02-29, and times past Date's range (above 8.64e15 ms) are undefined. ISO strings without a zone are UTC:
  * 1099Policy renders some as `2023-09-29T19:26:32.500931`, and reading them as local time would make
  * ordering depend on the host's time zone.
  */
@@ -31,7 +33,9 @@ export function parseTimestamp(value: unknown): number | undefined {
   if (typeof value === 'number') {
     if (!Number.isFinite(value) || value < 0) return undefined;
     // Seconds below 1e11 (year 5138); anything larger is already milliseconds.
-    return value < 1e11 ? Math.round(value * 1000) : Math.round(value);
+    const ms = value < 1e11 ? Math.round(value * 1000) : Math.round(value);
+    // Past Date's range a resource's occurredAt would make every later event for it stale for ever.
+    return ms <= MAX_DATE_MS ? ms : undefined;
   }
   if (typeof value !== 'string' || value.length === 0 || value.length > 64) return undefined;
   const iso = readIsoTime(value);
@@ -73,7 +77,8 @@ export const readStandardEnvelope: EnvelopeReader = (body) => {
   if (id !== undefined && id !== null && (typeof id !== 'string' || id.length === 0)) {
     return invalid('`id` must be a non-empty string when present', ['id']);
   }
-  const createdField = body.created !== undefined ? 'created' : 'created_at';
+  // Some bodies carry `created: null` beside a real `created_at`.
+  const createdField = body.created !== undefined && body.created !== null ? 'created' : 'created_at';
   const created = body[createdField];
   if (created === undefined || created === null) {
     return invalid('the event has neither `created` nor `created_at`', ['created']);

@@ -57,8 +57,37 @@ describe('envelope', () => {
     ['2024-13-01'],
     ['2024-01-01T24:00:00Z'],
     ['2024-01-01T10:60'],
+    [8.64e15 + 1],
+    [1e16],
+    [1e300],
+    ['10000000000000000'],
   ])('parseTimestamp(%j) is undefined', (input) => {
     expect(parseTimestamp(input)).toBeUndefined();
+  });
+
+  test('the latest time a Date can hold is still a timestamp', () => {
+    expect(parseTimestamp(8.64e15)).toBe(8.64e15);
+  });
+
+  test("a timestamp past Date's range makes the envelope invalid at `created`", () => {
+    expect(readStandardEnvelope({ type: 't', created: 1e16, data: {} })).toMatchObject({
+      code: 'invalid_envelope',
+      path: ['created'],
+    });
+  });
+
+  test('`created: null` falls back to `created_at`', () => {
+    const env = readStandardEnvelope({
+      type: 't',
+      created: null,
+      created_at: '2024-01-01T00:00:00Z',
+      data: {},
+    });
+    expect(env).toMatchObject({ occurredAt: Date.UTC(2024, 0, 1) });
+    expect(readStandardEnvelope({ type: 't', created: null, data: {} })).toMatchObject({
+      code: 'invalid_envelope',
+      path: ['created'],
+    });
   });
 
   test('api versions normalize to v1/v2', () => {
