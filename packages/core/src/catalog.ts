@@ -58,6 +58,11 @@ export interface CatalogInput {
   readonly extends?: Catalog;
   readonly lifecycles?: Readonly<Record<string, AnyStateMachine | LifecycleSpec>>;
   readonly events?: Readonly<Record<string, EventTypeSpec>>;
+  /**
+   * Reads the provider's envelope in place of the built-in reader. A throw, or an envelope whose `type`,
+   * `occurredAt` (epoch ms within Date's range), `data`, `id` or `apiVersion` is malformed, makes the event
+   * `invalid_envelope`.
+   */
   readonly envelope?: EnvelopeReader;
 }
 

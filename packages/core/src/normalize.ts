@@ -3,7 +3,9 @@ import type { ErrorInfo, ErrorPath } from './errors.js';
 import type { PolicyEvent } from './event.js';
 import {
   type Envelope,
+  type EnvelopeReader,
   isRecord,
+  MAX_DATE_MS,
   readPath,
   readStandardEnvelope,
   tryHashEventBody,
@@ -42,7 +44,9 @@ export function normalizeEvent(catalog: Catalog, body: unknown): NormalizeResult
       error: { code: 'invalid_envelope', message: 'the event must be a JSON object', path: [] },
     };
   }
-  const env = (catalog.envelope ?? readStandardEnvelope)(body);
+  // The built-in reader guarantees what readCustomEnvelope checks: its hot path goes unchecked.
+  const env =
+    catalog.envelope === undefined ? readStandardEnvelope(body) : readCustomEnvelope(catalog.envelope, body);
   if ('code' in env) return { ok: false, error: env };
   const id = env.id ?? tryHashEventBody(body);
   if (typeof id !== 'string') return { ok: false, error: id };
@@ -121,7 +125,71 @@ function makeEvent(
   };
 }
 
-/** Where `data` sat in the body, for error paths: only computed when there is an error to report. */
+/**
+ * Where `data` sat in the body, for error paths: only computed when there is an error to report. A custom
+ * reader may take it from anywhere; where that is not `data` or `data.object`, the path is the body's root.
+ */
 function pathOfData(env: Envelope, body: Readonly<Record<string, unknown>>): ErrorPath {
-  return env.data === body.data ? ['data'] : ['data', 'object'];
+  if (env.data === body.data) return ['data'];
+  return isRecord(body.data) && env.data === body.data.object ? ['data', 'object'] : [];
+}
+
+function invalidEnvelope(message: string, path: ErrorPath): ErrorInfo {
+  return { code: 'invalid_envelope', message, path };
+}
+
+/**
+ * Runs a catalog's own envelope reader. It is host code: a throw must not escape `ingest` (a webhook would
+ * answer 500 for ever), and what it returns is checked as the built-in reader's output never needs to be: a
+ * NaN `occurredAt`, say, would be stored and leave the resource unable to tell stale events ever after.
+ */
+function readCustomEnvelope(
+  reader: EnvelopeReader,
+  body: Readonly<Record<string, unknown>>,
+): Envelope | ErrorInfo {
+  let env: Envelope | ErrorInfo;
+  try {
+    env = reader(body);
+  } catch (e) {
+    return invalidEnvelope(`the catalog's envelope reader threw: ${describeThrown(e)}`, []);
+  }
+  if (!isRecord(env)) return invalidEnvelope("the catalog's envelope reader returned no envelope", []);
+  return 'code' in env ? env : (envelopeProblem(env) ?? env);
+}
+
+/** What is wrong with a custom reader's envelope, each at the path of its field; undefined when nothing is. */
+function envelopeProblem(env: Envelope): ErrorInfo | undefined {
+  const bad = (field: string, what: string) =>
+    invalidEnvelope(`the catalog's envelope reader gave ${field} ${what}`, [field]);
+  if (typeof env.type !== 'string' || env.type.length === 0)
+    return bad('type', 'that is not a non-empty string');
+  const at = env.occurredAt;
+  if (typeof at !== 'number' || !(at >= 0 && at <= MAX_DATE_MS)) {
+    const shown = typeof at === 'number' ? String(at) : `a ${typeof at}`;
+    return bad('occurredAt', `${shown}, not epoch ms between 0 and ${MAX_DATE_MS}`);
+  }
+  if (!isPlainRecord(env.data)) return bad('data', 'that is not a plain object');
+  if (env.id !== undefined && (typeof env.id !== 'string' || env.id.length === 0)) {
+    return bad('id', 'that is neither a non-empty string nor undefined');
+  }
+  if (env.apiVersion !== undefined && typeof env.apiVersion !== 'string') {
+    return bad('apiVersion', 'that is neither a string nor undefined');
+  }
+  return undefined;
+}
+
+function isPlainRecord(value: unknown): value is Record<string, unknown> {
+  if (!isRecord(value)) return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+/** A thrown value's message; a value whose String() throws too still gets a description. */
+function describeThrown(e: unknown): string {
+  if (e instanceof Error) return e.message;
+  try {
+    return String(e);
+  } catch {
+    return 'a value that cannot be shown';
+  }
 }

@@ -21,7 +21,7 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
 const ISO_HAS_ZONE = /(?:Z|[+-]\d{2}:?\d{2})$/i;
 const NUMERIC = /^\d+(?:\.\d+)?$/;
 /** The latest time a Date can hold (year 275760). */
-const MAX_DATE_MS = 8.64e15;
+export const MAX_DATE_MS = 8.64e15;
 
 /**
  * Unix seconds (number or numeric string) or ISO-8601 (a date, or a date and time) → epoch ms; anything else,
