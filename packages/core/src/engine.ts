@@ -139,7 +139,10 @@ export interface Engine extends RulesEngineApi {
   useReactor(reactor: Reactor): void;
   on<E extends EngineEventName>(event: E, listener: (...args: EngineEvents[E]) => void): () => void;
   once<E extends EngineEventName>(event: E, listener: (...args: EngineEvents[E]) => void): () => void;
-  /** Emits on the bus; listeners that throw are reported as `listener.error`, never to the caller. */
+  /**
+   * Emits on the bus. A listener that throws is reported as `listener.error`, never to the caller, and the
+   * event's other listeners still run.
+   */
   emit<E extends EngineEventName>(event: E, ...args: EngineEvents[E]): void;
   /** Resolves when no ingest is in flight and the reactor has drained its queued work. */
   drain(): Promise<void>;
@@ -241,11 +244,14 @@ export function createEngine(options: EngineOptions): Engine {
 
   function emit<E extends EngineEventName>(event: E, ...args: EngineEvents[E]): void {
     if (bus.listenerCount(event) === 0) return;
-    try {
-      // eventemitter3's typing of spread tuples is looser than ours; the call is checked by our signature.
-      (bus.emit as (e: string, ...a: unknown[]) => boolean)(event, ...args);
-    } catch (error) {
-      if (event !== 'listener.error') emit('listener.error', { event, error });
+    // bus.emit stops at the first listener that throws, so each is called here, in its own try: one bad
+    // listener cannot keep the others from hearing the event. `this` is the bus, as bus.emit would make it.
+    for (const listener of bus.listeners(event) as Array<(...a: unknown[]) => void>) {
+      try {
+        listener.apply(bus, args);
+      } catch (error) {
+        if (event !== 'listener.error') emit('listener.error', { event, error });
+      }
     }
   }
 
@@ -670,8 +676,14 @@ export function createEngine(options: EngineOptions): Engine {
       return () => bus.off(event, listener as never);
     },
     once(event, listener) {
-      bus.once(event, listener as never);
-      return () => bus.off(event, listener as never);
+      // emit calls listeners itself and bus.listeners does not say which are once: this one removes itself
+      // before it runs, as bus.emit removes a once listener, so it runs once even when it throws.
+      const wrapper = (...args: EngineEvents[typeof event]) => {
+        bus.off(event, wrapper as never);
+        (listener as (...a: unknown[]) => void).apply(bus, args);
+      };
+      bus.on(event, wrapper as never);
+      return () => bus.off(event, wrapper as never);
     },
     emit,
     async drain() {

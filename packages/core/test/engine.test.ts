@@ -207,6 +207,41 @@ describe('createEngine ingest', () => {
     expect(errors).toEqual(['transition']);
   });
 
+  test('a throwing listener does not keep the others of its event from running', async () => {
+    const engine = createEngine({ providers: [acme] });
+    const heard: string[] = [];
+    engine.on('transition', () => {
+      throw new Error('first listener bug');
+    });
+    engine.on('transition', (t) => heard.push(`on:${t.key}`));
+    engine.once('transition', () => {
+      heard.push('once, throwing');
+      throw new Error('once listener bug');
+    });
+    engine.once('transition', (t) => heard.push(`once:${t.key}`));
+    engine.on('listener.error', (e) => heard.push(`error:${e.event}`));
+    await engine.ingest(claimEvent('claim.opened', 'c9b', 1), { provider: 'acme' });
+    await engine.ingest(claimEvent('claim.approved', 'c9b', 2), { provider: 'acme' });
+    expect(heard).toEqual([
+      'error:transition',
+      'on:acme/claim/c9b',
+      'once, throwing',
+      'error:transition',
+      'once:acme/claim/c9b',
+      'error:transition',
+      'on:acme/claim/c9b',
+    ]);
+  });
+
+  test('a once listener can be removed before it runs', async () => {
+    const engine = createEngine({ providers: [acme] });
+    const heard: string[] = [];
+    const off = engine.once('transition', () => heard.push('once'));
+    off();
+    await engine.ingest(claimEvent('claim.opened', 'c9c', 1), { provider: 'acme' });
+    expect(heard).toEqual([]);
+  });
+
   test('close refuses further ingests with engine_closed', async () => {
     const engine = createEngine({ providers: [acme] });
     await engine.close();
