@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { createEngine } from '../src/engine.js';
+import { kota } from '../src/providers/kota.js';
 import { createMemoryStore } from '../src/stores/memory.js';
 import { acme, claimEvent } from './helpers.js';
 
@@ -399,5 +400,28 @@ describe('snapshots that leave the engine', () => {
       expect(Object.keys(s)).toEqual(expect.arrayContaining(['lastEventId', 'lastEventType']));
       expect(s).toMatchObject({ lastEventType: 'claim.approved', state: 'approved' });
     }
+  });
+
+  test('share no mutable state: editing one read-back state moves no other resource, nor the table', async () => {
+    const engine = createEngine({ providers: [kota()] });
+    const policy = (id: string, type: string, created: number, policyId: string) => ({
+      id,
+      type,
+      created,
+      data: { policy_id: policyId, employee_id: 'ee', group_policy_id: 'gp', group_id: 'gr' },
+    });
+    await engine.ingest(policy('e1', 'policy.active', 1, 'p_1'), { provider: 'kota' });
+    await engine.ingest(policy('e2', 'policy.active', 1, 'p_2'), { provider: 'kota' });
+    const p1 = (await engine.getResource('kota/policy/p_1'))!.state;
+    expect(typeof p1).toBe('object'); // the policy machine has a renewal region: its state is an object
+    expect(() => {
+      (p1 as Record<string, string>).status = 'cancelled';
+    }).toThrow(TypeError);
+    expect((await engine.getResource('kota/policy/p_2'))!.state).toEqual({
+      status: 'active',
+      renewal: 'none',
+    });
+    const fresh = await engine.ingest(policy('e3', 'policy.active', 2, 'p_3'), { provider: 'kota' });
+    expect(fresh.to).toEqual({ status: 'active', renewal: 'none' });
   });
 });

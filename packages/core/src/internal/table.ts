@@ -47,6 +47,43 @@ function canonical(value: StateValue): string {
 const keys = new WeakMap<object, string>();
 
 /**
+ * Freezes a state value and every nested region in place, and returns it. The table and the stores hand one
+ * object per state to every caller, so an unfrozen one would let a caller's edit move every resource in that
+ * state, and the table itself.
+ *
+ * @example
+ * ```ts
+ * const initial = freezeState({ status: 'scheduled', renewal: 'none' });
+ * Object.isFrozen(initial); // true
+ * ```
+ */
+export function freezeState(value: StateValue): StateValue {
+  if (typeof value === 'string') return value;
+  for (const sub of Object.values(value)) if (sub !== undefined) freezeState(sub as StateValue);
+  Object.freeze(value);
+  return value;
+}
+
+function isFrozenState(value: StateValue): boolean {
+  if (typeof value === 'string') return true;
+  if (!Object.isFrozen(value)) return false;
+  return Object.values(value).every((sub) => sub === undefined || isFrozenState(sub as StateValue));
+}
+
+/**
+ * `value` when it is already deeply frozen (every state a table hands out is), else a frozen copy: the
+ * caller keeps its own object to edit, and whoever keeps the copy shares nothing mutable.
+ *
+ * @example
+ * ```ts
+ * const kept = frozenState(snapshot.state); // safe to hand to every reader
+ * ```
+ */
+export function frozenState(value: StateValue): StateValue {
+  return isFrozenState(value) ? value : freezeState(structuredClone(value));
+}
+
+/**
  * The key of a state value: the status itself for flat machines, a canonical form for nested ones (cached
  * per object: the derived tables and the stores hand the same state objects around).
  */
@@ -238,10 +275,12 @@ export function deriveTable(machine: AnyStateMachine, events: ReadonlyArray<stri
   }
 
   const states = new Map<string, StateValue>();
-  for (const [k, s] of snaps) states.set(k, s.value);
+  for (const [k, s] of snaps) states.set(k, freezeState(s.value));
+  // Frozen only now: XState reads these snapshots while the table is explored.
+  for (const row of steps.values()) for (const step of row.values()) freezeState(step.to);
   return {
     machine,
-    initial: initialSnap.value,
+    initial: freezeState(initialSnap.value),
     initialKey: stateKey(initialSnap.value),
     events,
     states,
@@ -256,7 +295,7 @@ export function deriveTable(machine: AnyStateMachine, events: ReadonlyArray<stri
         return regions.includes('') ? source : value;
       const next = { ...value } as Record<string, StateValue>;
       for (const region of regions) next[region] = (source as Record<string, StateValue>)[region]!;
-      return next;
+      return freezeState(next);
     },
   };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { setup } from 'xstate';
+import { type StateValue, setup } from 'xstate';
 import { kota, ten99policy } from '../../src/index.js';
 import { deriveTable } from '../../src/internal/table.js';
 import { claimMachine } from '../helpers.js';
@@ -79,6 +79,29 @@ describe('deriveTable', () => {
           expect(new Set(step.regions), `${t.machine.id}: ${key} on ${e}`).toEqual(expected);
         }
       }
+    }
+  });
+
+  test('every state value a table hands out is deeply frozen: one object stands for a state everywhere', () => {
+    const frozen = (v: StateValue): boolean =>
+      typeof v === 'string' || (Object.isFrozen(v) && Object.values(v).every((s) => frozen(s as StateValue)));
+    const all = [kota(), ten99policy()].flatMap((catalog) =>
+      [...catalog.lifecycles].map(([name, spec]) => {
+        const types = [...catalog.events.values()].filter((e) => e.lifecycle === name).map((e) => e.event);
+        return deriveTable(spec.machine, types);
+      }),
+    );
+    const tables = all.filter((t) => typeof t.initial === 'object');
+    expect(tables.length).toBeGreaterThan(0);
+    for (const t of tables) {
+      expect(frozen(t.initial), t.machine.id).toBe(true);
+      for (const [key, value] of t.states) {
+        expect(frozen(value), `${t.machine.id}: ${key}`).toBe(true);
+        for (const e of t.events)
+          expect(frozen(t.step(key, e)!.to), `${t.machine.id}: ${key} on ${e}`).toBe(true);
+      }
+      const other = [...t.states.values()].find((v) => t.changedRegions(t.initial, v).length > 0)!;
+      expect(frozen(t.withRegions(t.initial, other, t.changedRegions(t.initial, other)))).toBe(true);
     }
   });
 });

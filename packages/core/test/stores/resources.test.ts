@@ -71,4 +71,19 @@ describe('ResourceTable', () => {
     );
     expect(wrong).toEqual([]);
   });
+
+  test('keeps a frozen copy of a state object it is given, which every row in that state reads back', () => {
+    const table = new ResourceTable(new StateCodes());
+    const mine = { status: 'active', renewal: 'none' };
+    for (const [row, k] of ['p/l/a', 'p/l/b'].entries()) {
+      table.write(table.ensure(k, row), { ...snapshot(k, 1), state: { ...mine } }, 'e1');
+    }
+    const a = table.snapshot(0)!.state;
+    expect(table.snapshot(1)!.state).toBe(a);
+    expect(Object.isFrozen(a)).toBe(true);
+    expect(() => {
+      (a as Record<string, string>).status = 'cancelled';
+    }).toThrow(TypeError);
+    expect(table.snapshot(1)!.state).toEqual(mine);
+  });
 });

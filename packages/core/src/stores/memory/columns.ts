@@ -1,5 +1,5 @@
 import type { StateValue } from 'xstate';
-import { stateKey } from '../../internal/table.js';
+import { frozenState, stateKey } from '../../internal/table.js';
 
 /**
  * A growable column of unsigned 32-bit integers (offsets, row numbers). Its own class, not a generic one: each
@@ -51,7 +51,8 @@ export class Codes {
 
 /**
  * Small integer codes for state values. Strings code by value, objects (parallel states) by their canonical
- * key, so equal states share a code whether or not they are the same object.
+ * key, so equal states share a code whether or not they are the same object. Every resource in a state then
+ * reads back one object, so the object kept is a frozen one.
  */
 export class StateCodes {
   readonly #codes = new Map<string, number>();
@@ -65,7 +66,7 @@ export class StateCodes {
     if (c === undefined) {
       c = this.#values.length;
       this.#codes.set(key, c);
-      this.#values.push(value);
+      this.#values.push(frozenState(value));
     }
     return c;
   }
