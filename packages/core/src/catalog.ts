@@ -72,10 +72,21 @@ function isLifecycleSpec(value: AnyStateMachine | LifecycleSpec): value is Lifec
   return 'machine' in value && typeof (value as LifecycleSpec).machine === 'object';
 }
 
+/** Resource keys are `provider/lifecycle/id`, and stores split them on '/': a name must hold none. */
+function checkName(what: 'provider' | 'lifecycle', name: string, path: ReadonlyArray<string>): void {
+  if (typeof name === 'string' && name !== '' && !name.includes('/')) return;
+  throw new PolicyflowError(
+    'invalid_argument',
+    `${what} name '${name}' must be non-empty and contain no '/' (resource keys are provider/lifecycle/id)`,
+    { path },
+  );
+}
+
 /**
  * Defines a provider catalog, or extends one with more event types and lifecycles.
  * Throws `catalog_conflict` when an event type or lifecycle is defined twice, and `lifecycle_unknown`
- * when an event names a lifecycle that does not exist.
+ * when an event names a lifecycle that does not exist. Throws `invalid_argument` for a provider or lifecycle
+ * name that is empty or holds '/'.
  *
  * @example
  * ```ts
@@ -96,6 +107,7 @@ export function defineCatalog(input: CatalogInput): Catalog {
       { path: ['provider'] },
     );
   }
+  checkName('provider', input.provider, ['provider']);
   const lifecycles = new Map<string, LifecycleSpec>(base?.lifecycles);
   for (const [name, value] of Object.entries(input.lifecycles ?? {})) {
     if (lifecycles.has(name)) {
@@ -103,6 +115,7 @@ export function defineCatalog(input: CatalogInput): Catalog {
         path: ['lifecycles', name],
       });
     }
+    checkName('lifecycle', name, ['lifecycles', name]);
     lifecycles.set(name, isLifecycleSpec(value) ? value : { machine: value });
   }
   const events = new Map<string, CatalogEntry>(base?.events);
