@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { PolicyflowError } from './errors.js';
 import { compileAccepts } from './internal/accepts.js';
 import type { EnvelopeReader } from './internal/envelope.js';
+import { machineKnows } from './internal/machineShape.js';
 
 /** How one provider event type maps onto a lifecycle. */
 export interface EventTypeSpec {
@@ -82,11 +83,23 @@ function checkName(what: 'provider' | 'lifecycle', name: string, path: ReadonlyA
   );
 }
 
+function checkEvent(provider: string, type: string, spec: EventTypeSpec, machine: AnyStateMachine): void {
+  const event = spec.event ?? type;
+  if (machineKnows(machine, event)) return;
+  throw new PolicyflowError(
+    'invalid_argument',
+    `catalog '${provider}', event type '${type}' sends '${event}', which lifecycle '${spec.lifecycle}' has ` +
+      'no transition for in any state (every delivery would be forced and change nothing)',
+    { path: spec.event === undefined ? ['events', type] : ['events', type, 'event'] },
+  );
+}
+
 /**
  * Defines a provider catalog, or extends one with more event types and lifecycles.
  * Throws `catalog_conflict` when an event type or lifecycle is defined twice, and `lifecycle_unknown`
  * when an event names a lifecycle that does not exist. Throws `invalid_argument` for a provider or lifecycle
- * name that is empty or holds '/'.
+ * name that is empty or holds '/', and for an event whose machine event no state of its lifecycle has a
+ * transition for.
  *
  * @example
  * ```ts
@@ -132,6 +145,7 @@ export function defineCatalog(input: CatalogInput): Catalog {
         { path: ['events', type, 'lifecycle'] },
       );
     }
+    checkEvent(input.provider, type, spec, lifecycles.get(spec.lifecycle)!.machine);
     const ids = typeof spec.id === 'string' ? [spec.id] : spec.id;
     const data = spec.data ?? anyData;
     events.set(type, {

@@ -1,5 +1,7 @@
 import { describe, expect, test } from 'vitest';
+import { setup } from 'xstate';
 import { type CatalogInput, defineCatalog } from '../src/catalog.js';
+import { kota, ten99policy } from '../src/index.js';
 import { claimMachine } from './helpers.js';
 
 /** The error `defineCatalog(input)` throws, so that its code, message and path can all be checked. */
@@ -30,5 +32,43 @@ describe('defineCatalog names', () => {
       path: ['lifecycles', name],
       message: expect.stringContaining(`lifecycle name '${name}'`),
     });
+  });
+});
+
+describe('defineCatalog machine events', () => {
+  test("refuses an event its lifecycle's machine has no transition for in any state", () => {
+    const events = { 'claim.paid': { lifecycle: 'claim', id: 'id', event: 'claim.PAID' } };
+    const error = rejection({ provider: 'acme', lifecycles: { claim: claimMachine }, events });
+    expect(error).toMatchObject({ code: 'invalid_argument', path: ['events', 'claim.paid', 'event'] });
+    expect((error as Error).message).toMatch(/'acme'.*'claim\.paid' sends 'claim\.PAID'.*lifecycle 'claim'/);
+    // Without `event` the type itself is the machine event.
+    const typo = { 'claim.closed': { lifecycle: 'claim', id: 'id' } };
+    expect(rejection({ provider: 'acme', lifecycles: { claim: claimMachine }, events: typo })).toMatchObject({
+      code: 'invalid_argument',
+      path: ['events', 'claim.closed'],
+    });
+  });
+
+  test('an event counts as known in any state, nested or unreachable, and through wildcards', () => {
+    const m = setup({}).createMachine({
+      id: 'w',
+      initial: 'a',
+      states: {
+        a: { initial: 'inner', states: { inner: { on: { 'w.deep': 'done' } }, done: {} } },
+        never: { on: { 'w.orphan': 'a', 'w.any.*': 'a' } },
+      },
+    });
+    const events = Object.fromEntries(
+      ['w.deep', 'w.orphan', 'w.any.thing', 'w.any'].map((e) => [e, { lifecycle: 'w', id: 'id' }]),
+    );
+    expect(defineCatalog({ provider: 'w', lifecycles: { w: m }, events }).events.size).toBe(4);
+    expect(
+      rejection({ provider: 'w', lifecycles: { w: m }, events: { 'w.anyx': events['w.any']! } }),
+    ).toMatchObject({ code: 'invalid_argument' });
+  });
+
+  test('every built-in catalog passes', () => {
+    expect(kota().events.size).toBeGreaterThan(0);
+    expect(ten99policy().events.size).toBeGreaterThan(0);
   });
 });
