@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { PolicyflowError } from './errors.js';
 import { compileAccepts } from './internal/accepts.js';
 import type { EnvelopeReader } from './internal/envelope.js';
-import { machineKnows } from './internal/machineShape.js';
+import { machineKnows, unrepresentable } from './internal/machineShape.js';
 
 /** How one provider event type maps onto a lifecycle. */
 export interface EventTypeSpec {
@@ -83,6 +83,18 @@ function checkName(what: 'provider' | 'lifecycle', name: string, path: ReadonlyA
   );
 }
 
+function checkMachine(provider: string, name: string, machine: AnyStateMachine): void {
+  const [problem] = unrepresentable(machine);
+  if (!problem) return;
+  throw new PolicyflowError(
+    'invalid_argument',
+    `catalog '${provider}', lifecycle '${name}': ${problem.message}. The engine runs a table derived from the ` +
+      "machine on event types alone (a guard never sees an event's data, and no provider event fires an " +
+      'eventless or delayed transition); model each outcome as its own event type',
+    { path: ['lifecycles', name, ...problem.state.flatMap((key) => ['states', key])] },
+  );
+}
+
 function checkEvent(provider: string, type: string, spec: EventTypeSpec, machine: AnyStateMachine): void {
   const event = spec.event ?? type;
   if (machineKnows(machine, event)) return;
@@ -98,8 +110,9 @@ function checkEvent(provider: string, type: string, spec: EventTypeSpec, machine
  * Defines a provider catalog, or extends one with more event types and lifecycles.
  * Throws `catalog_conflict` when an event type or lifecycle is defined twice, and `lifecycle_unknown`
  * when an event names a lifecycle that does not exist. Throws `invalid_argument` for a provider or lifecycle
- * name that is empty or holds '/', and for an event whose machine event no state of its lifecycle has a
- * transition for.
+ * name that is empty or holds '/', an event whose machine event no state of its lifecycle has a transition
+ * for, and a machine with guarded, eventless (`always`) or delayed (`after`) transitions: the engine steps a
+ * table derived from the machine with event types alone, which cannot run those faithfully.
  *
  * @example
  * ```ts
@@ -129,7 +142,9 @@ export function defineCatalog(input: CatalogInput): Catalog {
       });
     }
     checkName('lifecycle', name, ['lifecycles', name]);
-    lifecycles.set(name, isLifecycleSpec(value) ? value : { machine: value });
+    const spec = isLifecycleSpec(value) ? value : { machine: value };
+    checkMachine(input.provider, name, spec.machine);
+    lifecycles.set(name, spec);
   }
   const events = new Map<string, CatalogEntry>(base?.events);
   for (const [type, spec] of Object.entries(input.events ?? {})) {

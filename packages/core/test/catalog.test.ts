@@ -72,3 +72,51 @@ describe('defineCatalog machine events', () => {
     expect(ten99policy().events.size).toBeGreaterThan(0);
   });
 });
+
+describe('defineCatalog machines the derived table cannot run', () => {
+  // The engine steps its table with `{ type }` alone: this machine would always take 'partial'.
+  const guarded = setup({
+    guards: { isFull: ({ event }) => ((event as { amount?: number }).amount ?? 0) >= 100 },
+  }).createMachine({
+    id: 'pay',
+    initial: 'open',
+    states: {
+      open: { on: { 'pay.received': [{ guard: 'isFull', target: 'paid' }, { target: 'partial' }] } },
+      partial: { on: { 'pay.received': 'paid' } },
+      paid: { type: 'final' },
+    },
+  });
+
+  test('refuses guarded transitions, naming the lifecycle, state and event', () => {
+    const events = { 'pay.received': { lifecycle: 'pay', id: 'id' } };
+    const error = rejection({ provider: 'acme', lifecycles: { pay: guarded }, events });
+    expect(error).toMatchObject({ code: 'invalid_argument', path: ['lifecycles', 'pay', 'states', 'open'] });
+    expect((error as Error).message).toMatch(
+      /'acme', lifecycle 'pay': state 'open' has a guarded transition on 'pay\.received'.*event types alone/,
+    );
+  });
+
+  test.each([
+    ['always', { always: { target: 'b' } }, /eventless \('always'\)/],
+    ['after', { after: { 1000: 'b' } }, /delayed \('after'\)/],
+  ])('refuses %s transitions, also in nested states', (_, a, message) => {
+    const m = setup({}).createMachine({
+      id: 'm',
+      initial: 'outer',
+      states: { outer: { initial: 'a', states: { a, b: { on: { 'm.x': 'a' } } } } },
+    });
+    const error = rejection({ provider: 'acme', lifecycles: { m }, events: {} });
+    expect(error).toMatchObject({
+      code: 'invalid_argument',
+      path: ['lifecycles', 'm', 'states', 'outer', 'states', 'a'],
+    });
+    expect((error as Error).message).toMatch(message);
+  });
+
+  test('lifecycles given as { machine } are checked too', () => {
+    expect(rejection({ provider: 'acme', lifecycles: { pay: { machine: guarded } } })).toMatchObject({
+      code: 'invalid_argument',
+      path: ['lifecycles', 'pay', 'states', 'open'],
+    });
+  });
+});

@@ -2,6 +2,13 @@ import type { AnyStateMachine } from 'xstate';
 
 type StateNode = AnyStateMachine['root'];
 
+/** Why a machine's transitions cannot be derived into a table: one transition the table would get wrong. */
+export interface Unrepresentable {
+  /** The state node's path from the root (`[]` for the root). */
+  readonly state: ReadonlyArray<string>;
+  readonly message: string;
+}
+
 function nodesOf(machine: AnyStateMachine): StateNode[] {
   const out: StateNode[] = [];
   const visit = (node: StateNode): void => {
@@ -10,6 +17,10 @@ function nodesOf(machine: AnyStateMachine): StateNode[] {
   };
   visit(machine.root);
   return out;
+}
+
+function where(node: StateNode): string {
+  return node.path.length === 0 ? 'the root state' : `state '${node.path.join('.')}'`;
 }
 
 const descriptorsOf = new WeakMap<AnyStateMachine, ReadonlyArray<string>>();
@@ -39,4 +50,32 @@ function matches(type: string, descriptor: string): boolean {
   if (!descriptor.endsWith('.*')) return false;
   const prefix = descriptor.slice(0, -1);
   return type.startsWith(prefix) || type === descriptor.slice(0, -2);
+}
+
+/**
+ * The transitions a derived table cannot run faithfully. The engine steps its table with `{ type }` alone, so
+ * a guard never sees the event's data (the table bakes in whichever branch a bare event takes), and eventless
+ * (`always`) and delayed (`after`) transitions fire on no provider event at all.
+ *
+ * @example
+ * ```ts
+ * unrepresentable(paymentMachine); // [{ state: ['open'], message: "state 'open' has a guarded transition on 'pay.received'" }]
+ * ```
+ */
+export function unrepresentable(machine: AnyStateMachine): Unrepresentable[] {
+  const out: Unrepresentable[] = [];
+  for (const node of nodesOf(machine)) {
+    if (node.config.always !== undefined) {
+      out.push({ state: node.path, message: `${where(node)} has an eventless ('always') transition` });
+    }
+    if (node.config.after !== undefined) {
+      out.push({ state: node.path, message: `${where(node)} has a delayed ('after') transition` });
+    }
+    for (const [event, transitions] of node.transitions) {
+      if (transitions.some((t) => t.guard !== undefined)) {
+        out.push({ state: node.path, message: `${where(node)} has a guarded transition on '${event}'` });
+      }
+    }
+  }
+  return out;
 }
