@@ -1,5 +1,5 @@
-import { fc, test } from '@fast-check/vitest';
-import { describe, expect } from 'vitest';
+import { fc, test as fcTest } from '@fast-check/vitest';
+import { describe, expect, test } from 'vitest';
 import { readIsoTime } from '../../src/internal/isoTime.js';
 
 const pad = (n: number, width: number) => String(n).padStart(width, '0');
@@ -31,12 +31,12 @@ function oracle(s: string): number {
 }
 
 describe('readIsoTime', () => {
-  test.prop([isoLike], { numRuns: 5000 })('gives Date.parse’s answer for every string it reads', (s) => {
+  fcTest.prop([isoLike], { numRuns: 5000 })('gives Date.parse’s answer for every string it reads', (s) => {
     const fast = readIsoTime(s);
     if (fast !== undefined) expect(fast).toBe(oracle(s));
   });
 
-  test.prop([fc.string({ maxLength: 40 })])('never throws and reads nothing Date.parse rejects', (s) => {
+  fcTest.prop([fc.string({ maxLength: 40 })])('never throws and reads nothing Date.parse rejects', (s) => {
     const fast = readIsoTime(s);
     if (fast !== undefined) expect(Number.isNaN(oracle(s))).toBe(false);
   });

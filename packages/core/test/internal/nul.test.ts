@@ -1,5 +1,5 @@
-import { fc, test } from '@fast-check/vitest';
-import { describe, expect } from 'vitest';
+import { fc, test as fcTest } from '@fast-check/vitest';
+import { describe, expect, test } from 'vitest';
 import { nulError, nulPath } from '../../src/internal/nul.js';
 
 /** JSON values whose strings and keys never hold U+0000. */
@@ -24,11 +24,11 @@ function plant(value: unknown, choose: number): [unknown, Array<string | number>
 }
 
 describe('nulPath', () => {
-  test.prop([clean])('finds nothing in a value without U+0000', (v) => {
+  fcTest.prop([clean])('finds nothing in a value without U+0000', (v) => {
     expect(nulPath(v)).toBeUndefined();
   });
 
-  test.prop([clean, fc.nat()])('finds the one string that holds it, wherever it is', (v, choose) => {
+  fcTest.prop([clean, fc.nat()])('finds the one string that holds it, wherever it is', (v, choose) => {
     const [planted, path] = plant(v, choose);
     expect(nulPath(planted)).toEqual(path);
     // Through JSON text too, as the engine meets it.

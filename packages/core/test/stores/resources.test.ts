@@ -1,5 +1,5 @@
-import { fc, test } from '@fast-check/vitest';
-import { describe, expect } from 'vitest';
+import { fc, test as fcTest } from '@fast-check/vitest';
+import { describe, expect, test } from 'vitest';
 import type { ResourceSnapshot } from '../../src/index.js';
 import { StateCodes } from '../../src/stores/memory/columns.js';
 import { ResourceTable } from '../../src/stores/memory/resources.js';
@@ -40,7 +40,7 @@ function snapshot(k: string, version: number): ResourceSnapshot {
 }
 
 describe('ResourceTable', () => {
-  test.prop([fc.array(key, { maxLength: 200 })])(
+  fcTest.prop([fc.array(key, { maxLength: 200 })])(
     'finds every key it was given, and only those, with the row it was given first',
     (keys) => {
       const table = new ResourceTable(new StateCodes());

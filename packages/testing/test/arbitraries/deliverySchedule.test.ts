@@ -1,13 +1,13 @@
-import { test } from '@fast-check/vitest';
+import { test as fcTest } from '@fast-check/vitest';
 import fc from 'fast-check';
-import { describe, expect } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { deliverySchedule, lifecycleHistory } from '../../src/index.js';
 import { acme } from '../helpers.js';
 
 const history = lifecycleHistory(acme, 'claim', { minLength: 1 });
 
 describe('deliverySchedule', () => {
-  test.prop([history.chain((h) => deliverySchedule(h).map((s) => ({ h, s })))])(
+  fcTest.prop([history.chain((h) => deliverySchedule(h).map((s) => ({ h, s })))])(
     'delivers every event at least once, each by webhook, at most 1 + duplicates times',
     ({ h, s }) => {
       for (const e of h.events) {
@@ -18,7 +18,7 @@ describe('deliverySchedule', () => {
     },
   );
 
-  test.prop([history.chain((h) => deliverySchedule(h, { pollOverlap: true }).map((s) => ({ h, s })))])(
+  fcTest.prop([history.chain((h) => deliverySchedule(h, { pollOverlap: true }).map((s) => ({ h, s })))])(
     'a poller reads a contiguous window in order',
     ({ h, s }) => {
       const polled = s.filter((d) => d.source === 'poll').map((d) => d.event.index);
@@ -28,7 +28,7 @@ describe('deliverySchedule', () => {
     },
   );
 
-  test.prop([
+  fcTest.prop([
     history.chain((h) =>
       deliverySchedule(h, { duplicates: false, reorder: false, pollOverlap: false }).map((s) => ({ h, s })),
     ),

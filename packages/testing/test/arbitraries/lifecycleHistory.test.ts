@@ -1,12 +1,12 @@
-import { test } from '@fast-check/vitest';
+import { test as fcTest } from '@fast-check/vitest';
 import { createEngine, kota, stateKey, tableFor, ten99policy } from '@policyflow/core';
 import fc from 'fast-check';
-import { describe, expect } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { createSimulatedClock, lifecycleHistory } from '../../src/index.js';
 import { acme } from '../helpers.js';
 
 describe('lifecycleHistory', () => {
-  test.prop([lifecycleHistory(acme, 'claim', { minLength: 1 })])(
+  fcTest.prop([lifecycleHistory(acme, 'claim', { minLength: 1 })])(
     'events are allowed steps with increasing distinct timestamps and distinct ids',
     (h) => {
       const table = tableFor(
@@ -29,7 +29,7 @@ describe('lifecycleHistory', () => {
     },
   );
 
-  test.prop([lifecycleHistory(acme, 'claim', { maxLength: 3 })])('respects maxLength', (h) => {
+  fcTest.prop([lifecycleHistory(acme, 'claim', { maxLength: 3 })])('respects maxLength', (h) => {
     expect(h.events.length).toBeLessThanOrEqual(3);
   });
 
@@ -38,7 +38,7 @@ describe('lifecycleHistory', () => {
     [kota(), 'policy'],
     [ten99policy(), 'application'],
   ] as const) {
-    test.prop([lifecycleHistory(catalog, lifecycle)], { numRuns: 50 })(
+    fcTest.prop([lifecycleHistory(catalog, lifecycle)], { numRuns: 50 })(
       `${catalog.provider}/${lifecycle}: delivered in order, every event applies and the resource ends in the final state`,
       async (h) => {
         const engine = createEngine({ providers: [catalog], clock: createSimulatedClock() });

@@ -1,13 +1,13 @@
-import { test } from '@fast-check/vitest';
+import { test as fcTest } from '@fast-check/vitest';
 import { kota, normalizeEvent, ten99policy } from '@policyflow/core';
 import fc from 'fast-check';
-import { describe, expect } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { envelopeVariant, providerEvent } from '../../src/index.js';
 import { acme } from '../helpers.js';
 
 describe('providerEvent', () => {
   for (const catalog of [kota(), ten99policy(), acme]) {
-    test.prop([providerEvent(catalog)], { numRuns: 200 })(
+    fcTest.prop([providerEvent(catalog)], { numRuns: 200 })(
       `${catalog.provider}: every generated delivery normalizes to the event it describes`,
       (e) => {
         const r = normalizeEvent(catalog, e.body);
@@ -21,7 +21,7 @@ describe('providerEvent', () => {
     );
   }
 
-  test.prop([
+  fcTest.prop([
     providerEvent(kota(), 'employer.health_insurance.quote.accepted', { resourceId: 'erhq_1', id: 'evt_1' }),
   ])('honours a fixed type, resource id and event id', (e) => {
     expect(e.type).toBe('employer.health_insurance.quote.accepted');

@@ -1,8 +1,8 @@
-import { test } from '@fast-check/vitest';
+import { test as fcTest } from '@fast-check/vitest';
 import { createEngine, kota, loadConfig } from '@policyflow/core';
 import fc from 'fast-check';
 import { Engine } from 'json-rules-engine';
-import { describe, expect } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { type ConditionTree, conditionFacts, conditionTree, ruleDefinition } from '../../src/index.js';
 
 async function evaluate(tree: ConditionTree, facts: Record<string, unknown>): Promise<boolean> {
@@ -13,7 +13,7 @@ async function evaluate(tree: ConditionTree, facts: Record<string, unknown>): Pr
 }
 
 describe('condition trees', () => {
-  test.prop([conditionTree(), conditionFacts()], { numRuns: 200 })(
+  fcTest.prop([conditionTree(), conditionFacts()], { numRuns: 200 })(
     'json-rules-engine accepts every generated tree against generated facts',
     async (tree, facts) => {
       expect(typeof (await evaluate(tree, facts))).toBe('boolean');
@@ -28,7 +28,7 @@ describe('condition trees', () => {
     expect(passed).toBeLessThan(90);
   });
 
-  test.prop([conditionTree({ maxDepth: 1, facts: ['event'], paths: ['$.data.x'], operators: ['equal'] })])(
+  fcTest.prop([conditionTree({ maxDepth: 1, facts: ['event'], paths: ['$.data.x'], operators: ['equal'] })])(
     'honours facts, paths and operators',
     (tree) => {
       const leaves = JSON.stringify(tree).match(/"fact":"[^"]+"/g) ?? [];
@@ -39,7 +39,7 @@ describe('condition trees', () => {
 });
 
 describe('ruleDefinition', () => {
-  test.prop([ruleDefinition({ catalog: kota(), actionTypes: ['log', 'http'] })])(
+  fcTest.prop([ruleDefinition({ catalog: kota(), actionTypes: ['log', 'http'] })])(
     'draws triggers from the catalog: an event type, or a lifecycle and one of its states',
     (rule) => {
       if ('event' in rule.on) expect(kota().events.has(rule.on.event)).toBe(true);
@@ -49,7 +49,7 @@ describe('ruleDefinition', () => {
     },
   );
 
-  test.prop([ruleDefinition({ catalog: kota() })], { numRuns: 50 })(
+  fcTest.prop([ruleDefinition({ catalog: kota() })], { numRuns: 50 })(
     'every generated rule loads as config and builds an engine',
     (rule) => {
       const config = loadConfig({ rules: [rule] }, { env: {} });
@@ -58,7 +58,7 @@ describe('ruleDefinition', () => {
   );
 
   // Enough runs to meet the roughly one config in a thousand whose message read as a template or a variable.
-  test.prop([fc.array(ruleDefinition({ catalog: kota() }), { minLength: 1, maxLength: 3 })], {
+  fcTest.prop([fc.array(ruleDefinition({ catalog: kota() }), { minLength: 1, maxLength: 3 })], {
     numRuns: 3000,
   })('every generated rule set loads as config', (rules) => {
     // A config's rule names are unique; the arbitrary draws each rule's on its own.
@@ -66,7 +66,7 @@ describe('ruleDefinition', () => {
     expect(() => loadConfig({ rules: named }, { env: {} })).not.toThrow();
   });
 
-  test.prop(
+  fcTest.prop(
     [ruleDefinition({ catalog: kota() }).filter((r) => 'lifecycle' in r.on && r.on.lifecycle === 'policy')],
     {
       numRuns: 20,

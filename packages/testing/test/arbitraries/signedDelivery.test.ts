@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
-import { test } from '@fast-check/vitest';
+import { test as fcTest } from '@fast-check/vitest';
 import fc from 'fast-check';
-import { describe, expect } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { providerEvent, signedDelivery, signPayload } from '../../src/index.js';
 import { acme } from '../helpers.js';
 
@@ -22,7 +22,7 @@ function verifyStandard(payload: string, h: Readonly<Record<string, string>>, se
 }
 
 describe('signedDelivery', () => {
-  test.prop([
+  fcTest.prop([
     signedDelivery(
       providerEvent(acme).map((e) => e.body),
       { secret: SECRET, now: NOW, scheme: 'stripe' },
@@ -34,7 +34,7 @@ describe('signedDelivery', () => {
     expect(Math.abs(d.skewSeconds)).toBeLessThanOrEqual(600);
   });
 
-  test.prop([
+  fcTest.prop([
     signedDelivery(
       { a: 1 },
       { secret: SECRET, now: NOW, scheme: 'standard-webhooks', minSkewSeconds: -5, maxSkewSeconds: 5 },

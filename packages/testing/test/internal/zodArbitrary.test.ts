@@ -1,5 +1,5 @@
-import { fc, test } from '@fast-check/vitest';
-import { describe, expect } from 'vitest';
+import { fc, test as fcTest } from '@fast-check/vitest';
+import { describe, expect, test } from 'vitest';
 import { z } from 'zod';
 import { arbitraryOf, type SchemaLike } from '../../src/internal/zodArbitrary.js';
 
@@ -16,7 +16,7 @@ const formats = {
 
 describe('arbitraryOf', () => {
   for (const [name, schema] of Object.entries(formats)) {
-    test.prop([arbitraryOf(like(schema))], { seed: 7, numRuns: 50 })(
+    fcTest.prop([arbitraryOf(like(schema))], { seed: 7, numRuns: 50 })(
       `generates ${name} strings the schema accepts`,
       (value) => {
         expect(typeof value).toBe('string');
@@ -25,7 +25,7 @@ describe('arbitraryOf', () => {
     );
   }
 
-  test.prop([arbitraryOf(like(z.object({ site: z.url(), contact: z.email().optional() })))], { seed: 7 })(
+  fcTest.prop([arbitraryOf(like(z.object({ site: z.url(), contact: z.email().optional() })))], { seed: 7 })(
     'generates objects whose formatted fields the schema accepts',
     (value) => {
       expect(z.object({ site: z.url(), contact: z.email().optional() }).safeParse(value).success).toBe(true);
