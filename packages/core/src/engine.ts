@@ -644,6 +644,11 @@ export function createEngine(options: EngineOptions): Engine {
         const message = 'the engine is closed; create a new one to ingest';
         return Promise.reject(new PolicyflowError('engine_closed', message));
       }
+      if (opts.receivedAt !== undefined && !Number.isFinite(opts.receivedAt)) {
+        // A caller's mistake, not a provider's bad input: it would be stored as the delivery's time.
+        const message = `receivedAt must be epoch ms, not ${String(opts.receivedAt)}`;
+        return Promise.reject(new PolicyflowError('invalid_argument', message, { path: ['receivedAt'] }));
+      }
       if (inFlight >= maxInFlight) {
         const message = `${inFlight} ingests in flight (maxInFlight ${maxInFlight})`;
         return Promise.reject(new PolicyflowError('engine_overloaded', message));

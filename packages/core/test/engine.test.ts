@@ -243,6 +243,21 @@ describe('createEngine ingest', () => {
     expect(heard).toEqual([]);
   });
 
+  test("a receivedAt that is not a time is the caller's mistake: rejected, nothing recorded", async () => {
+    const engine = createEngine({ providers: [acme] });
+    for (const receivedAt of [Number.NaN, Number.POSITIVE_INFINITY]) {
+      await expect(
+        engine.ingest(claimEvent('claim.opened', 'r1', 10), { provider: 'acme', receivedAt }),
+      ).rejects.toMatchObject({ code: 'invalid_argument', path: ['receivedAt'] });
+    }
+    expect(await engine.store.listResources()).toEqual([]);
+    await engine.ingest(claimEvent('claim.opened', 'r1', 10), { provider: 'acme', receivedAt: 5 });
+    expect(
+      (await engine.store.getLedgerEntry((await engine.getResource('acme/claim/r1'))!.lastEventId))
+        ?.receivedAt,
+    ).toBe(5);
+  });
+
   test('close refuses further ingests with engine_closed', async () => {
     const engine = createEngine({ providers: [acme] });
     await engine.close();
