@@ -152,9 +152,21 @@ function compileObject(
     }
     return [k, compileTemplates(v, [...where, k], issues)] as const;
   });
-  // Keys are defined, never assigned: an own `__proto__` key stays a key, not the rendered object's prototype.
-  return (ctx) =>
-    Object.fromEntries(entries.map(([k, r]) => [k, r(ctx)] as const).filter(([, v]) => v !== undefined));
+  if (entries.some(([k]) => FORBIDDEN.has(k))) {
+    // Only reachable when the issue above was ignored: keys are then defined, never assigned, so an own
+    // `__proto__` key stays a key rather than becoming the rendered object's prototype.
+    return (ctx) =>
+      Object.fromEntries(entries.map(([k, r]) => [k, r(ctx)] as const).filter(([, v]) => v !== undefined));
+  }
+  // Every action that fires renders its params: assignment builds them without the arrays of fromEntries.
+  return (ctx) => {
+    const out: Record<string, unknown> = {};
+    for (const [k, r] of entries) {
+      const v = r(ctx);
+      if (v !== undefined) out[k] = v;
+    }
+    return out;
+  };
 }
 
 /**
