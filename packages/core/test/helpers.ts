@@ -1,6 +1,7 @@
 import { setup } from 'xstate';
 import { z } from 'zod';
 import { defineCatalog } from '../src/catalog.js';
+import { isPolicyflowError, type PolicyflowError } from '../src/errors.js';
 
 /** A small catalog for engine tests, independent of the built-in providers. */
 export const claimMachine = setup({
@@ -40,4 +41,15 @@ let seq = 0;
 export function claimEvent(type: string, id: string, created: number, extra: Record<string, unknown> = {}) {
   seq += 1;
   return { id: `evt_${seq}`, type, created, data: { id, ...extra } };
+}
+
+/** The PolicyflowError `fn` throws; a test fails when it throws something else or nothing. */
+export function failure(fn: () => unknown): PolicyflowError {
+  try {
+    fn();
+  } catch (e) {
+    if (isPolicyflowError(e)) return e;
+    throw e;
+  }
+  throw new Error('expected a PolicyflowError');
 }

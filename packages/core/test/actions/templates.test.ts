@@ -4,18 +4,8 @@ import { backoff, mergeRetry, parseDelay } from '../../src/actions/schedule.js';
 import { compileTemplates, type TemplateIssue } from '../../src/actions/templates.js';
 import { loadConfig } from '../../src/config/load.js';
 import { createEngine } from '../../src/engine.js';
-import { isPolicyflowError, type PolicyflowError } from '../../src/errors.js';
 import type { RuleSpec } from '../../src/rules/types.js';
-
-function failure(fn: () => unknown): PolicyflowError {
-  try {
-    fn();
-  } catch (e) {
-    if (isPolicyflowError(e)) return e;
-    throw e;
-  }
-  throw new Error('expected a PolicyflowError');
-}
+import { failure } from '../helpers.js';
 
 const ctx = {
   event: { id: 'evt_1', data: { amount: 12, items: [{ id: 'a' }], nested: { ok: true } } },

@@ -6,7 +6,8 @@ import { z } from 'zod';
 import { loadConfig } from '../../src/config/load.js';
 import { configJsonSchema } from '../../src/config/schema.js';
 import { createEngine } from '../../src/engine.js';
-import { describeIssue, isPolicyflowError, type PolicyflowError } from '../../src/errors.js';
+import { describeIssue } from '../../src/errors.js';
+import { failure } from '../helpers.js';
 import { insurer, quoteEvent } from '../rules/helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'policyflow-config-'));
@@ -14,16 +15,6 @@ function file(name: string, text: string): string {
   const path = join(dir, name);
   writeFileSync(path, text);
   return path;
-}
-
-function failure(fn: () => unknown): PolicyflowError {
-  try {
-    fn();
-  } catch (e) {
-    if (isPolicyflowError(e)) return e;
-    throw e;
-  }
-  throw new Error('expected loadConfig to fail');
 }
 
 const GOOD = `

@@ -15,6 +15,17 @@ const quoteEvent = (type: string, minute: number, extra: Record<string, unknown>
   data: { id: 'erhq_3b1333d87d9d4fd6ad83ba7f6b0e951a', employer_id: 'er_1', status: type, ...extra },
 });
 
+/** A config file with one rule that logs `message` when a quote is accepted. */
+function acceptedRuleFile(message: string): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'policyflow-testing-')), 'policyflow.config.yaml');
+  const rule = ['rules:', '  - name: log-accepted', '    on: { lifecycle: employer_quote, to: accepted }'];
+  writeFileSync(
+    file,
+    [...rule, '    actions:', `      - { type: log, params: { message: "${message}" } }`].join('\n'),
+  );
+  return file;
+}
+
 const reminder: RuleSpec = {
   name: 'remind-quote',
   on: { event: 'employer.health_insurance.quote.action_required' },
@@ -100,18 +111,7 @@ describe('createTestEngine', () => {
   });
 
   it('loads rules from a config file', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'policyflow-testing-'));
-    const file = join(dir, 'policyflow.config.yaml');
-    writeFileSync(
-      file,
-      [
-        'rules:',
-        '  - name: log-accepted',
-        '    on: { lifecycle: employer_quote, to: accepted }',
-        '    actions:',
-        '      - { type: log, params: { message: "accepted {{resource.id}}" } }',
-      ].join('\n'),
-    );
+    const file = acceptedRuleFile('accepted {{resource.id}}');
     const t = createTestEngine({ config: file });
     await t.deliver(quoteEvent('accepted', 3));
     await t.drain();
@@ -120,18 +120,7 @@ describe('createTestEngine', () => {
   });
 
   it('takes a loaded config as it is: a `$${` the file escaped is not read as a variable again', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'policyflow-testing-'));
-    const file = join(dir, 'policyflow.config.yaml');
-    writeFileSync(
-      file,
-      [
-        'rules:',
-        '  - name: log-accepted',
-        '    on: { lifecycle: employer_quote, to: accepted }',
-        '    actions:',
-        '      - { type: log, params: { message: "price is $${PRICE}" } }',
-      ].join('\n'),
-    );
+    const file = acceptedRuleFile('price is $${PRICE}');
     const t = createTestEngine({ config: loadConfig(file, { env: {} }) });
     await t.deliver(quoteEvent('accepted', 3));
     await t.drain();
