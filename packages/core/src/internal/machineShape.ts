@@ -55,7 +55,7 @@ function matches(type: string, descriptor: string): boolean {
 /**
  * The transitions a derived table cannot run faithfully. The engine steps its table with `{ type }` alone, so
  * a guard never sees the event's data (the table bakes in whichever branch a bare event takes), and eventless
- * (`always`) and delayed (`after`) transitions fire on no provider event at all.
+ * (`always`) and delayed (`after`) transitions, and those of an invoked actor, fire on no provider event at all.
  *
  * @example
  * ```ts
@@ -70,6 +70,10 @@ export function unrepresentable(machine: AnyStateMachine): Unrepresentable[] {
     }
     if (node.config.after !== undefined) {
       out.push({ state: node.path, message: `${where(node)} has a delayed ('after') transition` });
+    }
+    if (node.config.invoke !== undefined) {
+      // The table never starts actors, so their onDone and onError transitions would never be taken.
+      out.push({ state: node.path, message: `${where(node)} invokes an actor` });
     }
     for (const [event, transitions] of node.transitions) {
       if (transitions.some((t) => t.guard !== undefined)) {
