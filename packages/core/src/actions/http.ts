@@ -137,6 +137,8 @@ export const httpAction: ActionDefinition<HttpParams> = {
   params: httpParams as z.ZodType<HttpParams>,
   // Each request carries its own `timeoutMs` (a param, so a rule can give a slow endpoint longer).
   timeoutMs: Number.POSITIVE_INFINITY,
+  // Values templated into the URL are percent-encoded: event data cannot move the request elsewhere.
+  urlParams: ['url'],
   async handler(p, ctx) {
     const url = target(p);
     if (!(url instanceof URL)) return url;

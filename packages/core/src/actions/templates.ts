@@ -81,6 +81,8 @@ function compileString(
   text: string,
   where: ReadonlyArray<string | number>,
   issues: TemplateIssue[],
+  // A URL param: values inside its text are percent-encoded, so an id holding `/`, `?` or `#` stays one segment.
+  encode = false,
 ): Renderer {
   if (!text.includes('{{')) return () => text;
   const parts: Part[] = [];
@@ -103,6 +105,13 @@ function compileString(
       return value === undefined ? '' : detach(value);
     };
   }
+  if (encode) {
+    return (ctx) => {
+      let out = '';
+      for (const p of parts) out += typeof p === 'string' ? p : encodeURIComponent(stringify(lookup(ctx, p)));
+      return out;
+    };
+  }
   return (ctx) => {
     let out = '';
     for (const p of parts) out += typeof p === 'string' ? p : stringify(lookup(ctx, p));
@@ -113,7 +122,9 @@ function compileString(
 /**
  * Compiles every string in an action's params into a renderer. Templates are path look-ups only
  * (`{{event.data.id}}`): no expressions, no calls, no prototype access, and no key named `__proto__`,
- * `constructor` or `prototype`. Problems are pushed to `issues`.
+ * `constructor` or `prototype`. In the top-level params named in `urlParams` (an action's URLs), values inside
+ * text are percent-encoded; a param that is one template alone is the URL itself and kept as it is. Problems
+ * are pushed to `issues`.
  *
  * @example
  * ```ts
@@ -126,13 +137,14 @@ export function compileTemplates(
   value: unknown,
   where: ReadonlyArray<string | number>,
   issues: TemplateIssue[],
+  urlParams: ReadonlyArray<string> = [],
 ): Renderer {
   if (typeof value === 'string') return compileString(value, where, issues);
   if (Array.isArray(value)) {
     const items = value.map((v, i) => compileTemplates(v, [...where, i], issues));
     return (ctx) => items.map((r) => r(ctx));
   }
-  if (value !== null && typeof value === 'object') return compileObject(value, where, issues);
+  if (value !== null && typeof value === 'object') return compileObject(value, where, issues, urlParams);
   return () => value;
 }
 
@@ -140,6 +152,7 @@ function compileObject(
   value: object,
   where: ReadonlyArray<string | number>,
   issues: TemplateIssue[],
+  urlParams: ReadonlyArray<string>,
 ): Renderer {
   const entries = Object.entries(value).map(([k, v]) => {
     // JSON.parse keeps `__proto__` as an own key, and any copy made by assignment (a handler's, say) turns it
@@ -150,7 +163,11 @@ function compileObject(
         message: `a params key may not be named '${k}', a name every JavaScript object has`,
       });
     }
-    return [k, compileTemplates(v, [...where, k], issues)] as const;
+    const url = typeof v === 'string' && urlParams.includes(k);
+    return [
+      k,
+      url ? compileString(v, [...where, k], issues, true) : compileTemplates(v, [...where, k], issues),
+    ] as const;
   });
   if (entries.some(([k]) => FORBIDDEN.has(k))) {
     // Only reachable when the issue above was ignored: keys are then defined, never assigned, so an own

@@ -73,10 +73,15 @@ export interface ActionDefinition<P = unknown> {
    * own work (the built-in `http` action, whose requests carry their `timeoutMs`).
    */
   readonly timeoutMs?: number;
+  /**
+   * Top-level params that are URLs (the `http` action's `url`): a template inside one renders its value
+   * percent-encoded, so event data cannot move the request to another path (`../admin`) or add a query.
+   */
+  readonly urlParams?: ReadonlyArray<string>;
 }
 
 /** What `engine.registerAction` takes besides the handler and its params schema. */
-export type ActionOptions = Pick<ActionDefinition, 'retry' | 'timeoutMs'>;
+export type ActionOptions = Pick<ActionDefinition, 'retry' | 'timeoutMs' | 'urlParams'>;
 
 /** `engine.registerAction`: adds a custom action type. */
 export type RegisterAction = <P>(

@@ -68,10 +68,18 @@ export interface RuleSet {
 function compileAction(spec: ActionSpec, index: number, options: RuleSetOptions): CompiledAction {
   const issues: TemplateIssue[] = [];
   let retry: RetryPolicy | undefined;
+  let render: Renderer | undefined;
   return {
     spec,
     index,
-    render: compileTemplates(spec.params ?? {}, ['params'], issues),
+    // Compiled when first needed, as `retry` is read: the definition says which params are URLs to encode.
+    get render() {
+      if (render !== undefined) return render;
+      const def = options.actions.get(spec.type);
+      const r = compileTemplates(spec.params ?? {}, ['params'], issues, def?.urlParams);
+      if (def !== undefined) render = r;
+      return r;
+    },
     at: spec.at === undefined ? undefined : compileTemplates(spec.at, ['at'], issues),
     delayMs: spec.delay === undefined ? 0 : (parseDelay(spec.delay) ?? 0),
     // Read from the registry when first needed, not now: a type `engine.registerAction` adds after the

@@ -118,6 +118,21 @@ describe('http action', () => {
     expect(letter!.lastError!.message).toMatch(/answered 410/);
   });
 
+  test('values templated into the URL are percent-encoded: event data cannot change its path or query', async () => {
+    const url = `${base}/quotes/{{event.data.note}}?ref={{event.data.ref}}`;
+    const { engine } = engineWith({ type: 'http', params: { url } });
+    const data = { note: '../admin', ref: 'a&b=c#x' };
+    await engine.ingest(quoteEvent('quote.created', 'q9', 100, data), { provider: 'insurer' });
+    await engine.drain();
+    expect(hits.at(-1)?.path).toBe('/quotes/..%2Fadmin?ref=a%26b%3Dc%23x');
+    // A URL that is one template alone is the URL itself.
+    const whole = engineWith({ type: 'http', params: { url: '{{event.data.hook}}' } });
+    const hook = `${base}/whole/path?k=v`;
+    await whole.engine.ingest(quoteEvent('quote.created', 'q10', 100, { hook }), { provider: 'insurer' });
+    await whole.engine.drain();
+    expect(hits.at(-1)?.path).toBe('/whole/path?k=v');
+  });
+
   test('a timeout is retried', async () => {
     const slow = createServer(() => undefined);
     await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve));
