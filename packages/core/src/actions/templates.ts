@@ -105,16 +105,10 @@ function compileString(
       return value === undefined ? '' : detach(value);
     };
   }
-  if (encode) {
-    return (ctx) => {
-      let out = '';
-      for (const p of parts) out += typeof p === 'string' ? p : encodeURIComponent(stringify(lookup(ctx, p)));
-      return out;
-    };
-  }
+  const show = encode ? (v: unknown) => encodeURIComponent(stringify(v)) : stringify;
   return (ctx) => {
     let out = '';
-    for (const p of parts) out += typeof p === 'string' ? p : stringify(lookup(ctx, p));
+    for (const p of parts) out += typeof p === 'string' ? p : show(lookup(ctx, p));
     return out;
   };
 }
