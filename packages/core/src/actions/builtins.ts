@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { retrySchema } from '../config/schema.js';
+import { retryProblems } from '../config/schema.js';
 import { PolicyflowError } from '../errors.js';
 import { httpAction } from './http.js';
 import type { ActionDefinition, LogSink } from './types.js';
@@ -124,19 +124,10 @@ export function registerInto(
       },
     );
   }
-  if (def.retry !== undefined) {
-    const retry = retrySchema.safeParse(def.retry);
-    const first = retry.error?.issues[0];
-    if (first !== undefined) {
-      const path = [name, 'retry', ...(first.path as Array<string | number>)];
-      throw new PolicyflowError(
-        'invalid_argument',
-        `${path.join('.')} of action '${name}': ${first.message}`,
-        {
-          path,
-        },
-      );
-    }
+  const [bad] = def.retry === undefined ? [] : retryProblems(def.retry, [name, 'retry']);
+  if (bad !== undefined) {
+    const message = `${bad.path.join('.')} of action '${name}': ${bad.message}`;
+    throw new PolicyflowError('invalid_argument', message, { path: bad.path });
   }
   registry.set(name, def);
 }

@@ -126,6 +126,27 @@ export const retrySchema = z
   .strict();
 
 /**
+ * What is wrong with a retry policy given in code (a config's is checked with the file), each problem at its
+ * path below `base`: `attempts: NaN` would otherwise retry for ever.
+ *
+ * @example
+ * ```ts
+ * retryProblems({ attempts: Number.NaN }, ['retry']); // [{ path: ['retry', 'attempts'], message: '…' }]
+ * ```
+ */
+export function retryProblems(
+  retry: unknown,
+  base: ReadonlyArray<string | number>,
+): Array<{ path: Array<string | number>; message: string }> {
+  const parsed = retrySchema.safeParse(retry);
+  if (parsed.success) return [];
+  return parsed.error.issues.map((e) => ({
+    path: [...base, ...(e.path as Array<string | number>)],
+    message: e.message,
+  }));
+}
+
+/**
  * One action of a rule.
  *
  * @example

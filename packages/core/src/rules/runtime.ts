@@ -4,7 +4,7 @@ import { DEFAULT_RETRY, mergeRetry } from '../actions/schedule.js';
 import type { ActionDefinition, LogSink, RegisterAction } from '../actions/types.js';
 import type { EngineEventName, EngineEvents } from '../bus.js';
 import type { Clock } from '../clock.js';
-import { retrySchema, ruleSchema } from '../config/schema.js';
+import { retryProblems, ruleSchema } from '../config/schema.js';
 import type { Reaction, ReactionInput, Reactor } from '../engine.js';
 import { issuesError, PolicyflowError } from '../errors.js';
 import { parseTimestamp } from '../internal/envelope.js';
@@ -84,16 +84,11 @@ function parseRules(rules: ReadonlyArray<unknown>): RuleSpec[] {
 
 // Checked as a config's is: `attempts: NaN` would otherwise retry for ever, and a negative delay spin.
 function parseRetry(retry: RulesOptions['retry']): RulesOptions['retry'] {
-  if (retry === undefined) return undefined;
-  const parsed = retrySchema.safeParse(retry);
-  if (parsed.success) return retry;
+  const problems = retry === undefined ? [] : retryProblems(retry, ['retry']);
+  if (problems.length === 0) return retry;
   throw issuesError(
     'the retry policy',
-    parsed.error.issues.map((e) => ({
-      code: 'config_invalid' as const,
-      path: ['retry', ...(e.path as Array<string | number>)],
-      message: e.message,
-    })),
+    problems.map((p) => ({ ...p, code: 'config_invalid' as const })),
   );
 }
 
