@@ -90,7 +90,7 @@ function checkMachine(provider: string, name: string, machine: AnyStateMachine):
     'invalid_argument',
     `catalog '${provider}', lifecycle '${name}': ${problem.message}. The engine runs a table derived from the ` +
       "machine on event types alone (a guard never sees an event's data, and no provider event fires an " +
-      'eventless or delayed transition); model each outcome as its own event type',
+      "eventless or delayed transition or an invoked actor's); model each outcome as its own event type",
     { path: ['lifecycles', name, ...problem.state.flatMap((key) => ['states', key])] },
   );
 }
@@ -111,8 +111,8 @@ function checkEvent(provider: string, type: string, spec: EventTypeSpec, machine
  * Throws `catalog_conflict` when an event type or lifecycle is defined twice, and `lifecycle_unknown`
  * when an event names a lifecycle that does not exist. Throws `invalid_argument` for a provider or lifecycle
  * name that is empty or holds '/', an event whose machine event no state of its lifecycle has a transition
- * for, and a machine with guarded, eventless (`always`) or delayed (`after`) transitions: the engine steps a
- * table derived from the machine with event types alone, which cannot run those faithfully.
+ * for, and a machine with guarded, eventless (`always`) or delayed (`after`) transitions or an invoked actor: the
+ * engine steps a table derived from the machine with event types alone, which cannot run those faithfully.
  *
  * @example
  * ```ts

@@ -9,7 +9,15 @@ export interface Unrepresentable {
   readonly message: string;
 }
 
-function nodesOf(machine: AnyStateMachine): StateNode[] {
+/**
+ * Every state node of a machine, depth first from the root.
+ *
+ * @example
+ * ```ts
+ * nodesOf(claimMachine).map((n) => n.path.join('.')); // ['', 'opened', 'approved', 'paid']
+ * ```
+ */
+export function nodesOf(machine: AnyStateMachine): StateNode[] {
   const out: StateNode[] = [];
   const visit = (node: StateNode): void => {
     out.push(node);

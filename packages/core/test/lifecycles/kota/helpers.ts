@@ -1,12 +1,14 @@
 import { stateKey } from '@policyflow/core';
 import {
   type AnyStateMachine,
-  type AnyStateNode,
   getNextSnapshot,
   initialTransition,
   type StateValue,
   transition,
 } from 'xstate';
+import { nodesOf } from '../../../src/internal/machineShape.js';
+
+export { nodesOf };
 
 type Snapshot = ReturnType<typeof initialTransition>[0];
 
@@ -91,17 +93,6 @@ export function tableOf(machine: AnyStateMachine, states?: ReadonlyArray<StateVa
     }
     out[stateKey(snap.value)] = row;
   }
-  return out;
-}
-
-/** Every state node of a machine, depth first. */
-export function nodesOf(machine: AnyStateMachine): AnyStateNode[] {
-  const out: AnyStateNode[] = [];
-  const visit = (node: AnyStateNode): void => {
-    out.push(node);
-    for (const child of Object.values(node.states)) visit(child);
-  };
-  visit(machine.root);
   return out;
 }
 
