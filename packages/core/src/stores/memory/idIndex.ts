@@ -2,32 +2,26 @@ import { Buffer } from 'node:buffer';
 import { U32Column } from './columns.js';
 
 const EMPTY = 0;
+// An entry in the arena: its row, its length in bytes, then its bytes padded to whole 32-bit words.
+const ROW = 0;
+const LENGTH = 1;
+const HEADER = 2;
 
-/** A Buffer over the same memory, whose latin1 decoding makes an id's string in one native call. */
-function textOf(bytes: Uint8Array): Buffer {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-}
-
-/** FNV-1a over UTF-16 code units; -1 when a unit does not fit a byte (the id then goes to the side map). */
-function hashOf(id: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < id.length; i++) {
-    const c = id.charCodeAt(i);
-    if (c > 0xff) return -1;
-    h = Math.imul(h ^ c, 0x01000193);
-  }
-  // Kept non-negative so that -1 can mean "wide".
-  return h >>> 1;
+/** A Buffer over the same memory: its latin1 decoding makes an id's string in one native call. */
+function textOf(words: Int32Array): Buffer {
+  return Buffer.from(words.buffer, words.byteOffset, words.byteLength);
 }
 
 /**
  * Every event id the ledger has seen, each with its row number (the order ids were added), packed: an
- * open-addressing hash table in an `Int32Array` and the ids' characters in one byte arena.
+ * open-addressing hash table in an `Int32Array` and the ids' characters in one arena of 32-bit words.
  *
  * The ledger holds every id ever seen, so a `Map<string, number>` there meant a string object and a table
- * entry per event for the collector to trace and copy, forever. Here an id costs its bytes and three cells,
- * none of which the collector looks into. Ids with a character above U+00FF (no provider sends them, but
- * JSON allows them) go to an ordinary map beside the table.
+ * entry per event for the collector to trace and copy, forever. Here an id costs its bytes and four cells,
+ * none of which the collector looks into. An id is copied into a scratch buffer by one native call, and then
+ * hashed and compared a word at a time: a loop of `charCodeAt` cost several times as much. A slot points at
+ * the id's entry, which holds its row, so a probe reads two places: the slot and the entry. Ids with a
+ * character outside ASCII (no provider sends them, but JSON allows them) go to an ordinary map beside it.
  *
  * @example
  * ```ts
@@ -38,19 +32,25 @@ function hashOf(id: string): number {
  * ```
  */
 export class IdIndex {
-  // Slot i is two cells: the id's hash at 2i and its row + 1 at 2i + 1 (0: empty). The hash sits beside the
-  // row so that a probe past another id costs no second look-up elsewhere: one cache line per probe.
+  // Slot i is two cells: the id's hash at 2i and its entry's word offset + 1 at 2i + 1 (0: empty). The hash
+  // sits beside the offset so that a probe past another id reads nothing else.
   #slots = new Int32Array(2 << 12);
   #mask = (1 << 12) - 1;
-  #bytes = new Uint8Array(1 << 16);
-  #text = textOf(this.#bytes);
+  #arena = new Int32Array(1 << 14);
+  #text = textOf(this.#arena);
   #used = 0;
   #count = 0;
+  // Row → entry offset, for reading an id back by its row.
   readonly #starts = new U32Column();
   readonly #wide = new Map<string, number>();
   readonly #wideIds = new Map<number, string>();
+  // The id being looked up, as bytes (then its words), with its byte length.
+  #scratch = new Int32Array(64);
+  #scratchText = textOf(this.#scratch);
+  #length = 0;
 
-  // `has` then `add` of the same id is the ledger's commit: remember where the look-up stopped.
+  // `rowOf` then `add` of the same id is the ledger's commit: remember where the look-up stopped. The
+  // scratch still holds that id's bytes while `#probedId` is set: every encode clears it.
   #probedId: string | undefined;
   #probedHash = 0;
   #probedSlot = 0;
@@ -61,13 +61,13 @@ export class IdIndex {
 
   /** The row of `id`, or -1. */
   rowOf(id: string): number {
-    const hash = hashOf(id);
+    const hash = this.#encode(id);
     if (hash < 0) return this.#wide.get(id) ?? -1;
     const slots = this.#slots;
     const mask = this.#mask;
     let i = hash & mask;
     for (let s = slots[2 * i + 1]!; s !== EMPTY; s = slots[2 * i + 1]!) {
-      if (slots[2 * i] === hash && this.#equals(s - 1, id)) return s - 1;
+      if (slots[2 * i] === hash && this.#matches(s - 1)) return this.#arena[s - 1 + ROW]!;
       i = (i + 1) & mask;
     }
     this.#probedId = id;
@@ -78,23 +78,18 @@ export class IdIndex {
 
   /** Adds `id` and returns its row, or -1 when it is already there. */
   add(id: string): number {
-    let hash: number;
-    let slot: number;
-    if (id === this.#probedId) {
-      hash = this.#probedHash;
-      slot = this.#probedSlot;
-    } else {
+    if (id !== this.#probedId) {
       if (this.rowOf(id) >= 0) return -1;
       if (this.#probedId !== id) return this.#addWide(id);
-      hash = this.#probedHash;
-      slot = this.#probedSlot;
     }
+    const hash = this.#probedHash;
+    const slot = this.#probedSlot;
     this.#probedId = undefined;
     const row = this.#count++;
-    this.#starts.set(row, this.#used);
-    this.#append(id);
+    const at = this.#append(row);
+    this.#starts.set(row, at);
     this.#slots[2 * slot] = hash;
-    this.#slots[2 * slot + 1] = row + 1;
+    this.#slots[2 * slot + 1] = at + 1;
     // At most half the slots in use keeps probes short.
     if (this.#count * 2 > this.#mask + 1) this.#grow();
     return row;
@@ -104,9 +99,49 @@ export class IdIndex {
   id(row: number): string {
     const wide = this.#wideIds.get(row);
     if (wide !== undefined) return wide;
-    const start = this.#starts.get(row);
-    const end = row + 1 < this.#count ? this.#starts.get(row + 1) : this.#used;
-    return this.#text.toString('latin1', start, end);
+    const at = this.#starts.get(row);
+    const from = (at + HEADER) * 4;
+    return this.#text.toString('latin1', from, from + this.#arena[at + LENGTH]!);
+  }
+
+  /**
+   * Copies `id` into the scratch words, zero-padded, and returns its hash (non-negative), or -1 when it has a
+   * character outside ASCII. UTF-8 of an ASCII string is its characters, one byte each, so a byte count equal
+   * to the string's length says every character was ASCII.
+   */
+  #encode(id: string): number {
+    this.#probedId = undefined;
+    if (id.length * 3 + 4 > this.#scratch.byteLength) {
+      this.#scratch = new Int32Array(Math.ceil((id.length * 3 + 4) / 4) * 2);
+      this.#scratchText = textOf(this.#scratch);
+    }
+    const n = this.#scratchText.write(id, 0, 'utf8');
+    if (n !== id.length) return -1;
+    this.#length = n;
+    const words = this.#scratch;
+    const w = (n + 3) >> 2;
+    // Little-endian: the bytes past the id in its last word are the word's high ones.
+    if ((n & 3) !== 0) words[w - 1] = words[w - 1]! & ((1 << ((n & 3) * 8)) - 1);
+    let h = 0x811c9dc5 ^ n;
+    for (let k = 0; k < w; k++) {
+      h = Math.imul(h ^ words[k]!, 0x01000193);
+      h ^= h >>> 15;
+    }
+    // murmur3's finalizer: every input bit reaches the low bits the table's mask keeps.
+    h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+    h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+    return (h ^ (h >>> 16)) >>> 1;
+  }
+
+  /** True when the entry at `at` holds the id in the scratch words. */
+  #matches(at: number): boolean {
+    const arena = this.#arena;
+    const n = this.#length;
+    if (arena[at + LENGTH] !== n) return false;
+    const words = this.#scratch;
+    const w = (n + 3) >> 2;
+    for (let k = 0; k < w; k++) if (arena[at + HEADER + k] !== words[k]) return false;
+    return true;
   }
 
   #addWide(id: string): number {
@@ -114,32 +149,27 @@ export class IdIndex {
     const row = this.#count++;
     this.#wide.set(id, row);
     this.#wideIds.set(row, id);
-    this.#starts.set(row, this.#used); // zero bytes: the next row starts where this one does
     return row;
   }
 
-  // Wide rows never sit in the table, so a row found there always has its bytes in the arena.
-  #equals(row: number, id: string): boolean {
-    const start = this.#starts.get(row);
-    const end = row + 1 < this.#count ? this.#starts.get(row + 1) : this.#used;
-    if (end - start !== id.length) return false;
-    const bytes = this.#bytes;
-    for (let k = 0; k < id.length; k++) if (bytes[start + k] !== id.charCodeAt(k)) return false;
-    return true;
-  }
-
-  #append(id: string): void {
-    const need = this.#used + id.length;
-    if (need > this.#bytes.length) {
-      const next = new Uint8Array(Math.max(this.#bytes.length * 2, need));
-      next.set(this.#bytes.subarray(0, this.#used));
-      this.#bytes = next;
+  /** Appends the entry of the id in the scratch words for `row`; returns its offset. */
+  #append(row: number): number {
+    const w = (this.#length + 3) >> 2;
+    const at = this.#used;
+    const need = at + HEADER + w;
+    if (need > this.#arena.length) {
+      const next = new Int32Array(Math.max(this.#arena.length * 2, need));
+      next.set(this.#arena.subarray(0, at));
+      this.#arena = next;
       this.#text = textOf(next);
     }
-    const bytes = this.#bytes;
-    const at = this.#used;
-    for (let k = 0; k < id.length; k++) bytes[at + k] = id.charCodeAt(k);
+    const arena = this.#arena;
+    const words = this.#scratch;
+    arena[at + ROW] = row;
+    arena[at + LENGTH] = this.#length;
+    for (let k = 0; k < w; k++) arena[at + HEADER + k] = words[k]!;
     this.#used = need;
+    return at;
   }
 
   #grow(): void {
