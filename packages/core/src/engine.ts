@@ -6,6 +6,7 @@ import { type Clock, systemClock } from './clock.js';
 import { type ErrorInfo, PolicyflowError } from './errors.js';
 import type { EventSource, PolicyEvent } from './event.js';
 import { type Decision, decide } from './internal/decide.js';
+import { standardData } from './internal/envelope.js';
 import { KeyedQueue } from './internal/keyedQueue.js';
 import { nulError } from './internal/nul.js';
 import { type TransitionTable, tableFor } from './internal/table.js';
@@ -22,6 +23,7 @@ import type {
   ResourceSnapshot,
   Store,
 } from './store.js';
+import { StoredSnapshot } from './stores/memory/resources.js';
 import { createMemoryStore } from './stores/memory.js';
 
 /** How `ingest` treats an event the machine does not allow from the current state. */
@@ -100,8 +102,13 @@ export interface Reaction {
 export interface ReactionInput {
   readonly event: PolicyEvent;
   readonly status: IngestStatus;
+  /** The resource after the event (for an event that changed nothing, as it was). */
   readonly resource: ResourceSnapshot | undefined;
-  readonly previous: ResourceSnapshot | undefined;
+  /**
+   * The resource before the event, built when called: a store may keep a context as text until it is read,
+   * and most reactors never need the one before.
+   */
+  readonly previous: () => ResourceSnapshot | undefined;
   readonly transition:
     | { readonly from: StateValue | undefined; readonly to: StateValue; readonly forced: boolean }
     | undefined;
@@ -163,6 +170,8 @@ interface Delivery {
   readonly table: TransitionTable;
   readonly source: EventSource;
   readonly receivedAt: number;
+  /** The delivery's JSON text when the engine parsed it and the event's data is its standard data. */
+  readonly text: string | undefined;
   /** Set when the apply bypassed the queue: it must hold its key in the queue before it first waits. */
   readonly direct: boolean;
   /** Releases the key held in the queue; set once the key is held. */
@@ -176,6 +185,13 @@ interface Delivery {
 }
 
 const NO_REACTION: Reaction = Object.freeze({ jobs: [], audit: [] });
+
+/** A snapshot every field of which is its own: what may leave the engine (a spread copies own fields only). */
+function plainOf<S extends ResourceSnapshot | undefined>(s: S): S {
+  return (s instanceof StoredSnapshot ? s.plain() : s) as S;
+}
+
+const NOTHING_BEFORE = (): undefined => undefined;
 
 function toText(payload: unknown): string {
   if (typeof payload === 'string') return payload;
@@ -379,7 +395,7 @@ export function createEngine(options: EngineOptions): Engine {
       event,
       status: 'unhandled',
       resource: undefined,
-      previous: undefined,
+      previous: NOTHING_BEFORE,
       transition: undefined,
       now: clock.now(),
     });
@@ -411,6 +427,7 @@ export function createEngine(options: EngineOptions): Engine {
     entry: CatalogEntry,
     source: EventSource,
     receivedAt: number,
+    text: string | undefined,
     direct = false,
     readAt: number | undefined = undefined,
   ): IngestResult | Promise<IngestResult> {
@@ -421,6 +438,7 @@ export function createEngine(options: EngineOptions): Engine {
       table: tableOfEntry.get(entry)!,
       source,
       receivedAt,
+      text,
       direct,
       release: undefined,
       readAt,
@@ -452,7 +470,9 @@ export function createEngine(options: EngineOptions): Engine {
   ): IngestResult | Promise<IngestResult> {
     const now = d.readAt ?? clock.now();
     d.readAt = undefined;
-    const decision = decide(d.event, d.machineEvent, d.table, previous, reconcile, now);
+    const covered =
+      previous === undefined ? undefined : store.sync?.contextCoveredBy?.(previous, d.event.data);
+    const decision = decide(d.event, d.machineEvent, d.table, previous, reconcile, now, covered);
     d.previous = previous;
     d.decision = decision;
     if (decision.status === 'stale' && previous !== undefined) return commitStale(d, previous, now);
@@ -463,8 +483,8 @@ export function createEngine(options: EngineOptions): Engine {
         : reactor.react({
             event: d.event,
             status,
-            resource: snapshot ?? previous,
-            previous,
+            resource: snapshot ?? plainOf(previous),
+            previous: () => plainOf(previous),
             transition: snapshot ? { from: previous?.state, to, forced: status === 'forced' } : undefined,
             now,
           });
@@ -489,7 +509,7 @@ export function createEngine(options: EngineOptions): Engine {
     const done = (outcome: CommitOutcome): IngestResult | Promise<IngestResult> => {
       if (outcome === 'duplicate') return duplicate(event, source);
       if (outcome === 'conflict') return retry(d);
-      emit('stale', { event, resource: previous });
+      if (listening('stale')) emit('stale', { event, resource: plainOf(previous) });
       return result('stale', event, previous.state, previous.state);
     };
     const outcome = commit(write, NO_REACTION);
@@ -506,6 +526,8 @@ export function createEngine(options: EngineOptions): Engine {
       audit: reaction.audit,
       snapshot,
       expectedVersion: snapshot ? (previous?.version ?? 0) : undefined,
+      // The store may keep the text rather than the parsed data, when the data is all the context is.
+      contextText: d.text !== undefined && snapshot?.context === event.data ? d.text : undefined,
     };
     const outcome = commit(write, reaction);
     return outcome instanceof Promise
@@ -599,10 +621,18 @@ export function createEngine(options: EngineOptions): Engine {
     const { event, entry } = normalized;
     if (event.resource === undefined || entry === undefined)
       return ingestUnhandled(event, source, receivedAt);
+    // Text the engine parsed itself is known to be the body: a catalog's own envelope reader may have taken
+    // the data from elsewhere, which the text would not give back as the standard reader reads it.
+    const own =
+      text !== undefined &&
+      opts.parsed === undefined &&
+      (catalog.envelope === undefined || event.data === standardData(body as Record<string, unknown>));
+    const bodyText = own ? text : undefined;
     // With a synchronous store `apply` yields only if the reactor does, and then it holds its key in the
     // queue: so while nothing is queued it may run directly. Otherwise one resource's events go one at a time.
-    if (store.sync !== undefined && queue.idle) return apply(event, entry, source, receivedAt, true, readAt);
-    return queue.run(event.resource.key, () => apply(event, entry, source, receivedAt));
+    if (store.sync !== undefined && queue.idle)
+      return apply(event, entry, source, receivedAt, bodyText, true, readAt);
+    return queue.run(event.resource.key, () => apply(event, entry, source, receivedAt, bodyText));
   }
 
   function settle(): void {

@@ -133,6 +133,12 @@ export interface IngestWrite {
   /** The version the snapshot replaces (0 for a new resource); a mismatch is a `conflict`. */
   readonly expectedVersion?: number | undefined;
   readonly history?: HistoryEntry | undefined;
+  /**
+   * The JSON text of the delivery, when the snapshot's context is exactly its data as the standard envelope
+   * reads it (`data.object` when that is an object, else `data`): a store may keep this text instead of the
+   * parsed tree and parse the context from it when read. The engine sets it only for text it parsed itself.
+   */
+  readonly contextText?: string | undefined;
   readonly jobs?: ReadonlyArray<ActionJob>;
   readonly audit?: ReadonlyArray<AuditEntry>;
 }
@@ -147,6 +153,11 @@ export type CommitOutcome = 'committed' | 'duplicate' | 'conflict';
 export interface SyncStoreOps {
   hasEvent(eventId: string): boolean;
   getResource(key: string): ResourceSnapshot | undefined;
+  /**
+   * Whether `data` has every key of the context of `snapshot` (as this face's `getResource` returned it), so
+   * that `data` is the merged context, answered without reading that context; undefined when it cannot tell.
+   */
+  contextCoveredBy?(snapshot: ResourceSnapshot, data: Readonly<Record<string, unknown>>): boolean | undefined;
   commit(write: IngestWrite): CommitOutcome;
 }
 

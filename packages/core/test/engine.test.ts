@@ -400,7 +400,8 @@ describe('snapshots that leave the engine', () => {
     engine.on('stale', (s) => seen.push({ ...s.resource }));
     engine.useReactor({
       react: (i) => {
-        if (i.previous) seen.push(JSON.parse(JSON.stringify(i.previous)) as Record<string, unknown>);
+        const previous = i.previous();
+        if (previous) seen.push(JSON.parse(JSON.stringify(previous)) as Record<string, unknown>);
         return { jobs: [], audit: [] };
       },
     });

@@ -20,7 +20,8 @@ const NO_REGIONS: ReadonlyArray<string> = Object.freeze([]);
 const EMPTY_STAMPS: Readonly<Record<string, number>> = Object.freeze({});
 
 /**
- * Decides what `event` does to the resource `previous` (undefined: not seen yet). Pure: the engine's ingest
+ * Decides what `event` does to the resource `previous` (undefined: not seen yet). `covered`, when the store
+ * can tell it, says whether the event's data has every key of `previous`'s context (see `mergeData`). Pure: the engine's ingest
  * and `explain` both call it, so a dry run can never disagree with a real one.
  *
  * An event older than the resource's newest is late: it sets only the state regions it is newer for (a
@@ -34,6 +35,7 @@ export function decide(
   previous: ResourceSnapshot | undefined,
   reconcile: 'force' | 'strict',
   now: number,
+  covered?: boolean,
 ): Decision {
   const ref = event.resource!;
   const from = previous?.state ?? table.initial;
@@ -49,13 +51,25 @@ export function decide(
     // The event is the newest word on its regions but says what they already hold: the state stays, and so
     // does the status, yet the regions' times move up to it, so that an older event arriving after it cannot
     // overturn what it said.
-    const stamped = { ...previous!, stateAt: stampRegions(previous!.stateAt, lateRegions, event.occurredAt) };
-    return {
-      status: 'stale',
-      from,
-      to: from,
-      snapshot: { ...stamped, updatedAt: now, version: previous!.version + 1 },
+    const p = previous!;
+    // Field by field rather than a spread: a store's snapshot may build some fields when read (the memory
+    // store's does), and a spread copies own fields only.
+    const snapshot: ResourceSnapshot = {
+      key: p.key,
+      provider: p.provider,
+      lifecycle: p.lifecycle,
+      id: p.id,
+      state: p.state,
+      stateAt: stampRegions(p.stateAt, lateRegions, event.occurredAt),
+      context: p.context,
+      lastEventId: p.lastEventId,
+      lastEventType: p.lastEventType,
+      occurredAt: p.occurredAt,
+      createdAt: p.createdAt,
+      updatedAt: now,
+      version: p.version + 1,
     };
+    return { status: 'stale', from, to: from, snapshot };
   }
   if (step === undefined || (!allowed && reconcile === 'strict')) {
     return { status: 'rejected', from, to: from, snapshot: undefined };
@@ -70,7 +84,7 @@ export function decide(
     state: to,
     stateAt: stampRegions(previous?.stateAt, regions, event.occurredAt),
     // A late event moves state only: the context and last event stay the newer ones.
-    context: late ? previous.context : mergeData(previous?.context, event.data),
+    context: late ? previous.context : mergeData(previous, event.data, covered),
     lastEventId: late ? previous.lastEventId : event.id,
     lastEventType: late ? previous.lastEventType : event.type,
     occurredAt: late ? previous.occurredAt : event.occurredAt,

@@ -64,6 +64,19 @@ function invalid(message: string, path: ReadonlyArray<string>): ErrorInfo {
 }
 
 /**
+ * Where the default envelope reader finds an event's data: `data.object` when that is an object (1099Policy
+ * wraps its resources so), else `data`; undefined when `data` is not an object.
+ */
+export function standardData(
+  body: Readonly<Record<string, unknown>>,
+): Readonly<Record<string, unknown>> | undefined {
+  const data = body.data;
+  if (!isRecord(data)) return undefined;
+  const inner = data.object;
+  return isRecord(inner) ? inner : data;
+}
+
+/**
  * The default envelope reader. It accepts every variant the two built-in providers send:
  * `created` or `created_at`; ISO-8601 or Unix seconds; `api_version` or `version`; `data` or `data.object`;
  * and no `id` at all (the caller then hashes the body).
@@ -87,10 +100,8 @@ export const readStandardEnvelope: EnvelopeReader = (body) => {
   if (occurredAt === undefined) {
     return invalid(`\`${createdField}\` is neither ISO-8601 nor Unix seconds`, [createdField]);
   }
-  const rawData = body.data;
-  if (!isRecord(rawData)) return invalid('`data` must be an object', ['data']);
-  const inner = rawData.object;
-  const data = isRecord(inner) ? inner : rawData;
+  const data = standardData(body);
+  if (data === undefined) return invalid('`data` must be an object', ['data']);
   return {
     id: typeof id === 'string' ? id : undefined,
     type,

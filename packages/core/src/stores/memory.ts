@@ -10,7 +10,7 @@ import type {
 } from '../store.js';
 import { StateCodes } from './memory/columns.js';
 import { Ledger } from './memory/ledger.js';
-import { ResourceTable } from './memory/resources.js';
+import { ResourceTable, StoredSnapshot } from './memory/resources.js';
 
 /** Options of {@link createMemoryStore}. */
 export interface MemoryStoreOptions {
@@ -45,25 +45,6 @@ function newest<T>(list: ReadonlyArray<T>, limit: number | undefined): T[] {
   return limit <= 0 ? [] : list.slice(-limit);
 }
 
-/**
- * A snapshot the caller may change: its data and region times are copies, not the objects the store keeps
- * (the engine's own reads, on the hot path, skip this). SQL stores build fresh objects on every read anyway.
- */
-function detached<S extends ResourceSnapshot | undefined>(s: S): S {
-  if (s === undefined) return s;
-  const copy: ResourceSnapshot = { ...s, context: copyOf(s.context) };
-  return (s.stateAt === undefined ? copy : { ...copy, stateAt: { ...s.stateAt } }) as S;
-}
-
-function copyOf(context: Readonly<Record<string, unknown>>): Readonly<Record<string, unknown>> {
-  try {
-    return structuredClone(context);
-  } catch {
-    // A host may ingest a parsed object holding something no clone can copy (a function): copy its top level.
-    return { ...context };
-  }
-}
-
 function pushBounded<T>(map: Map<string, T[]>, key: string, value: T, limit: number): void {
   let list = map.get(key);
   if (list === undefined) {
@@ -89,7 +70,10 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
   const auditLimit = options.auditLimit ?? 200;
   const finishedJobLimit = options.finishedJobLimit ?? 10_000;
   const states = new StateCodes();
-  const resources: ResourceTable = new ResourceTable(states);
+  const resources: ResourceTable = new ResourceTable(states, {
+    id: (r) => ledger.id(r),
+    type: (r) => ledger.type(r),
+  });
   const ledger: Ledger = new Ledger(states, (r) => resources.key(r));
   const audit = new Map<string, AuditEntry[]>();
   const invalid: InvalidRecord[] = [];
@@ -129,6 +113,8 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
   const sync: SyncStoreOps = {
     hasEvent: (eventId) => ledger.has(eventId),
     getResource: (key) => resources.snapshot(resources.rowOf(key), key),
+    contextCoveredBy: (snapshot, data) =>
+      snapshot instanceof StoredSnapshot ? snapshot.coveredBy(data) : undefined,
     commit(write: IngestWrite): CommitOutcome {
       // Checks first, then writes: nothing is half-applied.
       if (ledger.has(write.ledger.eventId)) return 'duplicate';
@@ -145,7 +131,8 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
       const previousLine = history ? resources.historyHead(row) : -1;
       const ledgerRow = ledger.add(write.ledger, write.history, row, previousLine);
       if (row >= 0) {
-        if (snap !== undefined) resources.write(row, snap, write.ledger.eventId);
+        if (snap !== undefined)
+          resources.write(row, snap, write.ledger.eventId, ledgerRow, write.contextText);
         if (history) resources.setHistoryHead(row, ledgerRow);
       }
       if (write.jobs) for (const job of write.jobs) if (!jobs.has(job.id)) putJob(job);
@@ -158,7 +145,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
     kind: 'memory',
     sync,
     async getResource(key) {
-      return detached(sync.getResource(key));
+      return resources.snapshot(resources.rowOf(key), key)?.plain(true);
     },
     async listResources(filter = {}) {
       const out: ResourceSnapshot[] = [];
@@ -168,7 +155,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
         if (snap === undefined) continue;
         if (filter.provider !== undefined && snap.provider !== filter.provider) continue;
         if (filter.lifecycle !== undefined && snap.lifecycle !== filter.lifecycle) continue;
-        out.push(detached(snap));
+        out.push(snap.plain(true));
         if (filter.limit !== undefined && out.length >= filter.limit) break;
       }
       return out;

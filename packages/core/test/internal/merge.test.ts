@@ -38,11 +38,23 @@ function reference(base: Record<string, unknown> | undefined, next: Record<strin
   return out;
 }
 
+/** A snapshot as mergeData reads one: only its context, through a getter that counts its reads. */
+function snapshotOf(context: Record<string, unknown> | undefined, reads = { n: 0 }) {
+  return context === undefined
+    ? undefined
+    : {
+        get context() {
+          reads.n++;
+          return context;
+        },
+      };
+}
+
 describe('mergeData', () => {
   test.prop([stored, data], { numRuns: 2000 })(
     'keeps the safe own keys of both, next winning, and never an unsafe one',
     (base, next) => {
-      const merged = mergeData(base, next);
+      const merged = mergeData(snapshotOf(base), next);
       expect(new Map(Object.entries(merged))).toEqual(reference(base, next));
       for (const k of UNSAFE) expect(Object.hasOwn(merged, k)).toBe(false);
       expect(Object.getPrototypeOf(merged)).toBe(Object.prototype);
@@ -54,7 +66,21 @@ describe('mergeData', () => {
     (base, next) => {
       const safe = Object.keys(next).every((k) => !UNSAFE.has(k));
       const covers = base === undefined || Object.keys(base).every((k) => Object.hasOwn(next, k));
-      expect(mergeData(base, next) === next).toBe(safe && covers);
+      expect(mergeData(snapshotOf(base), next) === next).toBe(safe && covers);
+    },
+  );
+
+  test.prop([stored, data], { numRuns: 2000 })(
+    'told whether next covers base, merges the same and reads base only when it must merge',
+    (base, next) => {
+      const covers = base === undefined || Object.keys(base).every((k) => Object.hasOwn(next, k));
+      const reads = { n: 0 };
+      const merged = mergeData(snapshotOf(base, reads), next, covers);
+      expect(new Map(Object.entries(merged))).toEqual(
+        new Map(Object.entries(mergeData(snapshotOf(base), next))),
+      );
+      const safe = Object.keys(next).every((k) => !UNSAFE.has(k));
+      expect(reads.n > 0).toBe(base !== undefined && !(safe && covers));
     },
   );
 });

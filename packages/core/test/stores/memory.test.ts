@@ -1,6 +1,13 @@
+import { fc, test as fcTest } from '@fast-check/vitest';
 import { describe, expect, test } from 'vitest';
-import { type ActionJob, createEngine, createMemoryStore, type JobStatus } from '../../src/index.js';
-import { acme, claimEvent } from '../helpers.js';
+import {
+  type ActionJob,
+  createEngine,
+  createMemoryStore,
+  defineCatalog,
+  type JobStatus,
+} from '../../src/index.js';
+import { acme, claimEvent, claimMachine } from '../helpers.js';
 
 function job(n: number, status: JobStatus = 'pending'): ActionJob {
   return {
@@ -94,5 +101,87 @@ describe('reads of the memory store', () => {
     expect((await store.listInvalid({ limit: 1 })).length).toBe(1);
     expect(await store.listInvalid({ limit: 0 })).toEqual([]);
     expect(await store.listAudit('acme/claim/m2', 0)).toEqual([]);
+  });
+});
+
+/** The engine's three ways to be handed a delivery: its text, its bytes, or a value already parsed. */
+type Form = 'text' | 'bytes' | 'object';
+function deliver(text: string, form: Form): unknown {
+  return form === 'text' ? text : form === 'bytes' ? new TextEncoder().encode(text) : JSON.parse(text);
+}
+
+describe('contexts the memory store keeps as the delivery text', () => {
+  // Data of a few shapes: the keys an event carries vary, so some events cover the context and some merge.
+  const data = fc.record(
+    {
+      amount: fc.integer(),
+      note: fc.string({ maxLength: 4 }),
+      items: fc.array(fc.record({ n: fc.integer() }), { maxLength: 2 }),
+    },
+    { requiredKeys: [] },
+  );
+  const step = fc.record({
+    form: fc.constantFrom<Form>('text', 'bytes', 'object'),
+    wrapped: fc.boolean(),
+    // JSON.parse keeps a `__proto__` key as an own one; a merge must drop it.
+    poisoned: fc.boolean(),
+    data,
+  });
+
+  fcTest.prop([fc.array(step, { minLength: 1, maxLength: 8 })])(
+    "read back as every event's data merged in order, whatever form each delivery came in",
+    async (steps) => {
+      const engine = createEngine({ providers: [acme] });
+      let expected: Record<string, unknown> = {};
+      for (const [i, s] of steps.entries()) {
+        const own = JSON.stringify({ id: 'c1', ...s.data });
+        const inner = s.poisoned ? `{"__proto__":{"admin":true},${own.slice(1)}` : own;
+        // 1099Policy-style `data.object` and Kota-style `data` both reach the same context.
+        const text = `{"id":"e${i}","type":"claim.updated","created":${100 + i},"data":${s.wrapped ? `{"object":${inner}}` : inner}}`;
+        const r = await engine.ingest(deliver(text, s.form), { provider: 'acme' });
+        expect(r.status).toBe('applied');
+        expected = { ...expected, ...(JSON.parse(own) as Record<string, unknown>) };
+      }
+      const read = await engine.getResource('acme/claim/c1');
+      expect(read?.context).toEqual(expected);
+      expect(Object.hasOwn(read!.context, '__proto__')).toBe(false);
+      expect(Object.getPrototypeOf(read!.context)).toBe(Object.prototype);
+      const [listed] = await engine.store.listResources();
+      expect(listed?.context).toEqual(expected);
+    },
+  );
+
+  test('hand each read its own copy of a context kept as text', async () => {
+    const engine = createEngine({ providers: [acme] });
+    const body = { id: 'e1', type: 'claim.opened', created: 1, data: { id: 'c2', items: [{ n: 1 }] } };
+    await engine.ingest(JSON.stringify(body), { provider: 'acme' });
+    const read = await engine.getResource('acme/claim/c2');
+    (read!.context as { items: Array<{ n: number }> }).items[0]!.n = 99;
+    expect((await engine.getResource('acme/claim/c2'))?.context).toEqual({ id: 'c2', items: [{ n: 1 }] });
+  });
+
+  test("keep the data a catalog's own envelope reader took from elsewhere in the body", async () => {
+    const custom = defineCatalog({
+      provider: 'custom',
+      lifecycles: { claim: claimMachine },
+      envelope: (b) => ({
+        id: b.id as string,
+        type: b.kind as string,
+        occurredAt: b.at as number,
+        apiVersion: undefined,
+        data: b.payload as Record<string, unknown>,
+      }),
+      events: { 'claim.opened': { lifecycle: 'claim', id: 'id' } },
+    });
+    const engine = createEngine({ providers: [custom] });
+    const body = {
+      id: 'e1',
+      kind: 'claim.opened',
+      at: 1,
+      payload: { id: 'c3', x: 1 },
+      data: { id: 'other' },
+    };
+    expect((await engine.ingest(JSON.stringify(body), { provider: 'custom' })).status).toBe('applied');
+    expect((await engine.getResource('custom/claim/c3'))?.context).toEqual({ id: 'c3', x: 1 });
   });
 });

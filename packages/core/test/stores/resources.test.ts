@@ -39,18 +39,21 @@ function snapshot(k: string, version: number): ResourceSnapshot {
   };
 }
 
+/** The ledger as a table reads it: the event at ledger row n is `e${n}`, of type 't'. */
+const ledger = { id: (row: number) => `e${row}`, type: () => 't' };
+
 describe('ResourceTable', () => {
   fcTest.prop([fc.array(key, { maxLength: 200 })])(
     'finds every key it was given, and only those, with the row it was given first',
     (keys) => {
-      const table = new ResourceTable(new StateCodes());
+      const table = new ResourceTable(new StateCodes(), ledger);
       const model = new Map<string, number>();
       for (const [n, k] of keys.entries()) {
         expect(table.rowOf(k)).toBe(model.get(k));
         const row = table.ensure(k, n);
         if (!model.has(k)) model.set(k, model.size);
         expect(row).toBe(model.get(k));
-        table.write(row, snapshot(k, n + 1), `e${n + 1}`);
+        table.write(row, snapshot(k, n + 1), `e${n + 1}`, n + 1);
       }
       expect(table.size).toBe(model.size);
       for (const [k, row] of model) {
@@ -63,9 +66,10 @@ describe('ResourceTable', () => {
   );
 
   test('keeps keys and rows through growth', () => {
-    const table = new ResourceTable(new StateCodes());
+    const table = new ResourceTable(new StateCodes(), ledger);
     const keys = Array.from({ length: 5_000 }, (_, i) => `kota/employer_quote/erhq_${i.toString(36)}`);
-    for (const [i, k] of keys.entries()) table.write(table.ensure(k, i), snapshot(k, i + 1), `e${i + 1}`);
+    for (const [i, k] of keys.entries())
+      table.write(table.ensure(k, i), snapshot(k, i + 1), `e${i + 1}`, i + 1);
     const wrong = keys.filter(
       (k, i) => table.rowOf(k) !== i || table.key(i) !== k || table.snapshot(i)?.version !== i + 1,
     );
@@ -73,10 +77,10 @@ describe('ResourceTable', () => {
   });
 
   test('keeps a frozen copy of a state object it is given, which every row in that state reads back', () => {
-    const table = new ResourceTable(new StateCodes());
+    const table = new ResourceTable(new StateCodes(), ledger);
     const mine = { status: 'active', renewal: 'none' };
     for (const [row, k] of ['p/l/a', 'p/l/b'].entries()) {
-      table.write(table.ensure(k, row), { ...snapshot(k, 1), state: { ...mine } }, 'e1');
+      table.write(table.ensure(k, row), { ...snapshot(k, 1), state: { ...mine } }, 'e1', 1);
     }
     const a = table.snapshot(0)!.state;
     expect(table.snapshot(1)!.state).toBe(a);

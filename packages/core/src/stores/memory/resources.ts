@@ -1,6 +1,9 @@
+import type { StateValue } from 'xstate';
+import { isRecord, standardData } from '../../internal/envelope.js';
 import type { ResourceSnapshot } from '../../store.js';
-import { Codes, type StateCodes } from './columns.js';
+import type { StateCodes } from './columns.js';
 import { IdIndex } from './idIndex.js';
+import { coversKeys, KeyLists } from './keyLists.js';
 
 // One resource's numbers sit side by side in one stride of a Float64Array: an ingest reads and writes all of
 // them, and a resource is picked at random among thousands, so each separate column was a separate cache
@@ -12,14 +15,15 @@ const OCCURRED_AT = 2;
 const CREATED_AT = 3;
 const UPDATED_AT = 4;
 const STAMPED_AT = 5; // a flat machine's one `stateAt` stamp; NaN: unset
-const LAST_TYPE = 6; // code of the last applied event's type
+const LAST_EVENT = 6; // ledger row + 1 of the last applied event, whose id and type the ledger holds; 0: none
 const HISTORY = 7; // ledger row + 1 of the newest history line; 0: none
 
-// The references a resource holds, side by side for the same reason: its context, last event id and kind
-// (provider and lifecycle, one object shared by every resource of a lifecycle).
+// The references a resource holds, side by side for the same reason: its context (the object, or the JSON
+// text of the delivery whose data it is), that context's key list, and its kind (provider and lifecycle, one
+// object shared by every resource of a lifecycle).
 const REFS = 3;
 const CONTEXT = 0;
-const LAST_ID = 1;
+const KEYS = 1;
 const KIND = 2;
 
 interface Kind {
@@ -29,25 +33,169 @@ interface Kind {
   readonly idAt: number;
 }
 
+/** The ledger, as far as a resource needs it: the id and type of the event at a ledger row. */
+export interface LedgerEvents {
+  id(ledgerRow: number): string;
+  type(ledgerRow: number): string;
+}
+
+const EMPTY: Readonly<Record<string, unknown>> = Object.freeze({});
+const NO_KEYS: ReadonlyArray<string> = Object.freeze([]);
+const NO_STAMPS: Readonly<Record<string, number>> = Object.freeze({});
+
+/** The context a stored reference stands for: the object itself, or the data of the JSON text it is. */
+function contextOf(stored: unknown): Readonly<Record<string, unknown>> {
+  if (typeof stored !== 'string') return stored as Readonly<Record<string, unknown>>;
+  const body: unknown = JSON.parse(stored);
+  // The store was handed this text as the delivery whose data is the context, so both hold.
+  return (isRecord(body) ? standardData(body) : undefined) ?? EMPTY;
+}
+
 /**
- * Resources in rows: a resource costs an index slot, one stride of numbers and four references, however many
- * events it has seen; the snapshot objects the engine hands over die young. Provider and lifecycle come from a
- * kind shared by the lifecycle's resources and the id from the key (`provider/lifecycle/id`), rather than being
- * stored. History lines are ledger rows chained newest first (the ledger keeps each line's link), so a
- * resource holds only the newest one.
+ * A resource as the memory store reads it for the engine. The fields an ingest reads are plain; the rest
+ * (its context, which may be kept as text, the last event's id and type, which the ledger holds, and the
+ * region stamps) are built when first read, from what the row held when the snapshot was taken. It never
+ * leaves the engine: the store's public reads, and the engine's listeners and reactors, get plain copies
+ * ({@link StoredSnapshot.plain}), since a class's getters are lost to a spread.
+ */
+export class StoredSnapshot implements ResourceSnapshot {
+  readonly key: string;
+  readonly provider: string;
+  readonly lifecycle: string;
+  readonly state: StateValue;
+  readonly occurredAt: number;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+  readonly version: number;
+  readonly #kind: Kind;
+  readonly #stored: unknown;
+  readonly #keys: ReadonlyArray<string>;
+  readonly #lastEvent: number;
+  readonly #stamp: number;
+  readonly #stamps: Readonly<Record<string, number>> | undefined;
+  readonly #events: LedgerEvents;
+  #context: Readonly<Record<string, unknown>> | undefined;
+
+  constructor(
+    key: string,
+    kind: Kind,
+    state: StateValue,
+    cells: Float64Array,
+    at: number,
+    stored: unknown,
+    keys: ReadonlyArray<string>,
+    stamps: Readonly<Record<string, number>> | undefined,
+    events: LedgerEvents,
+  ) {
+    this.key = key;
+    this.provider = kind.provider;
+    this.lifecycle = kind.lifecycle;
+    this.state = state;
+    this.occurredAt = cells[at + OCCURRED_AT]!;
+    this.createdAt = cells[at + CREATED_AT]!;
+    this.updatedAt = cells[at + UPDATED_AT]!;
+    this.version = cells[at + VERSION]!;
+    this.#kind = kind;
+    this.#stored = stored;
+    this.#keys = keys;
+    this.#lastEvent = cells[at + LAST_EVENT]! - 1;
+    this.#stamp = cells[at + STAMPED_AT]!;
+    this.#stamps = stamps;
+    this.#events = events;
+    this.#context = undefined;
+  }
+
+  get id(): string {
+    return this.key.slice(this.#kind.idAt);
+  }
+
+  get context(): Readonly<Record<string, unknown>> {
+    this.#context ??= contextOf(this.#stored);
+    return this.#context;
+  }
+
+  get lastEventId(): string {
+    return this.#lastEvent < 0 ? '' : this.#events.id(this.#lastEvent);
+  }
+
+  get lastEventType(): string {
+    return this.#lastEvent < 0 ? '' : this.#events.type(this.#lastEvent);
+  }
+
+  get stateAt(): Readonly<Record<string, number>> {
+    return Number.isNaN(this.#stamp) ? (this.#stamps ?? NO_STAMPS) : { '': this.#stamp };
+  }
+
+  /** True when `data` has every key of this snapshot's context, answered without reading the context. */
+  coveredBy(data: Readonly<Record<string, unknown>>): boolean {
+    return coversKeys(data, this.#keys);
+  }
+
+  /**
+   * A plain copy, every field its own. With `detach`, its context and region stamps are the copy's own
+   * too (a context kept as text is parsed anew; an object is cloned), so the caller may change them.
+   */
+  plain(detach = false): ResourceSnapshot {
+    const stateAt = this.stateAt;
+    return {
+      key: this.key,
+      provider: this.provider,
+      lifecycle: this.lifecycle,
+      id: this.id,
+      state: this.state,
+      stateAt: detach ? { ...stateAt } : stateAt,
+      context: detach ? this.#detachedContext() : this.context,
+      lastEventId: this.lastEventId,
+      lastEventType: this.lastEventType,
+      occurredAt: this.occurredAt,
+      createdAt: this.createdAt,
+      updatedAt: this.updatedAt,
+      version: this.version,
+    };
+  }
+
+  toJSON(): ResourceSnapshot {
+    return this.plain();
+  }
+
+  #detachedContext(): Readonly<Record<string, unknown>> {
+    if (typeof this.#stored === 'string') return contextOf(this.#stored);
+    const context = this.context;
+    try {
+      return structuredClone(context);
+    } catch {
+      // A host may ingest a parsed object holding something no clone can copy (a function): copy its top level.
+      return { ...context };
+    }
+  }
+}
+
+/**
+ * Resources in rows: a resource costs an index slot, one stride of numbers and three references, however many
+ * events it has seen; the snapshot objects the engine reads die young, and so does each event's parsed data
+ * when the engine hands the delivery's text over with it: the row then holds that text, which the caller's
+ * delivery held anyway, and the context is parsed from it when read. A tree of objects kept for every
+ * resource was what the collector spent most on: each one lived for thousands of ingests, long enough to be
+ * copied out of the young generation, and then had to be traced and swept. Provider and lifecycle come from
+ * a kind shared by the lifecycle's resources and the id from the key (`provider/lifecycle/id`). History lines
+ * are ledger rows chained newest first (the ledger keeps each line's link), so a resource holds only the
+ * newest one.
  */
 export class ResourceTable {
-  // Keys packed like the ledger's event ids: a probe reads one slot, and no key string is kept.
+  // Keys packed like the ledger's event ids: a probe reads one slot and one entry, and no key string is kept.
   readonly #index = new IdIndex();
   #cells = new Float64Array(1024 * STRIDE);
   readonly #refs: unknown[] = [];
-  readonly #types = new Codes();
+  readonly #lists = new KeyLists();
   readonly #kinds = new Map<string, Kind>();
   // Parallel machines' stamps (one per region), by row; flat machines use the STAMPED_AT cell.
   readonly #regionStamps = new Map<number, Readonly<Record<string, number>>>();
   #count = 0;
 
-  constructor(private readonly states: StateCodes) {}
+  constructor(
+    private readonly states: StateCodes,
+    private readonly events: LedgerEvents,
+  ) {}
 
   get size(): number {
     return this.#count;
@@ -88,7 +236,7 @@ export class ResourceTable {
     }
     this.#lastKey = key;
     this.#lastRow = row;
-    this.#refs.push(EMPTY, '', this.#kindOf(key));
+    this.#refs.push(EMPTY, NO_KEYS, this.#kindOf(key));
     const at = row * STRIDE;
     const cells = this.#cells;
     cells[at + STATE] = 0;
@@ -97,7 +245,7 @@ export class ResourceTable {
     cells[at + CREATED_AT] = createdAt;
     cells[at + UPDATED_AT] = createdAt;
     cells[at + STAMPED_AT] = Number.NaN;
-    cells[at + LAST_TYPE] = 0;
+    cells[at + LAST_EVENT] = 0;
     cells[at + HISTORY] = 0;
     return row;
   }
@@ -114,8 +262,12 @@ export class ResourceTable {
     return kind;
   }
 
-  /** Writes a snapshot; `eventId` is the event being committed, which may or may not become the last one. */
-  write(row: number, s: ResourceSnapshot, eventId: string): void {
+  /**
+   * Writes a snapshot committed with the event at `ledgerRow`, which may or may not become the last one.
+   * `text`, when given, is the JSON of a delivery whose data (as the standard envelope reads it) is the
+   * snapshot's context: the row keeps the text instead of the object.
+   */
+  write(row: number, s: ResourceSnapshot, eventId: string, ledgerRow: number, text?: string): void {
     const at = row * STRIDE;
     const cells = this.#cells;
     cells[at + STATE] = this.states.code(s.state);
@@ -123,12 +275,12 @@ export class ResourceTable {
     cells[at + OCCURRED_AT] = s.occurredAt;
     cells[at + CREATED_AT] = s.createdAt;
     cells[at + UPDATED_AT] = s.updatedAt;
-    this.#refs[row * REFS + CONTEXT] = s.context;
+    const refs = this.#refs;
+    const context = s.context;
+    refs[row * REFS + KEYS] = this.#lists.of(context, refs[row * REFS + KEYS] as ReadonlyArray<string>);
+    refs[row * REFS + CONTEXT] = text ?? context;
     // A late event moves state but leaves the newer event as the last one: then nothing changes here.
-    if (s.lastEventId === eventId) {
-      cells[at + LAST_TYPE] = this.#types.code(s.lastEventType);
-      this.#refs[row * REFS + LAST_ID] = eventId;
-    }
+    if (s.lastEventId === eventId) cells[at + LAST_EVENT] = ledgerRow + 1;
     this.#writeStamps(row, s.stateAt);
   }
 
@@ -148,12 +300,6 @@ export class ResourceTable {
     }
   }
 
-  #readStamps(row: number): Readonly<Record<string, number>> {
-    const flat = this.#cells[row * STRIDE + STAMPED_AT]!;
-    if (!Number.isNaN(flat)) return { '': flat };
-    return this.#regionStamps.get(row) ?? NO_STAMPS;
-  }
-
   /** The ledger row of the newest history line, or -1. */
   historyHead(row: number | undefined): number {
     return row === undefined ? -1 : this.#cells[row * STRIDE + HISTORY]! - 1;
@@ -167,36 +313,29 @@ export class ResourceTable {
    * The snapshot of `row`. `key` is the caller's copy of the row's key when it has one: the engine looked the
    * row up by it, and reading it back from the table would only touch more memory.
    */
-  snapshot(row: number | undefined, key?: string): ResourceSnapshot | undefined {
+  snapshot(row: number | undefined, key?: string): StoredSnapshot | undefined {
     if (row === undefined) return undefined;
     const cells = this.#cells;
     const at = row * STRIDE;
     const state = this.states.value(cells[at + STATE]!);
     if (state === undefined) return undefined;
     const refs = this.#refs;
-    const k = key ?? this.#index.id(row);
-    const kind = refs[row * REFS + KIND] as Kind;
-    return {
-      key: k,
-      provider: kind.provider,
-      lifecycle: kind.lifecycle,
-      id: k.slice(kind.idAt),
+    const r = row * REFS;
+    const stamps = Number.isNaN(cells[at + STAMPED_AT]!) ? this.#regionStamps.get(row) : undefined;
+    return new StoredSnapshot(
+      key ?? this.#index.id(row),
+      refs[r + KIND] as Kind,
       state,
-      stateAt: this.#readStamps(row),
-      context: refs[row * REFS + CONTEXT] as Readonly<Record<string, unknown>>,
-      lastEventId: refs[row * REFS + LAST_ID] as string,
-      lastEventType: this.#types.value(cells[at + LAST_TYPE]!),
-      occurredAt: cells[at + OCCURRED_AT]!,
-      createdAt: cells[at + CREATED_AT]!,
-      updatedAt: cells[at + UPDATED_AT]!,
-      version: cells[at + VERSION]!,
-    };
+      cells,
+      at,
+      refs[r + CONTEXT],
+      refs[r + KEYS] as ReadonlyArray<string>,
+      stamps,
+      this.events,
+    );
   }
 
   *rows(): IterableIterator<number> {
     for (let row = 0; row < this.#count; row++) yield row;
   }
 }
-
-const EMPTY: Readonly<Record<string, unknown>> = Object.freeze({});
-const NO_STAMPS: Readonly<Record<string, number>> = Object.freeze({});
