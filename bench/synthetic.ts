@@ -101,13 +101,17 @@ function isObj(v: unknown): v is Record<string, unknown> {
 
 /**
  * The floor every benchmark compares with: JSON.parse + the catalog's zod validation of `data`, the least any
- * pipeline must do with the same payloads. Returns how many validated.
+ * pipeline must do with the same payloads. Returns how many validated. `text` gives each body (by default the
+ * event's own string).
  */
-export function floor(events: ReadonlyArray<SyntheticEvent>): number {
+export function floor(
+  events: ReadonlyArray<SyntheticEvent>,
+  text: (e: SyntheticEvent) => string = (e) => e.body,
+): number {
   const cats: Record<string, Catalog> = { kota: kota(), ten99policy: ten99policy() };
   let ok = 0;
   for (const e of events) {
-    const body = JSON.parse(e.body) as { type: string; data: Record<string, unknown> };
+    const body = JSON.parse(text(e)) as { type: string; data: Record<string, unknown> };
     const data = isObj(body.data.object) ? body.data.object : body.data;
     if (cats[e.provider]!.events.get(body.type)!.data.safeParse(data).success) ok++;
   }
