@@ -60,7 +60,7 @@ export function decide(
       lifecycle: p.lifecycle,
       id: p.id,
       state: p.state,
-      stateAt: stampRegions(p.stateAt, lateRegions, event.occurredAt),
+      stateAt: stampRegions(p, lateRegions, event.occurredAt),
       context: p.context,
       lastEventId: p.lastEventId,
       lastEventType: p.lastEventType,
@@ -82,7 +82,7 @@ export function decide(
     lifecycle: ref.lifecycle,
     id: ref.id,
     state: to,
-    stateAt: stampRegions(previous?.stateAt, regions, event.occurredAt),
+    stateAt: stampRegions(previous, regions, event.occurredAt),
     // A late event moves state only: the context and last event stay the newer ones.
     context: late ? previous.context : mergeData(previous, event.data, covered),
     lastEventId: late ? previous.lastEventId : event.id,
@@ -109,15 +109,19 @@ function newerRegions(
     .filter((r) => occurredAt > (stateAt === undefined ? previous.occurredAt : (stateAt[r] ?? -Infinity)));
 }
 
-/** `stateAt` with `regions` stamped at `occurredAt`; the same object when nothing changes. */
+/**
+ * `previous`'s `stateAt` with `regions` stamped at `occurredAt`; the same object when nothing changes. A flat
+ * machine's stamps are its one region's, so they are not read (a store may build them when read).
+ */
 function stampRegions(
-  stateAt: Readonly<Record<string, number>> | undefined,
+  previous: ResourceSnapshot | undefined,
   regions: ReadonlyArray<string>,
   occurredAt: number,
 ): Readonly<Record<string, number>> {
-  if (regions.length === 0) return stateAt ?? EMPTY_STAMPS;
   // '' is the one region of a flat machine, whose stamps are only that: a fresh literal, no copy.
   if (regions.length === 1 && regions[0] === '') return { '': occurredAt };
+  const stateAt = previous?.stateAt;
+  if (regions.length === 0) return stateAt ?? EMPTY_STAMPS;
   const next: Record<string, number> = { ...stateAt };
   for (const r of regions) next[r] = occurredAt;
   return next;

@@ -53,7 +53,9 @@ export function parseTimestamp(value: unknown): number | undefined {
 /** `1.0` → `v1`, `V2` → `v2`; dated versions (`2024-04-01`) are kept as they are. */
 export function normalizeApiVersion(value: unknown): string | undefined {
   if (typeof value !== 'string' || value.length === 0) return undefined;
-  const lower = value.toLowerCase();
+  // Compared as they come first: lower-casing every event's version made a string each time.
+  if (value === 'v1' || value === 'v2') return value;
+  const lower = value.length <= 3 ? value.toLowerCase() : value;
   if (lower === '1.0' || lower === '1' || lower === 'v1') return 'v1';
   if (lower === '2.0' || lower === '2' || lower === 'v2') return 'v2';
   return value;
