@@ -470,9 +470,8 @@ export function createEngine(options: EngineOptions): Engine {
   ): IngestResult | Promise<IngestResult> {
     const now = d.readAt ?? clock.now();
     d.readAt = undefined;
-    const covered =
-      previous === undefined ? undefined : store.sync?.contextCoveredBy?.(previous, d.event.data);
-    const decision = decide(d.event, d.machineEvent, d.table, previous, reconcile, now, covered);
+    const keys = previous === undefined ? undefined : store.sync?.contextKeys?.(previous);
+    const decision = decide(d.event, d.machineEvent, d.table, previous, reconcile, now, keys);
     d.previous = previous;
     d.decision = decision;
     if (decision.status === 'stale' && previous !== undefined) return commitStale(d, previous, now);

@@ -154,10 +154,11 @@ export interface SyncStoreOps {
   hasEvent(eventId: string): boolean;
   getResource(key: string): ResourceSnapshot | undefined;
   /**
-   * Whether `data` has every key of the context of `snapshot` (as this face's `getResource` returned it), so
-   * that `data` is the merged context, answered without reading that context; undefined when it cannot tell.
+   * The own keys of the context of `snapshot` (as this face's `getResource` returned it), in order, known
+   * without reading that context (which may be kept as text); undefined when the store does not know them.
+   * The engine merges the next event's data with it by them.
    */
-  contextCoveredBy?(snapshot: ResourceSnapshot, data: Readonly<Record<string, unknown>>): boolean | undefined;
+  contextKeys?(snapshot: ResourceSnapshot): ReadonlyArray<string> | undefined;
   commit(write: IngestWrite): CommitOutcome;
 }
 

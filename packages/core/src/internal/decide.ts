@@ -20,8 +20,8 @@ const NO_REGIONS: ReadonlyArray<string> = Object.freeze([]);
 const EMPTY_STAMPS: Readonly<Record<string, number>> = Object.freeze({});
 
 /**
- * Decides what `event` does to the resource `previous` (undefined: not seen yet). `covered`, when the store
- * can tell it, says whether the event's data has every key of `previous`'s context (see `mergeData`). Pure: the engine's ingest
+ * Decides what `event` does to the resource `previous` (undefined: not seen yet). `previousKeys`, when the
+ * store knows them, are the keys of `previous`'s context (see `mergeData`). Pure: the engine's ingest
  * and `explain` both call it, so a dry run can never disagree with a real one.
  *
  * An event older than the resource's newest is late: it sets only the state regions it is newer for (a
@@ -35,7 +35,7 @@ export function decide(
   previous: ResourceSnapshot | undefined,
   reconcile: 'force' | 'strict',
   now: number,
-  covered?: boolean,
+  previousKeys?: ReadonlyArray<string>,
 ): Decision {
   const ref = event.resource!;
   const from = previous?.state ?? table.initial;
@@ -84,7 +84,7 @@ export function decide(
     state: to,
     stateAt: stampRegions(previous, regions, event.occurredAt),
     // A late event moves state only: the context and last event stay the newer ones.
-    context: late ? previous.context : mergeData(previous, event.data, covered),
+    context: late ? previous.context : mergeData(previous, event.data, previousKeys),
     lastEventId: late ? previous.lastEventId : event.id,
     lastEventType: late ? previous.lastEventType : event.type,
     occurredAt: late ? previous.occurredAt : event.occurredAt,

@@ -88,7 +88,21 @@ export function readIsoTime(s: string): number | undefined {
       offset = zone;
     }
   }
-  return Date.UTC(year, month - 1, day, hour, minute, second, ms) - offset * 60_000;
+  const days = daysFromCivil(year, month, day);
+  return ((days * 24 + hour) * 60 + minute - offset) * 60_000 + second * 1000 + ms;
+}
+
+/**
+ * Days from 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's `days_from_civil`), for years from 100
+ * on: the arithmetic `Date.UTC` does, without the call into the runtime it cost every event.
+ */
+function daysFromCivil(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + day - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
 }
 
 // Date, then optionally a time (seconds and fraction optional), then optionally a zone.

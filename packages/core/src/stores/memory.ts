@@ -113,8 +113,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
   const sync: SyncStoreOps = {
     hasEvent: (eventId) => ledger.has(eventId),
     getResource: (key) => resources.snapshot(resources.rowOf(key), key),
-    contextCoveredBy: (snapshot, data) =>
-      snapshot instanceof StoredSnapshot ? snapshot.coveredBy(data) : undefined,
+    contextKeys: (snapshot) => (snapshot instanceof StoredSnapshot ? snapshot.contextKeys : undefined),
     commit(write: IngestWrite): CommitOutcome {
       // Checks first, then writes: nothing is half-applied.
       if (ledger.has(write.ledger.eventId)) return 'duplicate';

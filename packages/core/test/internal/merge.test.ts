@@ -71,16 +71,27 @@ describe('mergeData', () => {
   );
 
   test.prop([stored, data], { numRuns: 2000 })(
-    'told whether next covers base, merges the same and reads base only when it must merge',
+    "given base's keys, merges the same and reads base only when it must merge",
     (base, next) => {
       const covers = base === undefined || Object.keys(base).every((k) => Object.hasOwn(next, k));
       const reads = { n: 0 };
-      const merged = mergeData(snapshotOf(base, reads), next, covers);
+      const keys = base === undefined ? undefined : Object.keys(base);
+      const merged = mergeData(snapshotOf(base, reads), next, keys);
       expect(new Map(Object.entries(merged))).toEqual(
         new Map(Object.entries(mergeData(snapshotOf(base), next))),
       );
       const safe = Object.keys(next).every((k) => !UNSAFE.has(k));
+      expect(merged === next).toBe(safe && covers);
       expect(reads.n > 0).toBe(base !== undefined && !(safe && covers));
     },
   );
+
+  test('treats an object with another prototype by its own keys only', () => {
+    const next = Object.assign(Object.create({ inherited: 1, constructor: 2 }), { id: 'a' });
+    expect(mergeData(snapshotOf({ id: 'b', inherited: 0 }), next, ['id', 'inherited'])).toEqual({
+      id: 'a',
+      inherited: 0,
+    });
+    expect(mergeData(snapshotOf({ id: 'b' }), next, ['id'])).toBe(next);
+  });
 });

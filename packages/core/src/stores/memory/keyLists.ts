@@ -45,9 +45,3 @@ export class KeyLists {
     return list;
   }
 }
-
-/** True when `data` has every key of `keys`. */
-export function coversKeys(data: Readonly<Record<string, unknown>>, keys: ReadonlyArray<string>): boolean {
-  for (let i = 0; i < keys.length; i++) if (!Object.hasOwn(data, keys[i]!)) return false;
-  return true;
-}

@@ -3,7 +3,7 @@ import { isRecord, standardData } from '../../internal/envelope.js';
 import type { ResourceSnapshot } from '../../store.js';
 import type { StateCodes } from './columns.js';
 import { IdIndex } from './idIndex.js';
-import { coversKeys, KeyLists } from './keyLists.js';
+import { KeyLists } from './keyLists.js';
 
 // One resource's numbers sit side by side in one stride of a Float64Array: an ingest reads and writes all of
 // them, and a resource is picked at random among thousands, so each separate column was a separate cache
@@ -126,9 +126,9 @@ export class StoredSnapshot implements ResourceSnapshot {
     return Number.isNaN(this.#stamp) ? (this.#stamps ?? NO_STAMPS) : { '': this.#stamp };
   }
 
-  /** True when `data` has every key of this snapshot's context, answered without reading the context. */
-  coveredBy(data: Readonly<Record<string, unknown>>): boolean {
-    return coversKeys(data, this.#keys);
+  /** The own keys of this snapshot's context, in order: known without reading the context. */
+  get contextKeys(): ReadonlyArray<string> {
+    return this.#keys;
   }
 
   /**
