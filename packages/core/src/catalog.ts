@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { PolicyflowError } from './errors.js';
 import { compileAccepts } from './internal/accepts.js';
 import type { EnvelopeReader } from './internal/envelope.js';
+import { compileIdReader } from './internal/idReader.js';
 import { machineKnows, unrepresentable } from './internal/machineShape.js';
 
 /** How one provider event type maps onto a lifecycle. */
@@ -37,6 +38,8 @@ export interface CatalogEntry {
   readonly data: z.ZodType<Record<string, unknown>>;
   /** `data.safeParse(value).success` compiled to a plain predicate (see `defineCatalog`). */
   readonly accepts: (value: unknown) => boolean;
+  /** The resource id: the first of `idPaths` that holds a non-empty string in the data (own keys only). */
+  readonly readId: (data: Readonly<Record<string, unknown>>) => string | undefined;
   readonly description: string | undefined;
 }
 
@@ -163,10 +166,12 @@ export function defineCatalog(input: CatalogInput): Catalog {
     checkEvent(input.provider, type, spec, lifecycles.get(spec.lifecycle)!.machine);
     const ids = typeof spec.id === 'string' ? [spec.id] : spec.id;
     const data = spec.data ?? anyData;
+    const idPaths = ids.map((p) => p.split('.'));
     events.set(type, {
       type,
       lifecycle: spec.lifecycle,
-      idPaths: ids.map((p) => p.split('.')),
+      idPaths,
+      readId: compileIdReader(idPaths),
       event: spec.event ?? type,
       data,
       accepts: compileAccepts(data),

@@ -271,8 +271,21 @@ export function createEngine(options: EngineOptions): Engine {
     }
   }
 
-  function listening(event: EngineEventName): boolean {
-    return bus.listenerCount(event) > 0;
+  // Whether the events an ingest may emit have listeners, read again whenever one is added or removed: asking
+  // the bus reads its table by a computed key, a generic property look-up on every ingest.
+  const heard = { transition: false, violation: false, stale: false };
+  function hearAgain(): void {
+    heard.transition = bus.listenerCount('transition') > 0;
+    heard.violation = bus.listenerCount('violation') > 0;
+    heard.stale = bus.listenerCount('stale') > 0;
+  }
+  function subscribe(event: EngineEventName, listener: (...a: never[]) => void): () => void {
+    bus.on(event, listener as never);
+    hearAgain();
+    return () => {
+      bus.off(event, listener as never);
+      hearAgain();
+    };
   }
 
   /** The result of an ingest that got as far as an event. Positional: nearly every ingest ends here. */
@@ -508,7 +521,7 @@ export function createEngine(options: EngineOptions): Engine {
     const done = (outcome: CommitOutcome): IngestResult | Promise<IngestResult> => {
       if (outcome === 'duplicate') return duplicate(event, source);
       if (outcome === 'conflict') return retry(d);
-      if (listening('stale')) emit('stale', { event, resource: plainOf(previous) });
+      if (heard.stale) emit('stale', { event, resource: plainOf(previous) });
       return result('stale', event, previous.state, previous.state);
     };
     const outcome = commit(write, NO_REACTION);
@@ -557,9 +570,9 @@ export function createEngine(options: EngineOptions): Engine {
     if (outcome === 'conflict') return retry(d);
     const lifecycle = event.resource!.lifecycle;
     // The payloads are built only for listeners: most engines have none, and every ingest would pay for them.
-    if (status !== 'applied' && listening('violation'))
+    if (status !== 'applied' && heard.violation)
       emit('violation', { key, lifecycle, from, to, policy: reconcile, event });
-    if (snapshot !== undefined && listening('transition')) {
+    if (snapshot !== undefined && heard.transition) {
       const forced = status === 'forced';
       emit('transition', { key, lifecycle, from: previous?.state, to, forced, event, resource: snapshot });
     }
@@ -655,6 +668,7 @@ export function createEngine(options: EngineOptions): Engine {
       } finally {
         await store.close();
         bus.removeAllListeners();
+        hearAgain();
       }
     }
   }
@@ -706,18 +720,17 @@ export function createEngine(options: EngineOptions): Engine {
       reactor = next;
     },
     on(event, listener) {
-      bus.on(event, listener as never);
-      return () => bus.off(event, listener as never);
+      return subscribe(event, listener as never);
     },
     once(event, listener) {
       // emit calls listeners itself and bus.listeners does not say which are once: this one removes itself
       // before it runs, as bus.emit removes a once listener, so it runs once even when it throws.
       const wrapper = (...args: EngineEvents[typeof event]) => {
-        bus.off(event, wrapper as never);
+        off();
         (listener as (...a: unknown[]) => void).apply(bus, args);
       };
-      bus.on(event, wrapper as never);
-      return () => bus.off(event, wrapper as never);
+      const off = subscribe(event, wrapper as never);
+      return off;
     },
     emit,
     async drain() {

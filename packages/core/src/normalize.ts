@@ -6,10 +6,10 @@ import {
   type EnvelopeReader,
   isRecord,
   MAX_DATE_MS,
-  readPath,
   readStandardEnvelope,
   tryHashEventBody,
 } from './internal/envelope.js';
+import { compileIdReaderLooped } from './internal/idReader.js';
 
 /** The outcome of {@link normalizeEvent}: an event, or an error value that says what is wrong and where. */
 export type NormalizeResult =
@@ -72,14 +72,9 @@ export function normalizeEvent(catalog: Catalog, body: unknown): NormalizeResult
       partial: makeEvent(id, catalog.provider, type, env, body, undefined),
     };
   }
-  let resourceId: string | undefined;
-  for (const path of entry.idPaths) {
-    const v = readPath(env.data, path);
-    if (typeof v === 'string' && v.length > 0) {
-      resourceId = v;
-      break;
-    }
-  }
+  // A catalog built by hand, without defineCatalog, may lack the compiled reader.
+  const resourceId =
+    entry.readId === undefined ? compileIdReaderLooped(entry.idPaths)(env.data) : entry.readId(env.data);
   if (resourceId === undefined) {
     const want = entry.idPaths.map((p) => p.join('.')).join(' or ');
     return {

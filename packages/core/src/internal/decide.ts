@@ -60,7 +60,7 @@ export function decide(
       lifecycle: p.lifecycle,
       id: p.id,
       state: p.state,
-      stateAt: stampRegions(p, lateRegions, event.occurredAt),
+      stateAt: stampRegions(p, lateRegions, event.occurredAt, table.flat),
       context: p.context,
       lastEventId: p.lastEventId,
       lastEventType: p.lastEventType,
@@ -82,7 +82,7 @@ export function decide(
     lifecycle: ref.lifecycle,
     id: ref.id,
     state: to,
-    stateAt: stampRegions(previous, regions, event.occurredAt),
+    stateAt: stampRegions(previous, regions, event.occurredAt, table.flat),
     // A late event moves state only: the context and last event stay the newer ones.
     context: late ? previous.context : mergeData(previous, event.data, previousKeys),
     lastEventId: late ? previous.lastEventId : event.id,
@@ -117,9 +117,11 @@ function stampRegions(
   previous: ResourceSnapshot | undefined,
   regions: ReadonlyArray<string>,
   occurredAt: number,
+  flat: boolean,
 ): Readonly<Record<string, number>> {
-  // '' is the one region of a flat machine, whose stamps are only that: a fresh literal, no copy.
-  if (regions.length === 1 && regions[0] === '') return { '': occurredAt };
+  // '' is the one region of a flat machine, whose stamps are only that: a fresh literal, no copy. Told by
+  // the table rather than by reading `regions` (which may be frozen, and V8 reads those slowly).
+  if (flat && regions.length > 0) return { '': occurredAt };
   const stateAt = previous?.stateAt;
   if (regions.length === 0) return stateAt ?? EMPTY_STAMPS;
   const next: Record<string, number> = { ...stateAt };

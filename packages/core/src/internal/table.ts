@@ -19,6 +19,8 @@ export interface TransitionTable {
   readonly machine: AnyStateMachine;
   readonly initial: StateValue;
   readonly initialKey: string;
+  /** True when the machine's root is not parallel: its one region is `''`. */
+  readonly flat: boolean;
   readonly events: ReadonlyArray<string>;
   /** Every state reachable from `initial` through allowed or forced steps. */
   readonly states: ReadonlyMap<string, StateValue>;
@@ -282,6 +284,7 @@ export function deriveTable(machine: AnyStateMachine, events: ReadonlyArray<stri
     machine,
     initial: freezeState(initialSnap.value),
     initialKey: stateKey(initialSnap.value),
+    flat: machine.root.type !== 'parallel',
     events,
     states,
     finals,

@@ -40,7 +40,8 @@ export interface LedgerEvents {
 }
 
 const EMPTY: Readonly<Record<string, unknown>> = Object.freeze({});
-const NO_KEYS: ReadonlyArray<string> = Object.freeze([]);
+// Not frozen, as key lists are not (see KeyLists).
+const NO_KEYS: ReadonlyArray<string> = [];
 const NO_STAMPS: Readonly<Record<string, number>> = Object.freeze({});
 
 /** The context a stored reference stands for: the object itself, or the data of the JSON text it is. */
