@@ -258,6 +258,15 @@ export function createEngine(options: EngineOptions): Engine {
     }
   }
 
+  // Engines hold a provider or a few: comparing the names (mostly the very same strings) beats hashing them.
+  const catalogList = [...catalogs.values()];
+  function catalogOf(provider: string): Catalog | undefined {
+    if (catalogList.length > 4) return catalogs.get(provider);
+    for (let i = 0; i < catalogList.length; i++)
+      if (catalogList[i]!.provider === provider) return catalogList[i];
+    return undefined;
+  }
+
   function emit<E extends EngineEventName>(event: E, ...args: EngineEvents[E]): void {
     if (bus.listenerCount(event) === 0) return;
     // bus.emit stops at the first listener that throws, so each is called here, in its own try: one bad
@@ -603,7 +612,7 @@ export function createEngine(options: EngineOptions): Engine {
     const source = opts.source ?? 'api';
     const readAt = opts.receivedAt === undefined ? clock.now() : undefined;
     const receivedAt = opts.receivedAt ?? (readAt as number);
-    const catalog = catalogs.get(opts.provider);
+    const catalog = catalogOf(opts.provider);
     if (catalog === undefined) {
       const error: ErrorInfo = {
         code: 'unknown_provider',

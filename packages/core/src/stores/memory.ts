@@ -112,7 +112,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
 
   const sync: SyncStoreOps = {
     hasEvent: (eventId) => ledger.has(eventId),
-    getResource: (key) => resources.snapshot(resources.rowOf(key), key),
+    getResource: (key) => resources.snapshot(resources.lookUp(key), key),
     contextKeys: (snapshot) => (snapshot instanceof StoredSnapshot ? snapshot.contextKeys : undefined),
     commit(write: IngestWrite): CommitOutcome {
       // Checks first, then writes: nothing is half-applied.
@@ -126,12 +126,25 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
         key !== undefined && (snap !== undefined || write.history !== undefined)
           ? resources.ensure(key, snap?.createdAt ?? write.ledger.receivedAt)
           : -1;
-      const history = row >= 0 && write.history !== undefined;
+      const h = write.history;
+      const history = row >= 0 && h !== undefined;
       const previousLine = history ? resources.historyHead(row) : -1;
-      const ledgerRow = ledger.add(write.ledger, write.history, row, previousLine);
+      // The line's states are mostly the row's state before and the snapshot's after: their codes are known
+      // without a look-up (the engine read `from` from this row, as the very object the codes hold).
+      const rowCode = row >= 0 ? resources.stateCode(row) : 0;
+      const fromCode = h !== undefined && rowCode > 0 && h.from === states.value(rowCode) ? rowCode : -1;
+      const toCode = snap === undefined ? -1 : states.code(snap.state);
+      const ledgerRow = ledger.add(
+        write.ledger,
+        h,
+        row,
+        previousLine,
+        fromCode,
+        h !== undefined && snap !== undefined && h.to === snap.state ? toCode : -1,
+      );
       if (row >= 0) {
         if (snap !== undefined)
-          resources.write(row, snap, write.ledger.eventId, ledgerRow, write.contextText);
+          resources.write(row, snap, write.ledger.eventId, ledgerRow, write.contextText, toCode);
         if (history) resources.setHistoryHead(row, ledgerRow);
       }
       if (write.jobs) for (const job of write.jobs) if (!jobs.has(job.id)) putJob(job);

@@ -4,7 +4,28 @@ import { Codes, type StateCodes } from './columns.js';
 import { IdIndex } from './idIndex.js';
 
 const STATUSES: ReadonlyArray<IngestStatus> = ingestStatuses;
-const STATUS_CODE = new Map(STATUSES.map((s, i) => [s, i]));
+
+/** The code of a status: its place in `ingestStatuses`, found by comparing, which a switch does on pointers. */
+function statusCode(status: IngestStatus): number {
+  switch (status) {
+    case 'applied':
+      return 0;
+    case 'forced':
+      return 1;
+    case 'rejected':
+      return 2;
+    case 'stale':
+      return 3;
+    case 'duplicate':
+      return 4;
+    case 'unhandled':
+      return 5;
+    case 'invalid':
+      return 6;
+    default:
+      return 0;
+  }
+}
 
 // A row is a stride of small integers and a stride of times, each written once, one after the other: two
 // sequential streams rather than a column per field.
@@ -49,9 +70,17 @@ export class Ledger {
 
   /**
    * Adds an event the ledger does not have yet (the caller checks with `has`). `previousLine` is the row of
-   * the resource's newest history line (-1: none), which this row's line then follows.
+   * the resource's newest history line (-1: none), which this row's line then follows. `fromCode` and
+   * `toCode` are the state codes of the line's states when the caller has them (-1: look them up).
    */
-  add(e: LedgerEntry, h: HistoryEntry | undefined, resourceRow: number, previousLine: number): number {
+  add(
+    e: LedgerEntry,
+    h: HistoryEntry | undefined,
+    resourceRow: number,
+    previousLine: number,
+    fromCode = -1,
+    toCode = -1,
+  ): number {
     const row = this.#ids.add(e.eventId);
     if (row < 0) throw new Error(`ledger already has ${e.eventId}`);
     if ((row + 1) * CODES > this.#codes.length) this.#grow();
@@ -59,9 +88,9 @@ export class Ledger {
     const codes = this.#codes;
     codes[c + RESOURCE] = resourceRow + 1;
     codes[c + PREVIOUS_LINE] = previousLine + 1;
-    codes[c + FROM] = this.states.code(h?.from);
-    codes[c + TO] = this.states.code(h?.to);
-    codes[c + STATUS] = STATUS_CODE.get(e.status) ?? 0;
+    codes[c + FROM] = fromCode >= 0 ? fromCode : this.states.code(h?.from);
+    codes[c + TO] = toCode >= 0 ? toCode : this.states.code(h?.to);
+    codes[c + STATUS] = statusCode(e.status);
     codes[c + TYPE] = this.#types.code(e.type);
     codes[c + PROVIDER] = this.#providers.code(e.provider);
     codes[c + SOURCE] = this.#sources.code(e.source);

@@ -212,11 +212,24 @@ export class ResourceTable {
 
   rowOf(key: string): number | undefined {
     if (key === this.#lastKey) return this.#lastRow;
+    return this.lookUp(key);
+  }
+
+  /**
+   * `rowOf` without asking the memo first: for the read that starts an ingest, whose key is never the last
+   * one looked up, so that comparing them (two strings of one length, mostly) would be wasted.
+   */
+  lookUp(key: string): number | undefined {
     const found = this.#index.rowOf(key);
     const row = found < 0 ? undefined : found;
     this.#lastKey = key;
     this.#lastRow = row;
     return row;
+  }
+
+  /** The code of the row's state (0: none yet). */
+  stateCode(row: number): number {
+    return this.#cells[row * STRIDE + STATE]!;
   }
 
   version(row: number | undefined): number {
@@ -268,10 +281,17 @@ export class ResourceTable {
    * `text`, when given, is the JSON of a delivery whose data (as the standard envelope reads it) is the
    * snapshot's context: the row keeps the text instead of the object.
    */
-  write(row: number, s: ResourceSnapshot, eventId: string, ledgerRow: number, text?: string): void {
+  write(
+    row: number,
+    s: ResourceSnapshot,
+    eventId: string,
+    ledgerRow: number,
+    text?: string,
+    stateCode = this.states.code(s.state),
+  ): void {
     const at = row * STRIDE;
     const cells = this.#cells;
-    cells[at + STATE] = this.states.code(s.state);
+    cells[at + STATE] = stateCode;
     cells[at + VERSION] = s.version;
     cells[at + OCCURRED_AT] = s.occurredAt;
     cells[at + CREATED_AT] = s.createdAt;
