@@ -55,15 +55,33 @@ export function readIsoTime(s: string): number | undefined {
   ) {
     return undefined;
   }
-  const year = digits(s, 0, 4);
-  const month = digits(s, 5, 2);
-  const day = digits(s, 8, 2);
-  const hour = digits(s, 11, 2);
-  const minute = digits(s, 14, 2);
-  const second = digits(s, 17, 2);
+  // Each digit read apart, then one test that all were digits: a digit is 0–9 after `- ZERO`, and `>>> 0`
+  // makes anything below '0' huge, so the largest of them says whether one was not a digit.
+  const y0 = (s.charCodeAt(0) - ZERO) >>> 0;
+  const y1 = (s.charCodeAt(1) - ZERO) >>> 0;
+  const y2 = (s.charCodeAt(2) - ZERO) >>> 0;
+  const y3 = (s.charCodeAt(3) - ZERO) >>> 0;
+  const m0 = (s.charCodeAt(5) - ZERO) >>> 0;
+  const m1 = (s.charCodeAt(6) - ZERO) >>> 0;
+  const d0 = (s.charCodeAt(8) - ZERO) >>> 0;
+  const d1 = (s.charCodeAt(9) - ZERO) >>> 0;
+  const h0 = (s.charCodeAt(11) - ZERO) >>> 0;
+  const h1 = (s.charCodeAt(12) - ZERO) >>> 0;
+  const i0 = (s.charCodeAt(14) - ZERO) >>> 0;
+  const i1 = (s.charCodeAt(15) - ZERO) >>> 0;
+  const s0 = (s.charCodeAt(17) - ZERO) >>> 0;
+  const s1 = (s.charCodeAt(18) - ZERO) >>> 0;
+  const top = Math.max(y0, y1, y2, y3, m0, m1, d0, d1, h0, h1, i0, i1, s0, s1);
+  if (top > 9) return undefined;
+  const year = y0 * 1000 + y1 * 100 + y2 * 10 + y3;
+  const month = m0 * 10 + m1;
+  const day = d0 * 10 + d1;
+  const hour = h0 * 10 + h1;
+  const minute = i0 * 10 + i1;
+  const second = s0 * 10 + s1;
   // Years below 100 are left to Date.parse: Date.UTC would read them as 19xx.
   if (year < 100 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
-  if (hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) return undefined;
+  if (hour > 23 || minute > 59 || second > 59) return undefined;
   let at = 19;
   let ms = 0;
   if (s.charCodeAt(at) === DOT) {
