@@ -22,6 +22,7 @@ import type {
   LedgerEntry,
   ResourceSnapshot,
   Store,
+  SyncStoreOps,
 } from './store.js';
 import { StoredSnapshot } from './stores/memory/resources.js';
 import { createMemoryStore } from './stores/memory.js';
@@ -373,8 +374,8 @@ export function createEngine(options: EngineOptions): Engine {
     };
   }
 
-  function storeFailure(write: IngestWrite, cause: unknown): PolicyflowError {
-    const message = `the ${store.kind} store failed to commit ${write.ledger.eventId}`;
+  function storeFailure(eventId: string, cause: unknown): PolicyflowError {
+    const message = `the ${store.kind} store failed to commit ${eventId}`;
     return new PolicyflowError('store_failure', message, { cause });
   }
 
@@ -391,7 +392,7 @@ export function createEngine(options: EngineOptions): Engine {
     try {
       outcome = await store.commit(write);
     } catch (cause) {
-      throw storeFailure(write, cause);
+      throw storeFailure(write.ledger.eventId, cause);
     }
     return committed(outcome, reaction);
   }
@@ -403,8 +404,40 @@ export function createEngine(options: EngineOptions): Engine {
     try {
       return committed(sync.commit(write), reaction);
     } catch (cause) {
-      throw storeFailure(write, cause);
+      throw storeFailure(write.ledger.eventId, cause);
     }
+  }
+
+  /** `commit` through the sync face's `commitEvent`, which takes the write's parts rather than objects. */
+  function commitEventTo(
+    sync: SyncStoreOps,
+    d: Delivery,
+    reaction: Reaction,
+    now: number,
+    expectedVersion: number | undefined,
+    contextText: string | undefined,
+  ): CommitOutcome {
+    const { status, to, snapshot } = d.decision!;
+    let outcome: CommitOutcome;
+    try {
+      outcome = sync.commitEvent!(
+        d.event,
+        status,
+        d.source,
+        d.receivedAt,
+        d.previous?.state,
+        to,
+        now,
+        snapshot,
+        expectedVersion,
+        contextText,
+        reaction.jobs,
+        reaction.audit,
+      );
+    } catch (cause) {
+      throw storeFailure(d.event.id, cause);
+    }
+    return committed(outcome, reaction);
   }
 
   async function ingestUnhandled(
@@ -540,17 +573,25 @@ export function createEngine(options: EngineOptions): Engine {
   function commitChange(d: Delivery, reaction: Reaction, now: number): IngestResult | Promise<IngestResult> {
     const { event, source, previous } = d;
     const { status, to, snapshot } = d.decision!;
-    const write: IngestWrite = {
-      ledger: ledgerOf(event, status, source, d.receivedAt),
-      history: historyOf(event, status, previous?.state, to, now, source),
-      jobs: reaction.jobs,
-      audit: reaction.audit,
-      snapshot,
-      expectedVersion: snapshot ? (previous?.version ?? 0) : undefined,
-      // The store may keep the text rather than the parsed data, when the data is all the context is.
-      contextText: d.text !== undefined && snapshot?.context === event.data ? d.text : undefined,
-    };
-    const outcome = commit(write, reaction);
+    const expectedVersion = snapshot ? (previous?.version ?? 0) : undefined;
+    // The store may keep the text rather than the parsed data, when the data is all the context is.
+    const contextText = d.text !== undefined && snapshot?.context === event.data ? d.text : undefined;
+    const sync = store.sync;
+    const outcome =
+      sync?.commitEvent === undefined
+        ? commit(
+            {
+              ledger: ledgerOf(event, status, source, d.receivedAt),
+              history: historyOf(event, status, previous?.state, to, now, source),
+              jobs: reaction.jobs,
+              audit: reaction.audit,
+              snapshot,
+              expectedVersion,
+              contextText,
+            },
+            reaction,
+          )
+        : commitEventTo(sync, d, reaction, now, expectedVersion, contextText);
     return outcome instanceof Promise
       ? outcome.then((o) => committedChange(d, reaction, o))
       : committedChange(d, reaction, outcome);

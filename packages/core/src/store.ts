@@ -1,6 +1,6 @@
 import type { StateValue } from 'xstate';
 import type { ErrorInfo } from './errors.js';
-import type { EventSource } from './event.js';
+import type { EventSource, PolicyEvent } from './event.js';
 
 /**
  * Every status `ingest` can report, in the order summaries print them. docs/concepts.md says what each means.
@@ -160,6 +160,26 @@ export interface SyncStoreOps {
    */
   contextKeys?(snapshot: ResourceSnapshot): ReadonlyArray<string> | undefined;
   commit(write: IngestWrite): CommitOutcome;
+  /**
+   * Commits what `commit` would for the write of an event that moved (or forced) its resource, its parts
+   * handed over one by one: the engine's hot path, which then builds no write, ledger entry or history line
+   * (three objects an ingest). The line is `from` → `to`, recorded at `recordedAt`; the ledger entry's
+   * fields are the event's. Optional: without it the engine builds the write for `commit`.
+   */
+  commitEvent?(
+    event: PolicyEvent,
+    status: 'applied' | 'forced' | 'rejected' | 'stale',
+    source: EventSource,
+    receivedAt: number,
+    from: StateValue | undefined,
+    to: StateValue,
+    recordedAt: number,
+    snapshot: ResourceSnapshot | undefined,
+    expectedVersion: number | undefined,
+    contextText: string | undefined,
+    jobs: ReadonlyArray<ActionJob>,
+    audit: ReadonlyArray<AuditEntry>,
+  ): CommitOutcome;
 }
 
 /**

@@ -1,7 +1,10 @@
+import type { StateValue } from 'xstate';
+import type { EventSource } from '../event.js';
 import type {
   ActionJob,
   AuditEntry,
   CommitOutcome,
+  IngestStatus,
   IngestWrite,
   InvalidRecord,
   ResourceSnapshot,
@@ -115,43 +118,126 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
     getResource: (key) => resources.snapshot(resources.lookUp(key), key),
     contextKeys: (snapshot) => (snapshot instanceof StoredSnapshot ? snapshot.contextKeys : undefined),
     commit(write: IngestWrite): CommitOutcome {
-      // Checks first, then writes: nothing is half-applied.
-      if (ledger.has(write.ledger.eventId)) return 'duplicate';
-      const key = write.ledger.key;
-      const snap = write.snapshot;
-      if (snap !== undefined && write.expectedVersion !== undefined && key !== undefined) {
-        if (resources.version(resources.rowOf(key)) !== write.expectedVersion) return 'conflict';
-      }
-      const row =
-        key !== undefined && (snap !== undefined || write.history !== undefined)
-          ? resources.ensure(key, snap?.createdAt ?? write.ledger.receivedAt)
-          : -1;
+      const l = write.ledger;
       const h = write.history;
-      const history = row >= 0 && h !== undefined;
-      const previousLine = history ? resources.historyHead(row) : -1;
-      // The line's states are mostly the row's state before and the snapshot's after: their codes are known
-      // without a look-up (the engine read `from` from this row, as the very object the codes hold).
-      const rowCode = row >= 0 ? resources.stateCode(row) : 0;
-      const fromCode = h !== undefined && rowCode > 0 && h.from === states.value(rowCode) ? rowCode : -1;
-      const toCode = snap === undefined ? -1 : states.code(snap.state);
-      const ledgerRow = ledger.add(
-        write.ledger,
+      return commitParts(
+        l.eventId,
+        l.provider,
+        l.type,
+        l.key,
+        l.status,
+        l.occurredAt,
+        l.receivedAt,
+        l.source,
         h,
-        row,
-        previousLine,
-        fromCode,
-        h !== undefined && snap !== undefined && h.to === snap.state ? toCode : -1,
+        h?.from,
+        h?.to,
+        h?.recordedAt ?? l.receivedAt,
+        write.snapshot,
+        write.expectedVersion,
+        write.contextText,
+        write.jobs,
+        write.audit,
       );
-      if (row >= 0) {
-        if (snap !== undefined)
-          resources.write(row, snap, write.ledger.eventId, ledgerRow, write.contextText, toCode);
-        if (history) resources.setHistoryHead(row, ledgerRow);
-      }
-      if (write.jobs) for (const job of write.jobs) if (!jobs.has(job.id)) putJob(job);
-      appendAudit(write.audit);
-      return 'committed';
+    },
+    commitEvent(
+      event,
+      status,
+      source,
+      receivedAt,
+      from,
+      to,
+      recordedAt,
+      snapshot,
+      expectedVersion,
+      text,
+      jobs,
+      audit,
+    ) {
+      return commitParts(
+        event.id,
+        event.provider,
+        event.type,
+        event.resource?.key,
+        status,
+        event.occurredAt,
+        receivedAt,
+        source,
+        true,
+        from,
+        to,
+        recordedAt,
+        snapshot,
+        expectedVersion,
+        text,
+        jobs,
+        audit,
+      );
     },
   };
+
+  /**
+   * One commit, its parts one by one: checks first, then writes, so nothing is half-applied. `history` says
+   * whether the commit has a history line (with `from`, `to`, `recordedAt`).
+   */
+  function commitParts(
+    eventId: string,
+    provider: string,
+    type: string,
+    key: string | undefined,
+    status: IngestStatus,
+    occurredAt: number,
+    receivedAt: number,
+    source: EventSource,
+    history: unknown,
+    from: StateValue | undefined,
+    to: StateValue | undefined,
+    recordedAt: number,
+    snap: ResourceSnapshot | undefined,
+    expectedVersion: number | undefined,
+    contextText: string | undefined,
+    newJobs: ReadonlyArray<ActionJob> | undefined,
+    audits: ReadonlyArray<AuditEntry> | undefined,
+  ): CommitOutcome {
+    if (ledger.has(eventId)) return 'duplicate';
+    if (snap !== undefined && expectedVersion !== undefined && key !== undefined) {
+      if (resources.version(resources.rowOf(key)) !== expectedVersion) return 'conflict';
+    }
+    const hasLine = history !== undefined && history !== false;
+    const row =
+      key !== undefined && (snap !== undefined || hasLine)
+        ? resources.ensure(key, snap?.createdAt ?? receivedAt)
+        : -1;
+    const line = row >= 0 && hasLine;
+    const previousLine = line ? resources.historyHead(row) : -1;
+    // The line's states are mostly the row's state before and the snapshot's after: their codes are known
+    // without a look-up (the engine read `from` from this row, as the very object the codes hold).
+    const rowCode = row >= 0 ? resources.stateCode(row) : 0;
+    const fromCode = rowCode > 0 && from === states.value(rowCode) ? rowCode : states.code(from);
+    const snapCode = snap === undefined ? 0 : states.code(snap.state);
+    const toCode = snap !== undefined && to === snap.state ? snapCode : states.code(to);
+    const ledgerRow = ledger.addParts(
+      eventId,
+      provider,
+      type,
+      source,
+      status,
+      occurredAt,
+      receivedAt,
+      recordedAt,
+      row,
+      previousLine,
+      hasLine ? fromCode : 0,
+      hasLine ? toCode : 0,
+    );
+    if (row >= 0) {
+      if (snap !== undefined) resources.write(row, snap, eventId, ledgerRow, contextText, snapCode);
+      if (line) resources.setHistoryHead(row, ledgerRow);
+    }
+    if (newJobs) for (const job of newJobs) if (!jobs.has(job.id)) putJob(job);
+    appendAudit(audits);
+    return 'committed';
+  }
 
   return {
     kind: 'memory',

@@ -185,3 +185,56 @@ describe('contexts the memory store keeps as the delivery text', () => {
     expect((await engine.getResource('custom/claim/c3'))?.context).toEqual({ id: 'c3', x: 1 });
   });
 });
+
+describe("the memory store's commitEvent", () => {
+  const step = fc.record({
+    type: fc.constantFrom('claim.opened', 'claim.approved', 'claim.paid', 'claim.updated'),
+    id: fc.constantFrom('c1', 'c2'),
+    created: fc.integer({ min: 1, max: 50 }),
+    event: fc.integer({ min: 1, max: 30 }),
+  });
+
+  fcTest.prop([fc.array(step, { maxLength: 30 })])(
+    'writes what commit writes for the same events',
+    async (steps) => {
+      const fast = createEngine({ providers: [acme] });
+      const plain = createMemoryStore();
+      // The same store without its commitEvent: the engine then builds the write for commit.
+      const { commitEvent: _dropped, ...sync } = plain.sync!;
+      const slow = createEngine({ providers: [acme], store: { ...plain, sync } });
+      for (const s of steps) {
+        const body = JSON.stringify({
+          id: `e${s.event}`,
+          type: s.type,
+          created: s.created,
+          data: { id: s.id },
+        });
+        const [a, b] = [
+          await fast.ingest(body, { provider: 'acme' }),
+          await slow.ingest(body, { provider: 'acme' }),
+        ];
+        expect(a.status).toBe(b.status);
+      }
+      for (const key of ['acme/claim/c1', 'acme/claim/c2']) {
+        const [a, b] = [await fast.getResource(key), await slow.getResource(key)];
+        expect({
+          ...a,
+          createdAt: 0,
+          updatedAt: 0,
+          history: a?.history.map((h) => ({ ...h, recordedAt: 0 })),
+        }).toEqual({
+          ...b,
+          createdAt: 0,
+          updatedAt: 0,
+          history: b?.history.map((h) => ({ ...h, recordedAt: 0 })),
+        });
+      }
+      for (let n = 1; n <= 30; n++) {
+        const [a, b] = [await fast.store.getLedgerEntry(`e${n}`), await slow.store.getLedgerEntry(`e${n}`)];
+        expect(a === undefined ? a : { ...a, receivedAt: 0 }).toEqual(
+          b === undefined ? b : { ...b, receivedAt: 0 },
+        );
+      }
+    },
+  );
+});

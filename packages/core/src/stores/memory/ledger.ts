@@ -81,24 +81,55 @@ export class Ledger {
     fromCode = -1,
     toCode = -1,
   ): number {
-    const row = this.#ids.add(e.eventId);
-    if (row < 0) throw new Error(`ledger already has ${e.eventId}`);
+    return this.addParts(
+      e.eventId,
+      e.provider,
+      e.type,
+      e.source,
+      e.status,
+      e.occurredAt,
+      e.receivedAt,
+      h?.recordedAt ?? e.receivedAt,
+      resourceRow,
+      previousLine,
+      fromCode >= 0 ? fromCode : this.states.code(h?.from),
+      toCode >= 0 ? toCode : this.states.code(h?.to),
+    );
+  }
+
+  /** `add` with the entry's fields one by one and its line's state codes found (0: no state). */
+  addParts(
+    eventId: string,
+    provider: string,
+    type: string,
+    source: EventSource,
+    status: IngestStatus,
+    occurredAt: number,
+    receivedAt: number,
+    recordedAt: number,
+    resourceRow: number,
+    previousLine: number,
+    fromCode: number,
+    toCode: number,
+  ): number {
+    const row = this.#ids.add(eventId);
+    if (row < 0) throw new Error(`ledger already has ${eventId}`);
     if ((row + 1) * CODES > this.#codes.length) this.#grow();
     const c = row * CODES;
     const codes = this.#codes;
     codes[c + RESOURCE] = resourceRow + 1;
     codes[c + PREVIOUS_LINE] = previousLine + 1;
-    codes[c + FROM] = fromCode >= 0 ? fromCode : this.states.code(h?.from);
-    codes[c + TO] = toCode >= 0 ? toCode : this.states.code(h?.to);
-    codes[c + STATUS] = statusCode(e.status);
-    codes[c + TYPE] = this.#types.code(e.type);
-    codes[c + PROVIDER] = this.#providers.code(e.provider);
-    codes[c + SOURCE] = this.#sources.code(e.source);
+    codes[c + FROM] = fromCode;
+    codes[c + TO] = toCode;
+    codes[c + STATUS] = statusCode(status);
+    codes[c + TYPE] = this.#types.code(type);
+    codes[c + PROVIDER] = this.#providers.code(provider);
+    codes[c + SOURCE] = this.#sources.code(source);
     const t = row * TIMES;
     const times = this.#times;
-    times[t + OCCURRED_AT] = e.occurredAt;
-    times[t + RECEIVED_AT] = e.receivedAt;
-    times[t + RECORDED_AT] = h?.recordedAt ?? e.receivedAt;
+    times[t + OCCURRED_AT] = occurredAt;
+    times[t + RECEIVED_AT] = receivedAt;
+    times[t + RECORDED_AT] = recordedAt;
     return row;
   }
 
