@@ -180,6 +180,13 @@ export interface SyncStoreOps {
     jobs: ReadonlyArray<ActionJob>,
     audit: ReadonlyArray<AuditEntry>,
   ): CommitOutcome;
+  /**
+   * `Store.claimJobs` without the promise. Optional: with it (and `updateJob`), the job runner runs an action
+   * whose handler answers at once (log, emit) from claim to outcome in one turn, without awaiting.
+   */
+  claimJobs?(now: number, limit: number): ActionJob[];
+  /** `Store.updateJob` without the promise; see `claimJobs`. */
+  updateJob?(job: ActionJob, audit?: ReadonlyArray<AuditEntry>, claimed?: ActionJob): boolean;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { matchesState } from 'xstate';
 import { type Clock, systemClock } from '../clock.js';
 import type { ErrorCode, ErrorInfo } from '../errors.js';
-import type { ActionJob, Store } from '../store.js';
+import type { ActionJob, ResourceSnapshot, Store } from '../store.js';
 import {
   type ActionContext,
   type ActionDefinition,
@@ -91,22 +91,40 @@ function outcomeOf(value: unknown): ActionOutcome {
     : { ok: false, retryable: failed.retryable === true, message, error: failed.error };
 }
 
-async function invoke(
+function invoke(
   def: ActionDefinition,
   params: unknown,
   base: Omit<ActionContext, 'signal'>,
   timer: Timer,
-): Promise<ActionOutcome> {
+): ActionOutcome | Promise<ActionOutcome> {
   const { context, abort } = withSignal(base);
   const ms = def.timeoutMs ?? DEFAULT_ACTION_TIMEOUT_MS;
+  let out: unknown;
   try {
-    const out = def.handler(params, context);
-    // Handlers that finish at once (log, emit) skip the extra turn an await costs, and need no timer.
-    if (!(out instanceof Promise)) return outcomeOf(out);
-    return outcomeOf(Number.isFinite(ms) ? await within(out, ms, timer, abort) : await out);
+    out = def.handler(params, context);
   } catch (error) {
-    return { ok: false, retryable: true, message: (error as Error)?.message ?? String(error) };
+    return thrown(error);
   }
+  // Handlers that finish at once (log, emit) skip the extra turn an await costs, and need no timer.
+  if (!(out instanceof Promise)) return outcomeOf(out);
+  const settled = Number.isFinite(ms) ? within(out, ms, timer, abort) : out;
+  return settled.then(outcomeOf, thrown);
+}
+
+function thrown(error: unknown): ActionOutcome {
+  return { ok: false, retryable: true, message: (error as Error)?.message ?? String(error) };
+}
+
+/** What {@link attemptAction} needs. */
+export interface AttemptOptions {
+  readonly actions: ReadonlyMap<string, ActionDefinition>;
+  /** Where `whileIn` reads the resource. */
+  readonly store: Pick<Store, 'getResource'>;
+  readonly lastTry: boolean;
+  /** What the handler is given; its `signal` is added here. */
+  readonly context: Omit<ActionContext, 'signal'>;
+  /** Where the attempt's timeout is timed. Default: the system clock. */
+  readonly clock?: Timer;
 }
 
 /**
@@ -120,30 +138,47 @@ async function invoke(
  * if (end.status === 'pending') scheduleRetry(job);
  * ```
  */
-export async function attemptAction(
-  job: ActionJob,
-  options: {
-    readonly actions: ReadonlyMap<string, ActionDefinition>;
-    readonly store: Pick<Store, 'getResource'>;
-    readonly lastTry: boolean;
-    /** What the handler is given; its `signal` is added here. */
-    readonly context: Omit<ActionContext, 'signal'>;
-    /** Where the attempt's timeout is timed. Default: the system clock. */
-    readonly clock?: Timer;
-  },
-): Promise<AttemptEnd> {
+export async function attemptAction(job: ActionJob, options: AttemptOptions): Promise<AttemptEnd> {
+  return attemptNow(job, options);
+}
+
+/**
+ * {@link attemptAction} without a turn where none is needed: an action whose handler answers at once, against a
+ * store with a synchronous face, ends before this returns (the job runner's common case: log and emit).
+ *
+ * @example
+ * ```ts
+ * const end = attemptNow(job, options);
+ * const ended = end instanceof Promise ? await end : end;
+ * ```
+ */
+export function attemptNow(job: ActionJob, options: AttemptOptions): AttemptEnd | Promise<AttemptEnd> {
   const def = options.actions.get(job.type);
   if (def === undefined) {
     const error = errorOf('unknown_action', `no action type '${job.type}' is registered`);
     return { status: 'dead', kind: 'action.dead', error };
   }
+  // A `whileIn` job reads its resource through the port (its async face): such jobs are delayed, and few.
   if (job.whileIn !== undefined && job.resourceKey !== undefined) {
-    const snapshot = await options.store.getResource(job.resourceKey);
-    if (snapshot === undefined || !matchesState(job.whileIn, snapshot.state)) {
-      const error = errorOf('action_failed', `the resource left '${job.whileIn}' before the job came due`);
-      return { status: 'cancelled', kind: 'action.cancelled', error };
-    }
+    return options.store
+      .getResource(job.resourceKey)
+      .then((snapshot) => stillIn(job, snapshot) ?? attemptParsed(job, def, options));
   }
+  return attemptParsed(job, def, options);
+}
+
+/** The cancellation of a `whileIn` job whose resource has left that state; undefined while it is still there. */
+function stillIn(job: ActionJob, snapshot: ResourceSnapshot | undefined): AttemptEnd | undefined {
+  if (snapshot !== undefined && matchesState(job.whileIn!, snapshot.state)) return undefined;
+  const error = errorOf('action_failed', `the resource left '${job.whileIn}' before the job came due`);
+  return { status: 'cancelled', kind: 'action.cancelled', error };
+}
+
+function attemptParsed(
+  job: ActionJob,
+  def: ActionDefinition,
+  options: AttemptOptions,
+): AttemptEnd | Promise<AttemptEnd> {
   const parsed = def.params.safeParse(job.params);
   if (!parsed.success) {
     const message = parsed.error.issues
@@ -152,11 +187,17 @@ export async function attemptAction(
     const error = errorOf('action_params_invalid', `params of '${job.type}' do not match: ${message}`);
     return { status: 'dead', kind: 'action.dead', error };
   }
-  const outcome = await invoke(def, parsed.data, options.context, options.clock ?? systemClock);
+  const outcome = invoke(def, parsed.data, options.context, options.clock ?? systemClock);
+  return outcome instanceof Promise
+    ? outcome.then((o) => endOf(o, options.lastTry))
+    : endOf(outcome, options.lastTry);
+}
+
+function endOf(outcome: ActionOutcome, lastTry: boolean): AttemptEnd {
   if (outcome === undefined || outcome.ok)
     return { status: 'succeeded', kind: 'action.succeeded', error: undefined };
   const error = outcome.error ?? errorOf('action_failed', outcome.message);
-  return outcome.retryable && !options.lastTry
+  return outcome.retryable && !lastTry
     ? { status: 'pending', kind: 'action.failed', error }
     : { status: 'dead', kind: 'action.dead', error };
 }

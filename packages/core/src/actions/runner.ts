@@ -2,7 +2,7 @@ import type { EngineEventName, EngineEvents } from '../bus.js';
 import type { Clock } from '../clock.js';
 import type { RetryPolicy } from '../rules/types.js';
 import type { ActionJob, AuditEntry, Store } from '../store.js';
-import { type AttemptEnd, attemptAction } from './attempt.js';
+import { type AttemptEnd, attemptNow } from './attempt.js';
 import { createLeases, reportLost } from './leases.js';
 import { backoff } from './schedule.js';
 import type { ActionDefinition, LogSink } from './types.js';
@@ -39,21 +39,45 @@ export interface JobRunner {
 
 type Ended = Omit<AttemptEnd, 'status'> & { readonly status: ActionJob['status'] };
 
-// Runs `fn` over `items` with at most `limit` in flight; the common case (few items) is one Promise.all.
+// Runs `fn` over `items` with at most `limit` unfinished at once, every item even when one fails (the first
+// failure is thrown once all have settled). An item `fn` finishes at once (it returns no promise) holds no
+// place, so a batch of jobs whose actions answer at once runs in one turn.
 async function pool<T>(
   items: ReadonlyArray<T>,
   limit: number,
-  fn: (item: T) => Promise<void>,
+  fn: (item: T) => void | Promise<void>,
 ): Promise<void> {
-  if (items.length <= limit) {
-    await Promise.all(items.map(fn));
-    return;
-  }
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) await fn(items[next++]!);
+  const running = new Set<Promise<void>>();
+  let failed = false;
+  let failure: unknown;
+  const fail = (error: unknown): void => {
+    if (failed) return;
+    failed = true;
+    failure = error;
   };
-  await Promise.all(Array.from({ length: limit }, worker));
+  for (const item of items) {
+    let p: void | Promise<void>;
+    try {
+      p = fn(item);
+    } catch (error) {
+      fail(error);
+      continue;
+    }
+    if (p === undefined) continue;
+    const settled: Promise<void> = p.then(
+      () => {
+        running.delete(settled);
+      },
+      (error: unknown) => {
+        running.delete(settled);
+        fail(error);
+      },
+    );
+    running.add(settled);
+    if (running.size >= limit) await Promise.race(running);
+  }
+  await Promise.all(running);
+  if (failed) throw failure;
 }
 
 /**
@@ -79,8 +103,14 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
   let cancelTimer: (() => void) | undefined;
   let timerAt: number | undefined;
   const leases = createLeases(store, clock, emit);
+  // A store with a synchronous face for jobs (the memory store) is claimed from and written to without a turn.
+  const face = store.sync;
+  const syncJobs =
+    face?.claimJobs !== undefined && face.updateJob !== undefined
+      ? { claimJobs: face.claimJobs.bind(face), updateJob: face.updateJob.bind(face) }
+      : undefined;
 
-  async function finish(job: ActionJob, attempt: number, ended: Ended, runAt = job.runAt): Promise<void> {
+  function finish(job: ActionJob, attempt: number, ended: Ended, runAt = job.runAt): void | Promise<void> {
     const reported = leases.release(job);
     const now = clock.now();
     const next: ActionJob = {
@@ -100,21 +130,24 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
       jobId: job.id,
       ...(ended.error ? { error: ended.error } : {}),
     };
-    // A job taken back after its lease ran out belongs to the runner that took it: this outcome is dropped.
-    if ((await store.updateJob(next, [audit], job)) === false) {
-      if (!reported) reportLost(emit, job);
-      return;
-    }
-    const notice = ended.error ? { job: next, error: ended.error } : { job: next };
-    emit(ended.kind, notice);
+    const written = (stored: unknown): void => {
+      // A job taken back after its lease ran out belongs to the runner that took it: this outcome is dropped.
+      if (stored === false) {
+        if (!reported) reportLost(emit, job);
+        return;
+      }
+      emit(ended.kind, ended.error ? { job: next, error: ended.error } : { job: next });
+    };
+    if (syncJobs !== undefined) return written(syncJobs.updateJob(next, [audit], job));
+    return store.updateJob(next, [audit], job).then(written);
   }
 
-  async function runOne(job: ActionJob): Promise<void> {
+  function runOne(job: ActionJob): void | Promise<void> {
     leases.hold(job);
     const attempt = job.attempts + 1;
-    let ended: AttemptEnd;
+    let ended: AttemptEnd | Promise<AttemptEnd>;
     try {
-      ended = await attemptAction(job, {
+      ended = attemptNow(job, {
         actions,
         store,
         lastTry: attempt >= job.maxAttempts,
@@ -122,11 +155,24 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
         clock,
       });
     } catch (error) {
-      // The store failed (a `whileIn` look-up): the job stays running, and its lease must run out so that
-      // a runner takes it back; renewing it for ever would strand it.
-      leases.release(job);
-      throw error;
+      return lost(job, error);
     }
+    if (ended instanceof Promise)
+      return ended.then(
+        (e) => settle(job, attempt, e),
+        (error: unknown) => lost(job, error),
+      );
+    return settle(job, attempt, ended);
+  }
+
+  // The store failed (a `whileIn` look-up): the job stays running, and its lease must run out so that a
+  // runner takes it back; renewing it for ever would strand it.
+  function lost(job: ActionJob, error: unknown): never {
+    leases.release(job);
+    throw error;
+  }
+
+  function settle(job: ActionJob, attempt: number, ended: AttemptEnd): void | Promise<void> {
     if (ended.status === 'pending') {
       const runAt = clock.now() + backoff(options.retryFor(job), attempt, options.random);
       return finish(job, attempt, ended, runAt);
@@ -163,7 +209,10 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
       again = false;
       await reclaim();
       for (;;) {
-        const jobs = await store.claimJobs(clock.now(), batch);
+        const jobs =
+          syncJobs === undefined
+            ? await store.claimJobs(clock.now(), batch)
+            : syncJobs.claimJobs(clock.now(), batch);
         if (jobs.length === 0) break;
         await pool(jobs, concurrency, runOne);
       }

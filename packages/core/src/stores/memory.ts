@@ -113,7 +113,32 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
     for (const a of entries) pushBounded(audit, a.resourceKey ?? '', a, auditLimit);
   }
 
+  function claimJobs(now: number, limit: number): ActionJob[] {
+    const due = [...pending.values()]
+      .filter((j) => j.runAt <= now)
+      .sort((a, b) => a.runAt - b.runAt || a.createdAt - b.createdAt)
+      .slice(0, limit);
+    return due.map((j) => {
+      const claimed: ActionJob = { ...j, status: 'running', updatedAt: now };
+      putJob(claimed);
+      return claimed;
+    });
+  }
+
+  function updateJob(
+    job: ActionJob,
+    entries: ReadonlyArray<AuditEntry> | undefined,
+    claimed: ActionJob | undefined,
+  ): boolean {
+    if (claimed !== undefined && !isClaim(jobs.get(job.id), claimed)) return false;
+    putJob(job);
+    appendAudit(entries);
+    return true;
+  }
+
   const sync: SyncStoreOps = {
+    claimJobs,
+    updateJob,
     hasEvent: (eventId) => ledger.has(eventId),
     getResource: (key) => resources.snapshot(resources.lookUp(key), key),
     contextKeys: (snapshot) => (snapshot instanceof StoredSnapshot ? snapshot.contextKeys : undefined),
@@ -286,21 +311,10 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
       checkpoints.set(name, value);
     },
     async claimJobs(now, limit) {
-      const due = [...pending.values()]
-        .filter((j) => j.runAt <= now)
-        .sort((a, b) => a.runAt - b.runAt || a.createdAt - b.createdAt)
-        .slice(0, limit);
-      return due.map((j) => {
-        const claimed: ActionJob = { ...j, status: 'running', updatedAt: now };
-        putJob(claimed);
-        return claimed;
-      });
+      return claimJobs(now, limit);
     },
     async updateJob(job, entries, claimed) {
-      if (claimed !== undefined && !isClaim(jobs.get(job.id), claimed)) return false;
-      putJob(job);
-      appendAudit(entries);
-      return true;
+      return updateJob(job, entries, claimed);
     },
     async getJob(id) {
       return jobs.get(id);
