@@ -90,26 +90,85 @@ function factGetter(env: CompileEnv, name: unknown, params: unknown, path: unkno
   if (!env.valueFacts.has(name)) return () => undefined;
   const read = reader(name);
   if (keys === undefined) return read;
+  const k1 = keys[0]!;
+  const first = fieldReader(k1);
   if (keys.length === 1) {
-    const k = keys[0]!;
+    if (first !== undefined) {
+      return (f) => {
+        const v = read(f);
+        return v === null || typeof v !== 'object' ? v : first(v);
+      };
+    }
     return (f) => {
       const v = read(f);
       if (v === null || typeof v !== 'object') return v;
-      return Object.hasOwn(v, k) ? (v as Record<string, unknown>)[k] : undefined;
+      return Object.hasOwn(v, k1) ? (v as Record<string, unknown>)[k1] : undefined;
     };
   }
   if (keys.length === 2) {
-    const [k1, k2] = keys as [string, string];
+    const k2 = keys[1]!;
+    // jsonpath-plus steps only through truthy values (a string's own indices and length included).
+    const second = (w: unknown): unknown =>
+      w && Object.hasOwn(w as object, k2) ? (w as Record<string, unknown>)[k2] : undefined;
+    if (first !== undefined) {
+      return (f) => {
+        const v = read(f);
+        return v === null || typeof v !== 'object' ? v : second(first(v));
+      };
+    }
     return (f) => {
       const v = read(f);
       if (v === null || typeof v !== 'object') return v;
-      if (!Object.hasOwn(v, k1)) return undefined;
-      const w = (v as Record<string, unknown>)[k1];
-      // jsonpath-plus steps only through truthy values (a string's own indices and length included).
-      return w && Object.hasOwn(w as object, k2) ? (w as Record<string, unknown>)[k2] : undefined;
+      return Object.hasOwn(v, k1) ? second((v as Record<string, unknown>)[k1]) : undefined;
     };
   }
   return (f) => applyPath(read(f), keys);
+}
+
+type Field = (v: object) => unknown;
+
+/**
+ * Direct reads of the fields of the engine's own fact objects (event, resource, transition). None of these
+ * names is a property of `Object.prototype` or `Array.prototype`, so for any object reached from JSON or from
+ * the engine, `v.name` is the own property or undefined, as `Object.hasOwn` would have it; a named read stays
+ * monomorphic where a keyed one goes megamorphic across rules.
+ */
+function fieldReader(key: string): Field | undefined {
+  type R = Record<string, unknown>;
+  switch (key) {
+    case 'data':
+      return (v) => (v as R).data;
+    case 'type':
+      return (v) => (v as R).type;
+    case 'id':
+      return (v) => (v as R).id;
+    case 'provider':
+      return (v) => (v as R).provider;
+    case 'occurredAt':
+      return (v) => (v as R).occurredAt;
+    case 'apiVersion':
+      return (v) => (v as R).apiVersion;
+    case 'resource':
+      return (v) => (v as R).resource;
+    case 'state':
+      return (v) => (v as R).state;
+    case 'context':
+      return (v) => (v as R).context;
+    case 'version':
+      return (v) => (v as R).version;
+    case 'lifecycle':
+      return (v) => (v as R).lifecycle;
+    case 'key':
+      return (v) => (v as R).key;
+    case 'from':
+      return (v) => (v as R).from;
+    case 'to':
+      return (v) => (v as R).to;
+    case 'forced':
+      return (v) => (v as R).forced;
+    default:
+      return undefined;
+  }
 }
 
 // One function literal per built-in fact, so each property load stays monomorphic; other names are keyed.

@@ -50,7 +50,8 @@ const scalar = fc.oneof(
   fc.constant(null),
   dates,
 );
-const keys = fc.constantFrom('x', 'y', '0', 'length');
+// `data` and `state` are fields the compiler reads by name (the engine's own fact objects have them).
+const keys = fc.constantFrom('x', 'y', '0', 'length', 'data', 'state');
 const value: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
   v: fc.oneof({ depthSize: 'small', withCrossShrink: true }, scalar, tie('arr'), tie('obj')),
   arr: fc.array(tie('v'), { maxLength: 3 }),
@@ -70,6 +71,10 @@ const path = fc.constantFrom(
   "$['x']",
   '$.x.length',
   '$.x[0]',
+  '$.data',
+  '$.data.x',
+  '$.state',
+  '$.data.length',
 );
 const factName = fc.constantFrom(...FACTS, 'double', 'missing');
 const operatorName = fc.constantFrom(
@@ -158,6 +163,20 @@ async function oracle(conditions: unknown, record: FactRecord): Promise<Outcome>
   }
 }
 
+// Paths whose first key the compiler reads by name: small value pools, so that equalities hold often.
+const small = fc.constantFrom(1, 'x', null, true, 0);
+const smallValue: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
+  v: fc.oneof({ depthSize: 'small' }, small, tie('arr'), tie('obj')),
+  arr: fc.array(tie('v'), { maxLength: 2 }),
+  obj: fc.dictionary(fc.constantFrom('data', 'state', 'x', 'length'), tie('v'), { maxKeys: 3 }),
+})).v;
+const namedLeaf = fc.record({
+  fact: fc.constantFrom('a', 'b'),
+  path: fc.constantFrom('$.data', '$.data.x', '$.state', '$.state.length', '$.data.data'),
+  operator: fc.constantFrom('equal', 'notEqual', 'in', 'contains'),
+  value: fc.oneof(small, fc.array(small, { maxLength: 2 })),
+});
+
 describe('compiled conditions agree with json-rules-engine', () => {
   test('on random conditions and fact values', async () => {
     await fc.assert(
@@ -167,6 +186,20 @@ describe('compiled conditions agree with json-rules-engine', () => {
         expect(got).toEqual(want);
       }),
       { numRuns: 2000 },
+    );
+  });
+
+  test('on paths whose first key is read by name', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        namedLeaf,
+        fc.record({ a: smallValue, b: smallValue }, { requiredKeys: [] }),
+        async (leafCondition, record) => {
+          const conditions = { all: [leafCondition] };
+          expect(compiled(conditions, record)).toEqual(await oracle(conditions, record));
+        },
+      ),
+      { numRuns: 1000, seed: 11 },
     );
   });
 
