@@ -130,16 +130,18 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
       jobId: job.id,
       ...(ended.error ? { error: ended.error } : {}),
     };
-    const written = (stored: unknown): void => {
-      // A job taken back after its lease ran out belongs to the runner that took it: this outcome is dropped.
-      if (stored === false) {
-        if (!reported) reportLost(emit, job);
-        return;
-      }
-      emit(ended.kind, ended.error ? { job: next, error: ended.error } : { job: next });
-    };
-    if (syncJobs !== undefined) return written(syncJobs.updateJob(next, [audit], job));
-    return store.updateJob(next, [audit], job).then(written);
+    if (syncJobs !== undefined)
+      return written(job, next, ended, reported, syncJobs.updateJob(next, [audit], job));
+    return store.updateJob(next, [audit], job).then((stored) => written(job, next, ended, reported, stored));
+  }
+
+  function written(job: ActionJob, next: ActionJob, ended: Ended, reported: boolean, stored: unknown): void {
+    // A job taken back after its lease ran out belongs to the runner that took it: this outcome is dropped.
+    if (stored === false) {
+      if (!reported) reportLost(emit, job);
+      return;
+    }
+    emit(ended.kind, ended.error ? { job: next, error: ended.error } : { job: next });
   }
 
   function runOne(job: ActionJob): void | Promise<void> {
