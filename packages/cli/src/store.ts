@@ -45,7 +45,8 @@ export async function openStore(spec: StoreSpec | undefined, cwd: string): Promi
 
 /**
  * Wraps a store so its action jobs are recorded but never claimed: the job runner finds nothing due, so a
- * dry run fires actions (with their idempotency keys) without running them.
+ * dry run fires actions (with their idempotency keys) without running them. The wrapper drops the inner
+ * store's synchronous face, whose `claimJobs` would hand the runner the jobs this one hides.
  *
  * @example
  * ```ts
@@ -53,8 +54,9 @@ export async function openStore(spec: StoreSpec | undefined, cwd: string): Promi
  * ```
  */
 export function dryRunStore(inner: Store): Store {
+  const { sync: _sync, ...rest } = inner;
   return {
-    ...inner,
+    ...rest,
     kind: inner.kind,
     claimJobs: async () => [],
     nextJobDueAt: async () => undefined,

@@ -195,7 +195,11 @@ export interface SyncStoreOps {
  */
 export interface Store {
   readonly kind: string;
-  /** Present only on in-memory stores; see {@link SyncStoreOps}. */
+  /**
+   * Present only on in-memory stores; see {@link SyncStoreOps}. The engine and the job runner use it in
+   * place of the methods it mirrors, so a wrapper that overrides any of those methods must drop it (a
+   * spread `{ ...inner, claimJobs }` keeps it, and the override is then never called).
+   */
   readonly sync?: SyncStoreOps;
   getResource(key: string): Promise<ResourceSnapshot | undefined>;
   listResources(filter?: {
