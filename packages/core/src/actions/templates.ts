@@ -106,10 +106,11 @@ function compileString(
     };
   }
   const show = encode ? (v: unknown) => encodeURIComponent(stringify(v)) : stringify;
+  // Joined, the text is one flat string; concatenated, a rope of a node per part, which a job keeps until it runs.
   return (ctx) => {
-    let out = '';
-    for (const p of parts) out += typeof p === 'string' ? p : show(lookup(ctx, p));
-    return out;
+    const out: string[] = [];
+    for (const p of parts) out.push(typeof p === 'string' ? p : show(lookup(ctx, p)));
+    return out.join('');
   };
 }
 

@@ -183,7 +183,8 @@ export function createRulesRuntime(options: RulesOptions, deps: RuntimeDeps): Ru
       }
     }
     return {
-      id: `${eventId}:${rule.name}:${action.index}`,
+      // join builds one flat string: concatenation would keep a rope, which the job then holds until it runs.
+      id: [eventId, rule.name, action.index].join(':'),
       eventId,
       resourceKey: key,
       rule: rule.name,
