@@ -171,11 +171,15 @@ describe.runIf(pgUp)('PostgreSQL coordination', { timeout: 60_000 }, () => {
       expect(lead).toBeDefined();
       expect(await tryLead(b, 'poller:crash')).toBeUndefined();
       // Terminating the leader's backend is what a crash looks like to the server.
-      await b.query(
-        `SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND pid <> pg_backend_pid()
-         AND objid::text::bigint = (hashtext('policyflow:leader:poller:crash')::bigint & 4294967295)`,
-      );
+      const held = `FROM pg_locks WHERE locktype = 'advisory' AND pid <> pg_backend_pid()
+         AND objid::text::bigint = (hashtext('policyflow:leader:poller:crash')::bigint & 4294967295)`;
+      await b.query(`SELECT pg_terminate_backend(pid) ${held}`);
       await lead!.lost;
+      // The server sends the leader its FATAL before the dying backend lets go of its locks, so the client
+      // can see the loss first: wait (bounded) for the lock to be gone, as a standby's next try would.
+      for (let i = 0; i < 500 && (await b.query(`SELECT 1 ${held}`)).rows.length > 0; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
       const next = await tryLead(b, 'poller:crash');
       expect(next).toBeDefined();
       await next!.release();
