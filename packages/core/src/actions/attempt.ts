@@ -23,32 +23,40 @@ function errorOf(code: ErrorCode, message: string): ErrorInfo {
 type Timer = Pick<Clock, 'setTimeout'>;
 
 /**
- * The handler's context with its `signal`. The controller is made on first use: most handlers never look,
- * and the log and emit actions run once per fired rule.
+ * The handler's context. Its `signal`'s controller is made on first use: most handlers never look, and the
+ * log and emit actions run once per fired rule. A class, so every attempt's context has one shape with the
+ * getter on its prototype: an object literal that spreads the base and adds a getter is built by a slow path.
  */
-function withSignal(base: Omit<ActionContext, 'signal'>): {
-  context: ActionContext;
-  abort(reason: Error): void;
-} {
-  let controller: AbortController | undefined;
-  let aborted: Error | undefined;
-  const context: ActionContext = {
-    ...base,
-    get signal() {
-      if (controller === undefined) {
-        controller = new AbortController();
-        if (aborted !== undefined) controller.abort(aborted);
-      }
-      return controller.signal;
-    },
-  };
-  return {
-    context,
-    abort(reason) {
-      aborted = reason;
-      controller?.abort(reason);
-    },
-  };
+class AttemptContext implements ActionContext {
+  readonly job: ActionJob;
+  readonly attempt: number;
+  readonly now: ActionContext['now'];
+  readonly emit: ActionContext['emit'];
+  readonly log: ActionContext['log'];
+  #controller: AbortController | undefined;
+  #aborted: Error | undefined;
+
+  constructor(base: Omit<ActionContext, 'signal'>) {
+    this.job = base.job;
+    this.attempt = base.attempt;
+    this.now = base.now;
+    this.emit = base.emit;
+    this.log = base.log;
+  }
+
+  get signal(): AbortSignal {
+    if (this.#controller === undefined) {
+      this.#controller = new AbortController();
+      if (this.#aborted !== undefined) this.#controller.abort(this.#aborted);
+    }
+    return this.#controller.signal;
+  }
+
+  /** Aborts the signal, now if a handler holds it, or as it is made. */
+  static abort(context: AttemptContext, reason: Error): void {
+    context.#aborted = reason;
+    context.#controller?.abort(reason);
+  }
 }
 
 /** `pending` settled, or a retryable `action_timeout` once `ms` pass first (and the handler's signal aborted). */
@@ -97,7 +105,7 @@ function invoke(
   base: Omit<ActionContext, 'signal'>,
   timer: Timer,
 ): ActionOutcome | Promise<ActionOutcome> {
-  const { context, abort } = withSignal(base);
+  const context = new AttemptContext(base);
   const ms = def.timeoutMs ?? DEFAULT_ACTION_TIMEOUT_MS;
   let out: unknown;
   try {
@@ -107,7 +115,9 @@ function invoke(
   }
   // Handlers that finish at once (log, emit) skip the extra turn an await costs, and need no timer.
   if (!(out instanceof Promise)) return outcomeOf(out);
-  const settled = Number.isFinite(ms) ? within(out, ms, timer, abort) : out;
+  const settled = Number.isFinite(ms)
+    ? within(out, ms, timer, (reason) => AttemptContext.abort(context, reason))
+    : out;
   return settled.then(outcomeOf, thrown);
 }
 

@@ -1,6 +1,11 @@
 import { describe, expect, test } from 'vitest';
 import { z } from 'zod';
-import { type ActionDefinition, DEFAULT_ACTION_TIMEOUT_MS, type LogLine } from '../../src/actions/types.js';
+import {
+  type ActionContext,
+  type ActionDefinition,
+  DEFAULT_ACTION_TIMEOUT_MS,
+  type LogLine,
+} from '../../src/actions/types.js';
 import { createEngine } from '../../src/engine.js';
 import type { RuleSpec } from '../../src/rules/types.js';
 import type { Store } from '../../src/store.js';
@@ -346,6 +351,31 @@ describe('attempt timeouts', () => {
     await turns(5);
     expect((await engine.deadLetters())[0]).toMatchObject({ status: 'dead', attempts: 2 });
     expect(failed).toEqual(['action_timeout']);
+  });
+
+  test('a handler that looks at its signal only after the timeout finds it aborted', async () => {
+    const contexts: ActionContext[] = [];
+    const late: ActionDefinition = {
+      params: z.object({}),
+      retry: { attempts: 1 },
+      timeoutMs: 1_000,
+      handler: (_p, ctx) => {
+        contexts.push(ctx);
+        return new Promise<undefined>(() => {});
+      },
+    };
+    const { engine, clock } = setup([{ ...slowRule, actions: [{ type: 'late', params: {} }] }], { late });
+    await engine.ingest(quoteEvent('quote.created', 'q1', 100), { provider: 'insurer' });
+    await turns(5);
+    expect(contexts).toHaveLength(1);
+    const [ctx] = contexts;
+    expect(ctx).toMatchObject({ attempt: 1, job: { type: 'late', rule: 's' } });
+    expect(ctx!.now()).toBe(clock.now());
+    clock.advance(1_000);
+    await turns(5);
+    expect(ctx!.signal.aborted).toBe(true);
+    expect(ctx!.signal.reason).toMatchObject({ message: expect.stringMatching(/within 1000 ms/) });
+    expect(ctx!.signal).toBe(ctx!.signal);
   });
 
   test('an attempt that settles in time succeeds, and its timer is cancelled', async () => {
