@@ -203,9 +203,11 @@ function attemptParsed(
     : endOf(outcome, options.lastTry);
 }
 
+// Shared: every attempt that works ends the same way, and its end is only read.
+const SUCCEEDED: AttemptEnd = Object.freeze({ status: 'succeeded', kind: 'action.succeeded', error: undefined });
+
 function endOf(outcome: ActionOutcome, lastTry: boolean): AttemptEnd {
-  if (outcome === undefined || outcome.ok)
-    return { status: 'succeeded', kind: 'action.succeeded', error: undefined };
+  if (outcome === undefined || outcome.ok) return SUCCEEDED;
   const error = outcome.error ?? errorOf('action_failed', outcome.message);
   return outcome.retryable && !lastTry
     ? { status: 'pending', kind: 'action.failed', error }

@@ -39,6 +39,15 @@ export interface JobRunner {
 
 type Ended = Omit<AttemptEnd, 'status'> & { readonly status: ActionJob['status'] };
 
+// Two literals rather than a spread of `{ error }` or `{}`: an entry per finished job, one shape for each case.
+function auditOf(job: ActionJob, ended: Ended, at: number): AuditEntry {
+  const { resourceKey, eventId, rule, id: jobId } = job;
+  const error = ended.error;
+  return error === undefined
+    ? { at, resourceKey, eventId, kind: ended.kind, rule, jobId }
+    : { at, resourceKey, eventId, kind: ended.kind, rule, jobId, error };
+}
+
 // Runs `fn` over `items` with at most `limit` unfinished at once, every item even when one fails (the first
 // failure is thrown once all have settled). An item `fn` finishes at once (it returns no promise) holds no
 // place, so a batch of jobs whose actions answer at once runs in one turn.
@@ -121,15 +130,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
       lastError: ended.error,
       updatedAt: now,
     };
-    const audit: AuditEntry = {
-      at: now,
-      resourceKey: job.resourceKey,
-      eventId: job.eventId,
-      kind: ended.kind,
-      rule: job.rule,
-      jobId: job.id,
-      ...(ended.error ? { error: ended.error } : {}),
-    };
+    const audit = auditOf(job, ended, now);
     if (syncJobs !== undefined)
       return written(job, next, ended, reported, syncJobs.updateJob(next, [audit], job));
     return store.updateJob(next, [audit], job).then((stored) => written(job, next, ended, reported, stored));
