@@ -204,7 +204,11 @@ function attemptParsed(
 }
 
 // Shared: every attempt that works ends the same way, and its end is only read.
-const SUCCEEDED: AttemptEnd = Object.freeze({ status: 'succeeded', kind: 'action.succeeded', error: undefined });
+const SUCCEEDED: AttemptEnd = Object.freeze({
+  status: 'succeeded',
+  kind: 'action.succeeded',
+  error: undefined,
+});
 
 function endOf(outcome: ActionOutcome, lastTry: boolean): AttemptEnd {
   if (outcome === undefined || outcome.ok) return SUCCEEDED;
