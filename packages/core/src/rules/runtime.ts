@@ -309,7 +309,7 @@ export function createRulesRuntime(options: RulesOptions, deps: RuntimeDeps): Ru
     reactor: {
       idle: ruleSet.rules.length === 0,
       react,
-      committed: () => runner.kick(),
+      committed: (reaction) => runner.fired(reaction.jobs.length),
       drain: () => runner.drain(),
       close: async () => runner.close(),
     },

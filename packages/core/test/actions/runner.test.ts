@@ -128,6 +128,37 @@ describe('delayed actions', () => {
   });
 });
 
+describe('a tight ingest loop', () => {
+  const onCreated: RuleSpec = {
+    name: 'created',
+    on: 'quote.created',
+    actions: [{ type: 'log', params: { message: 'new {{resource.id}}' } }],
+  };
+
+  test('runs its actions as it goes, not all at the end, and each once', async () => {
+    const { engine, lines, store } = setup([onCreated]);
+    // The loop awaits each ingest but never yields to the event loop, as a replay of a backlog does.
+    for (let i = 0; i < 1000; i++) {
+      await engine.ingest(quoteEvent('quote.created', `q${i}`, 100), { provider: 'insurer' });
+    }
+    expect(lines.length).toBeGreaterThanOrEqual(768);
+    expect((await store.listJobs({ status: ['pending'] })).length).toBeLessThanOrEqual(256);
+    await engine.drain();
+    expect(lines).toHaveLength(1000);
+    expect(new Set(lines.map((l) => l.message)).size).toBe(1000);
+  });
+
+  test('leaves a few jobs to the next turn, as one ingest does', async () => {
+    const { engine, lines } = setup([onCreated]);
+    for (let i = 0; i < 10; i++) {
+      await engine.ingest(quoteEvent('quote.created', `q${i}`, 100), { provider: 'insurer' });
+    }
+    expect(lines).toEqual([]);
+    await turns(2);
+    expect(lines).toHaveLength(10);
+  });
+});
+
 describe('custom and emit actions', () => {
   test('registered actions get parsed params; throwing counts as a retryable failure', async () => {
     const seen: Array<{ title: string; n: number }> = [];
