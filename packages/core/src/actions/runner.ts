@@ -268,11 +268,16 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
     });
   }
 
+  // A microtask cannot be cancelled as the immediate is: a close in between is checked here.
+  function startUnlessClosed(): void {
+    if (!closed) startAndReport();
+  }
+
   function fired(count: number): void {
     piled += count;
     if (syncJobs !== undefined && piled >= PILE && !closed) {
       piled = 0;
-      queueMicrotask(startAndReport);
+      queueMicrotask(startUnlessClosed);
       return;
     }
     kick();
