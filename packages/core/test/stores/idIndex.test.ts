@@ -52,3 +52,35 @@ describe('IdIndex', () => {
     expect(index.add(`evt_${(n - 1).toString(36)}`)).toBe(-1);
   });
 });
+
+describe('IdIndex across arena chunks', () => {
+  test('keeps long ids that fill chunks, and ids longer than a chunk, as a map would', () => {
+    const index = new IdIndex();
+    // 65,528 bytes is the longest id a 64 KiB chunk packs; 20k-byte ids leave gaps that the next entry skips.
+    const ids = [
+      ...Array.from({ length: 12 }, (_, i) => `${String.fromCharCode(97 + i)}`.repeat(20_000 + i)),
+      'm'.repeat(65_528),
+      'n'.repeat(65_529),
+      'o'.repeat(200_000),
+      ...Array.from({ length: 40 }, (_, i) => `evt_${i}`),
+    ];
+    ids.forEach((s, row) => expect(index.add(s)).toBe(row));
+    ids.forEach((s, row) => {
+      expect(index.add(s)).toBe(-1);
+      expect(index.rowOf(s)).toBe(row);
+      expect(index.id(row)).toBe(s);
+    });
+    expect(index.rowOf('m'.repeat(65_527))).toBe(-1);
+    expect(index.rowOf('o'.repeat(199_999))).toBe(-1);
+    expect(index.size).toBe(ids.length);
+  });
+
+  test('keeps 40k short ids, past the first chunk of row offsets', () => {
+    const index = new IdIndex();
+    for (let i = 0; i < 40_000; i++) expect(index.add(`evt_${i.toString(36)}`)).toBe(i);
+    for (let i = 0; i < 40_000; i += 7) {
+      expect(index.rowOf(`evt_${i.toString(36)}`)).toBe(i);
+      expect(index.id(i)).toBe(`evt_${i.toString(36)}`);
+    }
+  });
+});

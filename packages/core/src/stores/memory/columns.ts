@@ -1,24 +1,26 @@
 import type { StateValue } from 'xstate';
 import { frozenState, stateKey } from '../../internal/table.js';
 
+const SHIFT = 14;
+const CHUNK = 1 << SHIFT;
+const MASK = CHUNK - 1;
+
 /**
- * A growable column of unsigned 32-bit integers (offsets, row numbers). Its own class, not a generic one: each
- * `set` site then sees one typed-array kind, which keeps V8's element stores monomorphic.
+ * A growable column of unsigned 32-bit integers (offsets, row numbers), 0 where never set. Its own class, not
+ * a generic one: each `set` site then sees one typed-array kind, which keeps V8's element stores monomorphic.
+ * It grows by chunks of 64 KiB and never copies (see the ledger's rows for why).
  */
 export class U32Column {
-  #cells = new Uint32Array(1024);
+  readonly #chunks: Uint32Array[] = [];
 
   get(row: number): number {
-    return this.#cells[row]!;
+    return this.#chunks[row >>> SHIFT]?.[row & MASK] ?? 0;
   }
 
   set(row: number, value: number): void {
-    if (row >= this.#cells.length) {
-      const next = new Uint32Array(Math.max(this.#cells.length * 2, row + 1));
-      next.set(this.#cells);
-      this.#cells = next;
-    }
-    this.#cells[row] = value;
+    const chunk = row >>> SHIFT;
+    while (chunk >= this.#chunks.length) this.#chunks.push(new Uint32Array(CHUNK));
+    this.#chunks[chunk]![row & MASK] = value;
   }
 }
 

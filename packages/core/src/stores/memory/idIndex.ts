@@ -6,6 +6,13 @@ const EMPTY = 0;
 const ROW = 0;
 const LENGTH = 1;
 const HEADER = 2;
+// The arena is chunks of 64 KiB that entries never straddle: it grows by a chunk, never by copying (see the
+// ledger's rows for why), and an entry's offset names its chunk in its high bits.
+const ARENA_SHIFT = 14;
+const ARENA_WORDS = 1 << ARENA_SHIFT;
+const ARENA_MASK = ARENA_WORDS - 1;
+/** Longer ids (in bytes) than one chunk holds go to the map beside the table, as non-ASCII ones do. */
+const MAX_PACKED = (ARENA_WORDS - HEADER) * 4;
 
 /** A Buffer over the same memory: its latin1 decoding makes an id's string in one native call. */
 function textOf(words: Int32Array): Buffer {
@@ -36,8 +43,9 @@ export class IdIndex {
   // sits beside the offset so that a probe past another id reads nothing else.
   #slots = new Int32Array(2 << 12);
   #mask = (1 << 12) - 1;
-  #arena = new Int32Array(1 << 14);
-  #text = textOf(this.#arena);
+  readonly #arenas: Int32Array[] = [new Int32Array(ARENA_WORDS)];
+  readonly #texts: Buffer[] = [textOf(this.#arenas[0]!)];
+  // The offset of the next entry, across chunks.
   #used = 0;
   #count = 0;
   // Row → entry offset, for reading an id back by its row.
@@ -67,7 +75,7 @@ export class IdIndex {
     const mask = this.#mask;
     let i = hash & mask;
     for (let s = slots[2 * i + 1]!; s !== EMPTY; s = slots[2 * i + 1]!) {
-      if (slots[2 * i] === hash && this.#matches(s - 1)) return this.#arena[s - 1 + ROW]!;
+      if (slots[2 * i] === hash && this.#matches(s - 1)) return this.#entryRow(s - 1);
       i = (i + 1) & mask;
     }
     this.#probedId = id;
@@ -102,8 +110,14 @@ export class IdIndex {
     const wide = this.#wideIds.get(row);
     if (wide !== undefined) return wide;
     const at = this.#starts.get(row);
-    const from = (at + HEADER) * 4;
-    return this.#text.toString('latin1', from, from + this.#arena[at + LENGTH]!);
+    const arena = this.#arenas[at >>> ARENA_SHIFT]!;
+    const start = at & ARENA_MASK;
+    const from = (start + HEADER) * 4;
+    return this.#texts[at >>> ARENA_SHIFT]!.toString('latin1', from, from + arena[start + LENGTH]!);
+  }
+
+  #entryRow(at: number): number {
+    return this.#arenas[at >>> ARENA_SHIFT]![(at & ARENA_MASK) + ROW]!;
   }
 
   /**
@@ -113,12 +127,14 @@ export class IdIndex {
    */
   #encode(id: string): number {
     this.#probedId = undefined;
+    // UTF-8 has at least a byte per character: a longer string cannot fit a chunk, whatever it holds.
+    if (id.length > MAX_PACKED) return -1;
     if (id.length * 3 + 4 > this.#scratch.byteLength) {
       this.#scratch = new Int32Array(Math.ceil((id.length * 3 + 4) / 4) * 2);
       this.#scratchText = textOf(this.#scratch);
     }
     const n = this.#scratchText.write(id, 0, 'utf8');
-    if (n !== id.length) return -1;
+    if (n !== id.length || n > MAX_PACKED) return -1;
     this.#length = n;
     const words = this.#scratch;
     const w = (n + 3) >> 2;
@@ -137,12 +153,13 @@ export class IdIndex {
 
   /** True when the entry at `at` holds the id in the scratch words. */
   #matches(at: number): boolean {
-    const arena = this.#arena;
+    const arena = this.#arenas[at >>> ARENA_SHIFT]!;
+    const start = at & ARENA_MASK;
     const n = this.#length;
-    if (arena[at + LENGTH] !== n) return false;
+    if (arena[start + LENGTH] !== n) return false;
     const words = this.#scratch;
     const w = (n + 3) >> 2;
-    for (let k = 0; k < w; k++) if (arena[at + HEADER + k] !== words[k]) return false;
+    for (let k = 0; k < w; k++) if (arena[start + HEADER + k] !== words[k]) return false;
     return true;
   }
 
@@ -156,21 +173,23 @@ export class IdIndex {
 
   /** Appends the entry of the id in the scratch words for `row`; returns its offset. */
   #append(row: number): number {
-    const w = (this.#length + 3) >> 2;
-    const at = this.#used;
-    const need = at + HEADER + w;
-    if (need > this.#arena.length) {
-      const next = new Int32Array(Math.max(this.#arena.length * 2, need));
-      next.set(this.#arena.subarray(0, at));
-      this.#arena = next;
-      this.#text = textOf(next);
+    const size = HEADER + ((this.#length + 3) >> 2);
+    let at = this.#used;
+    // An entry that would straddle two chunks starts the next one (at most MAX_PACKED bytes: it fits).
+    if ((at & ARENA_MASK) + size > ARENA_WORDS) at = ((at >>> ARENA_SHIFT) + 1) << ARENA_SHIFT;
+    const chunk = at >>> ARENA_SHIFT;
+    if (chunk === this.#arenas.length) {
+      const next = new Int32Array(ARENA_WORDS);
+      this.#arenas.push(next);
+      this.#texts.push(textOf(next));
     }
-    const arena = this.#arena;
+    const arena = this.#arenas[chunk]!;
+    const start = at & ARENA_MASK;
     const words = this.#scratch;
-    arena[at + ROW] = row;
-    arena[at + LENGTH] = this.#length;
-    for (let k = 0; k < w; k++) arena[at + HEADER + k] = words[k]!;
-    this.#used = need;
+    arena[start + ROW] = row;
+    arena[start + LENGTH] = this.#length;
+    for (let k = 0; k < size - HEADER; k++) arena[start + HEADER + k] = words[k]!;
+    this.#used = at + size;
     return at;
   }
 
