@@ -45,8 +45,8 @@ export async function openStore(spec: StoreSpec | undefined, cwd: string): Promi
 
 /**
  * Wraps a store so its action jobs are recorded but never claimed: the job runner finds nothing due, so a
- * dry run fires actions (with their idempotency keys) without running them. The wrapper drops the inner
- * store's synchronous face, whose `claimJobs` would hand the runner the jobs this one hides.
+ * dry run fires actions (with their idempotency keys) without running them. The inner store's synchronous
+ * face, copied along by the spread, is not the wrapper's own, so the engine and the runner leave it alone.
  *
  * @example
  * ```ts
@@ -54,9 +54,8 @@ export async function openStore(spec: StoreSpec | undefined, cwd: string): Promi
  * ```
  */
 export function dryRunStore(inner: Store): Store {
-  const { sync: _sync, ...rest } = inner;
   return {
-    ...rest,
+    ...inner,
     kind: inner.kind,
     claimJobs: async () => [],
     nextJobDueAt: async () => undefined,

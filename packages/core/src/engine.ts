@@ -9,6 +9,7 @@ import { type Decision, decide } from './internal/decide.js';
 import { standardData } from './internal/envelope.js';
 import { KeyedQueue } from './internal/keyedQueue.js';
 import { nulError } from './internal/nul.js';
+import { syncFaceOf } from './internal/syncFace.js';
 import { type TransitionTable, tableFor } from './internal/table.js';
 import { normalizeEvent } from './normalize.js';
 import { attachRules, type RulesEngineApi, type RulesEngineOptions } from './rules/attach.js';
@@ -230,6 +231,8 @@ function notJson(e: unknown): ErrorInfo {
  */
 export function createEngine(options: EngineOptions): Engine {
   const store = options.store ?? createMemoryStore();
+  // Read once: a face that is not the store's own (a spread wrapper's copy) is never used.
+  const syncFace = syncFaceOf(store);
   const clock = options.clock ?? systemClock;
   const reconcile = options.reconcile ?? 'force';
   const historyLimit = options.historyLimit ?? 20;
@@ -407,7 +410,7 @@ export function createEngine(options: EngineOptions): Engine {
 
   /** Commits through the store's sync face when it has one (no await on the hot path), else awaits. */
   function commit(write: IngestWrite, reaction: Reaction): CommitOutcome | Promise<CommitOutcome> {
-    const sync = store.sync;
+    const sync = syncFace;
     if (sync === undefined) return commitAsync(write, reaction);
     try {
       return committed(sync.commit(write), reaction);
@@ -517,7 +520,7 @@ export function createEngine(options: EngineOptions): Engine {
 
   /** One attempt: read the resource, decide, react, commit. Synchronous all through with a synchronous store. */
   function applyOnce(d: Delivery): IngestResult | Promise<IngestResult> {
-    const sync = store.sync;
+    const sync = syncFace;
     if (sync !== undefined) return applyTo(d, sync.getResource(d.key));
     return (async () => {
       // A synchronous store's commit rejects a duplicate before anything is emitted, so the look-up ahead
@@ -533,7 +536,7 @@ export function createEngine(options: EngineOptions): Engine {
   ): IngestResult | Promise<IngestResult> {
     const now = d.readAt ?? clock.now();
     d.readAt = undefined;
-    const keys = previous === undefined ? undefined : store.sync?.contextKeys?.(previous);
+    const keys = previous === undefined ? undefined : syncFace?.contextKeys?.(previous);
     const decision = decide(d.event, d.machineEvent, d.table, previous, reconcile, now, keys);
     d.previous = previous;
     d.decision = decision;
@@ -584,7 +587,7 @@ export function createEngine(options: EngineOptions): Engine {
     const expectedVersion = snapshot ? (previous?.version ?? 0) : undefined;
     // The store may keep the text rather than the parsed data, when the data is all the context is.
     const contextText = d.text !== undefined && snapshot?.context === event.data ? d.text : undefined;
-    const sync = store.sync;
+    const sync = syncFace;
     const outcome =
       sync?.commitEvent === undefined
         ? commit(
@@ -700,7 +703,7 @@ export function createEngine(options: EngineOptions): Engine {
     const bodyText = own ? text : undefined;
     // With a synchronous store `apply` yields only if the reactor does, and then it holds its key in the
     // queue: so while nothing is queued it may run directly. Otherwise one resource's events go one at a time.
-    if (store.sync !== undefined && queue.idle)
+    if (syncFace !== undefined && queue.idle)
       return apply(event, entry, source, receivedAt, bodyText, true, readAt);
     return queue.run(event.resource.key, () => apply(event, entry, source, receivedAt, bodyText));
   }

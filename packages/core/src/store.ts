@@ -151,6 +151,13 @@ export type CommitOutcome = 'committed' | 'duplicate' | 'conflict';
  * reads and commits without awaiting, which is most of the cost of an in-memory ingest.
  */
 export interface SyncStoreOps {
+  /**
+   * The store this face belongs to. The engine and the job runner use a face only when it is the face of the
+   * very store they were given (`store.sync.owner === store`). A wrapper built by spreading a store
+   * (`{ ...inner, claimJobs }`) is another object: the inner face it copied, which would bypass its
+   * overrides, is then ignored, and the wrapper's own (awaited) methods are called.
+   */
+  readonly owner: Store;
   hasEvent(eventId: string): boolean;
   getResource(key: string): ResourceSnapshot | undefined;
   /**
@@ -197,8 +204,8 @@ export interface Store {
   readonly kind: string;
   /**
    * Present only on in-memory stores; see {@link SyncStoreOps}. The engine and the job runner use it in
-   * place of the methods it mirrors, so a wrapper that overrides any of those methods must drop it (a
-   * spread `{ ...inner, claimJobs }` keeps it, and the override is then never called).
+   * place of the methods it mirrors, but only when its `owner` is this store: a wrapper that spreads a store
+   * and overrides some of its methods gets its overrides called without doing anything more.
    */
   readonly sync?: SyncStoreOps;
   getResource(key: string): Promise<ResourceSnapshot | undefined>;

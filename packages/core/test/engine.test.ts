@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { createEngine } from '../src/engine.js';
 import { kota } from '../src/providers/kota.js';
 import { createMemoryStore } from '../src/stores/memory.js';
-import { acme, claimEvent } from './helpers.js';
+import { acme, claimEvent, withSyncFace } from './helpers.js';
 
 describe('createEngine ingest', () => {
   test('applies allowed transitions and keeps state per resource', async () => {
@@ -315,17 +315,15 @@ describe('late events (delivered after a newer event)', () => {
   });
 
   test('without per-region times (a store that keeps none) every older event is stale', async () => {
-    const base = createMemoryStore();
-    const sync = base.sync!;
     const strip = <T extends { stateAt?: unknown } | undefined>(s: T): T => {
       if (s === undefined) return s;
       const { stateAt: _drop, ...rest } = s;
       return rest as T;
     };
-    const store = {
-      ...base,
-      sync: { ...sync, getResource: (k: string) => strip(sync.getResource(k)) },
-    };
+    const store = withSyncFace(createMemoryStore(), (sync) => ({
+      ...sync,
+      getResource: (k: string) => strip(sync.getResource(k)),
+    }));
     const engine = createEngine({ providers: [acme], store });
     await engine.ingest(claimEvent('claim.updated', 'l3', 20), { provider: 'acme' });
     const late = await engine.ingest(claimEvent('claim.approved', 'l3', 10), { provider: 'acme' });

@@ -2,6 +2,7 @@ import { setup } from 'xstate';
 import { z } from 'zod';
 import { defineCatalog } from '../src/catalog.js';
 import { isPolicyflowError, type PolicyflowError } from '../src/errors.js';
+import type { Store, SyncStoreOps } from '../src/store.js';
 
 /** A small catalog for engine tests, independent of the built-in providers. */
 export const claimMachine = setup({
@@ -52,4 +53,14 @@ export function failure(fn: () => unknown): PolicyflowError {
     throw e;
   }
   throw new Error('expected a PolicyflowError');
+}
+
+/**
+ * `base` spread into a wrapper whose synchronous face is `face(base's face)`, owned by the wrapper, so the
+ * engine uses it: a face copied along by the spread alone would be ignored.
+ */
+export function withSyncFace(base: Store, face: (inner: SyncStoreOps) => Omit<SyncStoreOps, 'owner'>): Store {
+  const store: { -readonly [K in keyof Store]: Store[K] } = { ...base };
+  store.sync = { ...face(base.sync!), owner: store };
+  return store;
 }

@@ -1,5 +1,6 @@
 import type { EngineEventName, EngineEvents } from '../bus.js';
 import type { Clock } from '../clock.js';
+import { syncFaceOf } from '../internal/syncFace.js';
 import type { RetryPolicy } from '../rules/types.js';
 import type { ActionJob, AuditEntry, Store } from '../store.js';
 import { type AttemptEnd, attemptNow } from './attempt.js';
@@ -128,7 +129,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
   let timerAt: number | undefined;
   const leases = createLeases(store, clock, emit);
   // A store with a synchronous face for jobs (the memory store) is claimed from and written to without a turn.
-  const face = store.sync;
+  const face = syncFaceOf(store);
   const syncJobs =
     face?.claimJobs !== undefined && face.updateJob !== undefined
       ? { claimJobs: face.claimJobs.bind(face), updateJob: face.updateJob.bind(face) }

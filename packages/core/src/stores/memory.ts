@@ -136,7 +136,12 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
     return true;
   }
 
+  let self: Store | undefined;
   const sync: SyncStoreOps = {
+    // The store made below: this face is its own, and a wrapper's copy of it is not (see syncFaceOf).
+    get owner(): Store {
+      return self as Store;
+    },
     claimJobs,
     updateJob,
     hasEvent: (eventId) => ledger.has(eventId),
@@ -264,7 +269,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
     return 'committed';
   }
 
-  return {
+  self = {
     kind: 'memory',
     sync,
     async getResource(key) {
@@ -340,4 +345,5 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
     },
     async close() {},
   };
+  return self;
 }

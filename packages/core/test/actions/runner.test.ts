@@ -605,8 +605,9 @@ describe('job leases', () => {
     );
     const warnings: string[] = [];
     engine.on('warning', (w) => warnings.push(w.code));
-    failReads();
     await engine.ingest(quoteEvent('quote.action_required', 'q1', 100), { provider: 'insurer' });
+    // After the ingest, which reads through the same store: only the attempt's read (for whileIn) fails.
+    failReads();
     await turns(10);
     expect(warnings).toEqual(['runner_error']);
     expect((await store.listJobs({ status: ['running'] })).length).toBe(1);

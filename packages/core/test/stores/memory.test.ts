@@ -7,7 +7,7 @@ import {
   defineCatalog,
   type JobStatus,
 } from '../../src/index.js';
-import { acme, claimEvent, claimMachine } from '../helpers.js';
+import { acme, claimEvent, claimMachine, withSyncFace } from '../helpers.js';
 
 function job(n: number, status: JobStatus = 'pending'): ActionJob {
   return {
@@ -200,8 +200,8 @@ describe("the memory store's commitEvent", () => {
       const fast = createEngine({ providers: [acme] });
       const plain = createMemoryStore();
       // The same store without its commitEvent: the engine then builds the write for commit.
-      const { commitEvent: _dropped, ...sync } = plain.sync!;
-      const slow = createEngine({ providers: [acme], store: { ...plain, sync } });
+      const store = withSyncFace(plain, ({ commitEvent: _dropped, ...sync }) => sync);
+      const slow = createEngine({ providers: [acme], store });
       for (const s of steps) {
         const body = JSON.stringify({
           id: `e${s.event}`,
