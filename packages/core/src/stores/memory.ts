@@ -12,6 +12,7 @@ import type {
   SyncStoreOps,
 } from '../store.js';
 import { StateCodes } from './memory/columns.js';
+import { DelayedJobs } from './memory/delayedJobs.js';
 import { Ledger } from './memory/ledger.js';
 import { ResourceTable, StoredSnapshot } from './memory/resources.js';
 
@@ -83,14 +84,19 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
   const checkpoints = new Map<string, string>();
   const jobs = new Map<string, ActionJob>();
   // Pending jobs apart, so claiming and waking scan only what can run, not every job ever fired.
+  // Only jobs that were due when written (nearly all): the others wait in `delayed` until they come due.
   const pending = new Map<string, ActionJob>();
+  const delayed = new DelayedJobs((job) => jobs.get(job.id) === job);
   // Ids of finished jobs, oldest first from `finishedFrom`: a queue without shifting the array on every job.
   let finished: string[] = [];
   let finishedFrom = 0;
   function putJob(job: ActionJob): void {
     jobs.set(job.id, job);
-    if (job.status === 'pending') pending.set(job.id, job);
-    else pending.delete(job.id);
+    if (job.status === 'pending' && job.runAt <= job.updatedAt) pending.set(job.id, job);
+    else {
+      pending.delete(job.id);
+      if (job.status === 'pending') delayed.push(job);
+    }
     if (isFinished(job)) remember(job.id);
   }
 
@@ -114,6 +120,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
   }
 
   function claimJobs(now: number, limit: number): ActionJob[] {
+    for (const job of delayed.takeDue(now)) pending.set(job.id, job);
     const due = [...pending.values()]
       .filter((j) => j.runAt <= now)
       .sort((a, b) => a.runAt - b.runAt || a.createdAt - b.createdAt)
@@ -336,7 +343,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
       return out;
     },
     async nextJobDueAt() {
-      let min: number | undefined;
+      let min = delayed.nextDueAt();
       for (const j of pending.values()) if (min === undefined || j.runAt < min) min = j.runAt;
       return min;
     },
