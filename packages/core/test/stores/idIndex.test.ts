@@ -64,7 +64,9 @@ describe('IdIndex across arena chunks', () => {
       'o'.repeat(200_000),
       ...Array.from({ length: 40 }, (_, i) => `evt_${i}`),
     ];
-    ids.forEach((s, row) => expect(index.add(s)).toBe(row));
+    ids.forEach((s, row) => {
+      expect(index.add(s)).toBe(row);
+    });
     ids.forEach((s, row) => {
       expect(index.add(s)).toBe(-1);
       expect(index.rowOf(s)).toBe(row);
