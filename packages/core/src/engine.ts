@@ -410,10 +410,9 @@ export function createEngine(options: EngineOptions): Engine {
 
   /** Commits through the store's sync face when it has one (no await on the hot path), else awaits. */
   function commit(write: IngestWrite, reaction: Reaction): CommitOutcome | Promise<CommitOutcome> {
-    const sync = syncFace;
-    if (sync === undefined) return commitAsync(write, reaction);
+    if (syncFace === undefined) return commitAsync(write, reaction);
     try {
-      return committed(sync.commit(write), reaction);
+      return committed(syncFace.commit(write), reaction);
     } catch (cause) {
       throw storeFailure(write.ledger.eventId, cause);
     }
@@ -520,8 +519,7 @@ export function createEngine(options: EngineOptions): Engine {
 
   /** One attempt: read the resource, decide, react, commit. Synchronous all through with a synchronous store. */
   function applyOnce(d: Delivery): IngestResult | Promise<IngestResult> {
-    const sync = syncFace;
-    if (sync !== undefined) return applyTo(d, sync.getResource(d.key));
+    if (syncFace !== undefined) return applyTo(d, syncFace.getResource(d.key));
     return (async () => {
       // A synchronous store's commit rejects a duplicate before anything is emitted, so the look-up ahead
       // is only worth its cost when it saves a round trip to an async store.
@@ -587,9 +585,8 @@ export function createEngine(options: EngineOptions): Engine {
     const expectedVersion = snapshot ? (previous?.version ?? 0) : undefined;
     // The store may keep the text rather than the parsed data, when the data is all the context is.
     const contextText = d.text !== undefined && snapshot?.context === event.data ? d.text : undefined;
-    const sync = syncFace;
     const outcome =
-      sync?.commitEvent === undefined
+      syncFace?.commitEvent === undefined
         ? commit(
             {
               ledger: ledgerOf(event, status, source, d.receivedAt),
@@ -602,7 +599,7 @@ export function createEngine(options: EngineOptions): Engine {
             },
             reaction,
           )
-        : commitEventTo(sync, d, reaction, now, expectedVersion, contextText);
+        : commitEventTo(syncFace, d, reaction, now, expectedVersion, contextText);
     return outcome instanceof Promise
       ? outcome.then((o) => committedChange(d, reaction, o))
       : committedChange(d, reaction, outcome);

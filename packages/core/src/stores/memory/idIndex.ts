@@ -134,7 +134,7 @@ export class IdIndex {
       this.#scratchText = textOf(this.#scratch);
     }
     const n = this.#scratchText.write(id, 0, 'utf8');
-    if (n !== id.length || n > MAX_PACKED) return -1;
+    if (n !== id.length) return -1;
     this.#length = n;
     const words = this.#scratch;
     const w = (n + 3) >> 2;
