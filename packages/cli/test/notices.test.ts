@@ -38,7 +38,6 @@ describe('createRuntime', () => {
   it('hands the error behind a 5xx webhook answer to onWebhookFailure; the sender gets the code only', async () => {
     const inner = createMemoryStore();
     const store: Store = { ...inner, kind: 'broken', commit: () => Promise.reject(new Error('disk full')) };
-    delete (store as { sync?: unknown }).sync;
     const failures: unknown[] = [];
     const runtime = await createRuntime(undefined, {
       cwd: process.cwd(),

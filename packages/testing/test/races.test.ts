@@ -13,8 +13,8 @@ import { acme } from './helpers.js';
 
 /** A memory store whose every read and write resolves when the scheduler says, so ingests interleave at random. */
 function scheduledStore(s: fc.Scheduler): Store {
-  const { sync: _sync, ...inner } = createMemoryStore({ historyLimit: 1000 });
-  // Without the sync face the engine awaits every store call, which is where the scheduler interleaves.
+  const inner = createMemoryStore({ historyLimit: 1000 });
+  // A wrapper is used through its awaited calls (the inner face is not its own): the scheduler interleaves them.
   const wrapped: Store = {
     ...inner,
     getResource: s.scheduleFunction((key: string) => inner.getResource(key)),

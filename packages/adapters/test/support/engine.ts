@@ -35,10 +35,8 @@ export function policyEvent(
 
 /** Wraps a store so every commit fails, as a broken database would. */
 export function failingStore(inner: Store = createMemoryStore()): Store {
-  const store: Store = { ...inner, kind: 'failing', commit: () => Promise.reject(new Error('disk on fire')) };
-  // An in-memory store's synchronous face would bypass the failing commit.
-  delete (store as { sync?: unknown }).sync;
-  return store;
+  // The inner store's synchronous face, copied by the spread, is not this store's: the failing commit is used.
+  return { ...inner, kind: 'failing', commit: () => Promise.reject(new Error('disk on fire')) };
 }
 
 /** True when the store holds nothing at all for the event: no ledger line, no resource, no invalid record. */
