@@ -10,7 +10,7 @@ import { standardData } from './internal/envelope.js';
 import { KeyedQueue } from './internal/keyedQueue.js';
 import { nulError } from './internal/nul.js';
 import { syncFaceOf } from './internal/syncFace.js';
-import { type TransitionTable, tableFor } from './internal/table.js';
+import { type Step, type TransitionTable, tableFor } from './internal/table.js';
 import { normalizeEvent } from './normalize.js';
 import { attachRules, type RulesEngineApi, type RulesEngineOptions } from './rules/attach.js';
 import type {
@@ -164,12 +164,23 @@ export interface Engine extends RulesEngineApi {
 
 const NO_ACTIONS: ReadonlyArray<FiredAction> = Object.freeze([]);
 
+/**
+ * A catalog entry as the engine's own copy of its catalog holds it: with its lifecycle's table and the table's
+ * column for its event, so that an ingest reaches both from the entry it looked up by type, without a look-up
+ * of its own.
+ */
+interface PlannedEntry extends CatalogEntry {
+  readonly table: TransitionTable;
+  readonly column: ReadonlyMap<string, Step> | undefined;
+}
+
 /** One event on its way to its resource: what every step of an apply needs. */
 interface Delivery {
   readonly event: PolicyEvent;
   readonly key: string;
   readonly machineEvent: string;
   readonly table: TransitionTable;
+  readonly column: ReadonlyMap<string, Step> | undefined;
   readonly source: EventSource;
   readonly receivedAt: number;
   /** The delivery's JSON text when the engine parsed it and the event's data is its standard data. */
@@ -241,8 +252,8 @@ export function createEngine(options: EngineOptions): Engine {
   const queue = new KeyedQueue();
   const catalogs = new Map<string, Catalog>();
   const tables = new Map<string, TransitionTable>();
-  /** Each catalog entry's table, looked up by the entry object itself: no string keys on the hot path. */
-  const tableOfEntry = new Map<CatalogEntry, TransitionTable>();
+  /** The catalogs as ingest reads them: the same, with each entry a {@link PlannedEntry}. */
+  const planned = new Map<string, Catalog>();
   let reactor: Reactor | undefined;
   let inFlight = 0;
   let closed = false;
@@ -265,15 +276,18 @@ export function createEngine(options: EngineOptions): Engine {
     for (const [name, spec] of catalog.lifecycles) {
       tables.set(`${catalog.provider}/${name}`, tableFor(spec.machine, byLifecycle.get(name) ?? []));
     }
-    for (const entry of catalog.events.values()) {
-      tableOfEntry.set(entry, tables.get(`${catalog.provider}/${entry.lifecycle}`)!);
+    const events = new Map<string, PlannedEntry>();
+    for (const [type, entry] of catalog.events) {
+      const table = tables.get(`${catalog.provider}/${entry.lifecycle}`)!;
+      events.set(type, { ...entry, table, column: table.column(entry.event) });
     }
+    planned.set(catalog.provider, { ...catalog, events });
   }
 
   // Engines hold a provider or a few: comparing the names (mostly the very same strings) beats hashing them.
-  const catalogList = [...catalogs.values()];
+  const catalogList = [...planned.values()];
   function catalogOf(provider: string): Catalog | undefined {
-    if (catalogList.length > 4) return catalogs.get(provider);
+    if (catalogList.length > 4) return planned.get(provider);
     for (let i = 0; i < catalogList.length; i++)
       if (catalogList[i]!.provider === provider) return catalogList[i];
     return undefined;
@@ -489,7 +503,7 @@ export function createEngine(options: EngineOptions): Engine {
    */
   function apply(
     event: PolicyEvent,
-    entry: CatalogEntry,
+    entry: PlannedEntry,
     source: EventSource,
     receivedAt: number,
     text: string | undefined,
@@ -500,7 +514,8 @@ export function createEngine(options: EngineOptions): Engine {
       event,
       key: event.resource!.key,
       machineEvent: entry.event,
-      table: tableOfEntry.get(entry)!,
+      table: entry.table,
+      column: entry.column,
       source,
       receivedAt,
       text,
@@ -535,7 +550,7 @@ export function createEngine(options: EngineOptions): Engine {
     const now = d.readAt ?? clock.now();
     d.readAt = undefined;
     const keys = previous === undefined ? undefined : syncFace?.contextKeys?.(previous);
-    const decision = decide(d.event, d.machineEvent, d.table, previous, reconcile, now, keys);
+    const decision = decide(d.event, d.machineEvent, d.table, previous, reconcile, now, keys, d.column);
     d.previous = previous;
     d.decision = decision;
     if (decision.status === 'stale' && previous !== undefined) return commitStale(d, previous, now);
@@ -688,7 +703,9 @@ export function createEngine(options: EngineOptions): Engine {
       const p = normalized.partial;
       return recordInvalid(opts.provider, source, receivedAt, payload, normalized.error, p?.id, p?.type);
     }
-    const { event, entry } = normalized;
+    const { event } = normalized;
+    // Normalized against the planned catalog, whose every entry is planned.
+    const entry = normalized.entry as PlannedEntry | undefined;
     if (event.resource === undefined || entry === undefined)
       return ingestUnhandled(event, source, receivedAt);
     // Text the engine parsed itself is known to be the body: a catalog's own envelope reader may have taken

@@ -2,7 +2,7 @@ import type { StateValue } from 'xstate';
 import type { PolicyEvent } from '../event.js';
 import type { IngestStatus, ResourceSnapshot } from '../store.js';
 import { mergeData } from './merge.js';
-import type { TransitionTable } from './table.js';
+import type { Step, TransitionTable } from './table.js';
 
 /** What one event does to its resource, before anything is written. */
 export interface Decision {
@@ -21,8 +21,9 @@ const EMPTY_STAMPS: Readonly<Record<string, number>> = Object.freeze({});
 
 /**
  * Decides what `event` does to the resource `previous` (undefined: not seen yet). `previousKeys`, when the
- * store knows them, are the keys of `previous`'s context (see `mergeData`). Pure: the engine's ingest
- * and `explain` both call it, so a dry run can never disagree with a real one.
+ * store knows them, are the keys of `previous`'s context (see `mergeData`). `column`, when the caller holds
+ * it, is `table.column(machineEvent)`. Pure: the engine's ingest and `explain` both call it, so a dry run can
+ * never disagree with a real one.
  *
  * An event older than the resource's newest is late: it sets only the state regions it is newer for (a
  * status change delivered after a later "data changed" event), keeping the newer context and last event;
@@ -36,11 +37,12 @@ export function decide(
   reconcile: 'force' | 'strict',
   now: number,
   previousKeys?: ReadonlyArray<string>,
+  column?: ReadonlyMap<string, Step>,
 ): Decision {
   const ref = event.resource!;
   const from = previous?.state ?? table.initial;
   const fromKey = previous ? table.keyOf(from) : table.initialKey;
-  const step = table.step(fromKey, machineEvent);
+  const step = column === undefined ? table.step(fromKey, machineEvent) : column.get(fromKey);
   const late = previous !== undefined && event.occurredAt < previous.occurredAt;
   const lateRegions = late ? newerRegions(table, machineEvent, previous, event.occurredAt) : NO_REGIONS;
   const allowed = step?.allowed === true;

@@ -27,6 +27,11 @@ export interface TransitionTable {
   readonly finals: ReadonlySet<string>;
   /** `step(stateKey, event)`; undefined only for events the table was not built with. */
   step(stateKey: string, event: string): Step | undefined;
+  /**
+   * Every step of one event, by the state key it starts from: `column(event).get(key)` is `step(key, event)`,
+   * with one look-up where `step` makes two. Undefined for events the table was not built with.
+   */
+  column(event: string): ReadonlyMap<string, Step> | undefined;
   /** For any state value (also one read back from a store): its key. */
   keyOf(value: StateValue): string;
   /**
@@ -269,10 +274,21 @@ export function deriveTable(machine: AnyStateMachine, events: ReadonlyArray<stri
   }
 
   const steps = new Map<string, Map<string, Step>>();
+  // The same steps by event first: the engine holds an event's column, so a step is one look-up by state.
+  const columns = new Map<string, Map<string, Step>>();
   for (const [fromKey, row] of drafts) {
     const from = snaps.get(fromKey)!.value;
     const full = new Map<string, Step>();
-    for (const [type, d] of row) full.set(type, { ...d, regions: stamped(from, type, d.to) });
+    for (const [type, d] of row) {
+      const step = { ...d, regions: stamped(from, type, d.to) };
+      full.set(type, step);
+      let column = columns.get(type);
+      if (column === undefined) {
+        column = new Map();
+        columns.set(type, column);
+      }
+      column.set(fromKey, step);
+    }
     steps.set(fromKey, full);
   }
 
@@ -289,6 +305,7 @@ export function deriveTable(machine: AnyStateMachine, events: ReadonlyArray<stri
     states,
     finals,
     step: (key, event) => steps.get(key)?.get(event),
+    column: (event) => columns.get(event),
     keyOf: stateKey,
     regionsSet: (event) => regionsSet.get(event) ?? NO_REGIONS,
     changedRegions,

@@ -58,6 +58,21 @@ describe('deriveTable', () => {
     for (const key of t.states.keys()) for (const e of t.events) expect(t.step(key, e)).toBeDefined();
   });
 
+  test("an event's column holds the very steps `step` gives, by the state they start from", () => {
+    for (const catalog of [kota(), ten99policy()]) {
+      for (const [name, spec] of catalog.lifecycles) {
+        const types = [...catalog.events.values()].filter((e) => e.lifecycle === name).map((e) => e.event);
+        const t = deriveTable(spec.machine, types);
+        for (const e of t.events) {
+          const column = t.column(e)!;
+          expect([...column.keys()].sort(), `${name}: ${e}`).toEqual([...t.states.keys()].sort());
+          for (const key of t.states.keys()) expect(column.get(key)).toBe(t.step(key, e));
+        }
+      }
+    }
+    expect(deriveTable(claimMachine, events).column('claim.unknown')).toBeUndefined();
+  });
+
   test("each step's stamped regions: the regions its event sets, and those whose leaf it changes", () => {
     const flat = deriveTable(claimMachine, events);
     expect(flat.step('opened', 'claim.approved')!.regions).toEqual(['']);
