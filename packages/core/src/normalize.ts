@@ -27,6 +27,14 @@ function zodIssues(
 }
 
 /**
+ * A catalog entry that also carries the start of its resources' keys, `provider/lifecycle/`, for the catalog it
+ * is normalized against (the engine's copies of its catalogs' entries do).
+ */
+export interface PrefixedEntry extends CatalogEntry {
+  readonly keyPrefix: string;
+}
+
+/**
  * Turns a parsed provider body into a {@link PolicyEvent}: reads the envelope, unwraps `data.object`,
  * finds the catalog entry and the resource id, and validates `data` against the entry's schema.
  * Unknown event types normalize fine with `resource: undefined` (the engine reports them `unhandled`).
@@ -87,8 +95,10 @@ export function normalizeEvent(catalog: Catalog, body: unknown): NormalizeResult
       partial: makeEvent(id, catalog.provider, type, env, body, undefined),
     };
   }
-  // join builds a flat string; a template literal would build a rope that every Map look-up must flatten.
-  const key = [catalog.provider, entry.lifecycle, resourceId].join('/');
+  const prefix = (entry as Partial<PrefixedEntry>).keyPrefix;
+  // One concatenation with a prefix made once; without one, join (three parts and two separators).
+  const key =
+    prefix === undefined ? [catalog.provider, entry.lifecycle, resourceId].join('/') : prefix + resourceId;
   return {
     ok: true,
     event: makeEvent(id, catalog.provider, type, env, body, {

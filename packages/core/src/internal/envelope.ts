@@ -55,6 +55,9 @@ export function normalizeApiVersion(value: unknown): string | undefined {
   if (typeof value !== 'string' || value.length === 0) return undefined;
   // Compared as they come first: lower-casing every event's version made a string each time.
   if (value === 'v1' || value === 'v2') return value;
+  // Kota's v2 bodies say `V2`: named here, lower-casing would make a string per event.
+  if (value === 'V2') return 'v2';
+  if (value === 'V1') return 'v1';
   const lower = value.length <= 3 ? value.toLowerCase() : value;
   if (lower === '1.0' || lower === '1' || lower === 'v1') return 'v1';
   if (lower === '2.0' || lower === '2' || lower === 'v2') return 'v2';

@@ -94,8 +94,11 @@ describe('envelope', () => {
     expect([
       normalizeApiVersion('1.0'),
       normalizeApiVersion('V2'),
+      normalizeApiVersion('V1'),
+      normalizeApiVersion('v2'),
+      normalizeApiVersion('2'),
       normalizeApiVersion('2024-04-01'),
-    ]).toEqual(['v1', 'v2', '2024-04-01']);
+    ]).toEqual(['v1', 'v2', 'v1', 'v2', 'v2', '2024-04-01']);
   });
 
   test('data.object is unwrapped only when it is an object', () => {

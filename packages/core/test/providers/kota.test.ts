@@ -324,6 +324,19 @@ describe('Kota through the engine', () => {
     await engine.close();
   });
 
+  it('keys each resource as normalizeEvent does, `kota/<lifecycle>/<id>`, for every fixture line', async () => {
+    const engine = createEngine({ providers: [kota()] });
+    for (const body of allLines) {
+      const normalized = normalizeEvent(kota(), structuredClone(body));
+      const result = await engine.ingest(JSON.stringify(body), { provider: 'kota', source: 'replay' });
+      if (!normalized.ok) continue;
+      const ref = normalized.event.resource;
+      expect(result.key).toBe(ref?.key);
+      if (ref) expect(ref.key).toBe(`kota/${ref.lifecycle}/${ref.id}`);
+    }
+    await engine.close();
+  });
+
   it('applies a realistic v2 history without a single violation', async () => {
     const engine = createEngine({ providers: [kota()] });
     const data = { enrolment_intent_id: 'ei_1', employee_id: 'ee_1', group_id: 'gr_1' };
