@@ -88,6 +88,21 @@ interface EventCandidates<R> {
   readonly rules: ReadonlyArray<R>;
   /** With transition or violation rules added, by violation? then lifecycle → from → to. Few occur. */
   readonly withState: [StateCache, StateCache];
+  /**
+   * The last answer per (violation?, from): an event of one type moves a resource from one state to one
+   * other, but for a late one, so one look-up answers it where the nested maps take three.
+   */
+  readonly lastByFrom: [Map<string, LastAnswer<R>>, Map<string, LastAnswer<R>>];
+  /** The lifecycle this type's events were last of, and whether it has transition rules: a type has one. */
+  lifecycle: string | undefined;
+  lifecycleHasRules: boolean;
+}
+
+/** An answer from `withState`, with the lifecycle and state it was for. */
+interface LastAnswer<R> {
+  readonly lifecycle: string;
+  readonly to: string;
+  readonly rules: ReadonlyArray<R>;
 }
 
 const EMPTY: ReadonlyArray<never> = [];
@@ -156,11 +171,27 @@ export class TriggerIndex<R> {
       const items = this.#events
         .filter((e) => (e.trigger.provider === undefined || e.trigger.provider === provider) && e.match(type))
         .sort((x, y) => this.#order(x, y));
-      hit = { items, rules: items.map((i) => i.rule), withState: [new Map(), new Map()] };
+      hit = {
+        items,
+        rules: items.map((i) => i.rule),
+        withState: [new Map(), new Map()],
+        lastByFrom: [new Map(), new Map()],
+        lifecycle: undefined,
+        lifecycleHasRules: false,
+      };
       // Event types come from outside (unhandled ones included): past a bound, answers are not kept.
       if (byType.size < MAX_CACHED_TYPES) byType.set(type, hit);
     }
     return hit;
+  }
+
+  /** Whether `lifecycle` has transition rules, remembered on the type's entry. */
+  #hasRules(entry: EventCandidates<R>, lifecycle: string): boolean {
+    if (entry.lifecycle !== lifecycle) {
+      entry.lifecycle = lifecycle;
+      entry.lifecycleHasRules = this.#transitions.has(lifecycle);
+    }
+    return entry.lifecycleHasRules;
   }
 
   #order(a: Indexed<R>, b: Indexed<R>): number {
@@ -175,20 +206,25 @@ export class TriggerIndex<R> {
     const violation =
       (input.status === 'forced' || input.status === 'rejected') && this.#violations.length > 0;
     const transitions =
-      t !== undefined && input.lifecycle !== undefined && this.#transitions.has(input.lifecycle);
+      t !== undefined && input.lifecycle !== undefined && this.#hasRules(entry, input.lifecycle);
     // The common case: no transition or violation rule can apply, and the cached list is the answer.
     if (!violation && !transitions) return entry.rules;
     // Otherwise the answer depends only on (violation, lifecycle, from, to) for this provider and type: cache it
     // in nested maps, so no key string is built per event.
     const fromKey = t?.from === undefined ? '' : stateKey(t.from);
     const toKey = t === undefined ? '' : stateKey(t.to);
-    const byTo = nested(nested(entry.withState[violation ? 1 : 0], input.lifecycle ?? ''), fromKey);
+    const lifecycle = input.lifecycle ?? '';
+    const lastByFrom = entry.lastByFrom[violation ? 1 : 0];
+    const last = lastByFrom.get(fromKey);
+    if (last !== undefined && last.to === toKey && last.lifecycle === lifecycle) return last.rules;
+    const byTo = nested(nested(entry.withState[violation ? 1 : 0], lifecycle), fromKey);
     let hit = byTo.get(toKey) as ReadonlyArray<R> | undefined;
     if (hit === undefined) {
       const extra = this.#stateRules(input) ?? [];
       hit = [...entry.items, ...extra].sort((x, y) => this.#order(x, y)).map((i) => i.rule);
       byTo.set(toKey, hit);
     }
+    lastByFrom.set(fromKey, { lifecycle, to: toKey, rules: hit });
     return hit;
   }
 
