@@ -20,7 +20,7 @@ const input = (lifecycle: string, from: string | undefined, to: string): Trigger
   transition: { from, to },
 });
 
-const names = (index: TriggerIndex<{ name: string }>, i: TriggerInput) =>
+const names = <R extends { name: string }>(index: TriggerIndex<R>, i: TriggerInput) =>
   index.candidates(i).map((r) => r.name);
 
 describe('trigger index memos', () => {
