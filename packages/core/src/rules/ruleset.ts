@@ -21,6 +21,8 @@ import type { ActionSpec, RetryPolicy, RuleSpec } from './types.js';
 export interface CompiledAction {
   readonly spec: ActionSpec;
   readonly index: number;
+  /** `:<rule name>:<index>`: a job's id is its event's id and this (see `renderJob`). */
+  readonly idSuffix: string;
   readonly render: Renderer;
   readonly at: Renderer | undefined;
   readonly delayMs: number;
@@ -65,13 +67,19 @@ export interface RuleSet {
   retryFor(rule: string, actionIndex: number): RetryPolicy;
 }
 
-function compileAction(spec: ActionSpec, index: number, options: RuleSetOptions): CompiledAction {
+function compileAction(
+  rule: string,
+  spec: ActionSpec,
+  index: number,
+  options: RuleSetOptions,
+): CompiledAction {
   const issues: TemplateIssue[] = [];
   let retry: RetryPolicy | undefined;
   let render: Renderer | undefined;
   return {
     spec,
     index,
+    idSuffix: `:${rule}:${index}`,
     // Compiled when first needed, as `retry` is read: the definition says which params are URLs to encode.
     get render() {
       if (render !== undefined) return render;
@@ -112,7 +120,7 @@ function compileRule(spec: RuleSpec, options: RuleSetOptions): CompiledRule {
     node,
     predicate: node === undefined ? undefined : toPredicate(node),
     fallback,
-    actions: spec.actions.map((a, i) => compileAction(a, i, options)),
+    actions: spec.actions.map((a, i) => compileAction(spec.name, a, i, options)),
   };
 }
 

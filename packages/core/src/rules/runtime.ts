@@ -183,8 +183,8 @@ export function createRulesRuntime(options: RulesOptions, deps: RuntimeDeps): Ru
       }
     }
     return {
-      // join builds one flat string: concatenation would keep a rope, which the job then holds until it runs.
-      id: [eventId, rule.name, action.index].join(':'),
+      // `eventId:rule:index`, one concatenation: the store keys the job by it at once, which flattens it.
+      id: eventId + action.idSuffix,
       eventId,
       resourceKey: key,
       rule: rule.name,
