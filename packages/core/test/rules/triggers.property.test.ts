@@ -87,6 +87,41 @@ function matches(t: NormalizedTrigger, i: TriggerInput): boolean {
 }
 
 describe('trigger index', () => {
+  test('agrees with a plain filter over all rules, whatever its memos last saw', () => {
+    // A few inputs of one type, met again and again in any order: each memo of the index (per type, lifecycle
+    // and from-state) is then found by an input it was not made for.
+    const sameType: fc.Arbitrary<TriggerInput> = fc.record({
+      provider: fc.constant('kota'),
+      type: fc.constant('policy.active'),
+      lifecycle: fc.constantFrom(...lifecycles),
+      status: fc.constantFrom<IngestStatus>('applied', 'forced'),
+      transition: fc.record({ from: fc.constantFrom(...states), to: fc.constantFrom(...states) }),
+    });
+    fc.assert(
+      fc.property(
+        rules,
+        fc.array(sameType, { minLength: 1, maxLength: 6 }),
+        fc.array(fc.nat(), { minLength: 1, maxLength: 40 }),
+        (specs, pool, order) => {
+          const named = specs.map((s, n) => ({ ...s, name: `r${n}`, trigger: normalizeTrigger(s.on) }));
+          const index = new TriggerIndex(
+            named.map((r) => ({ rule: r, trigger: r.trigger })),
+            (r) => r.priority,
+          );
+          for (const n of order) {
+            const i = pool[n % pool.length]!;
+            const want = named
+              .filter((r) => matches(r.trigger, i))
+              .sort((a, b) => b.priority - a.priority)
+              .map((r) => r.name);
+            expect(index.candidates(i).map((r) => r.name)).toEqual(want);
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
   test('agrees with a plain filter over all rules, cached or not', () => {
     fc.assert(
       fc.property(rules, fc.array(input, { minLength: 1, maxLength: 30 }), (specs, inputs) => {
