@@ -103,11 +103,11 @@ type R = Record<string, unknown>;
  * A built-in fact read along a path of one or two keys, in one closure: a rule's leaf is evaluated on every
  * candidate ingest, and a closure per step (fact, first key, second key) was a call each, to code and data
  * that other rules' leaves had pushed out of the CPU's caches. The fact record has one shape and the built-in
- * facts' own fields are named in {@link fieldReader}: for those, a plain read is the own property or
+ * facts' own fields are named in {@link OWN_FIELDS}: for those, a plain read is the own property or
  * undefined, as `Object.hasOwn` would have it; other keys are checked.
  */
 function shortPath(name: string, k1: string, k2: string | undefined): Getter {
-  const known = fieldReader(k1) !== undefined;
+  const known = OWN_FIELDS.has(k1);
   if (k2 === undefined) {
     return known
       ? (f) => {
@@ -136,51 +136,28 @@ function shortPath(name: string, k1: string, k2: string | undefined): Getter {
       };
 }
 
-type Field = (v: object) => unknown;
-
 /**
- * Direct reads of the fields of the engine's own fact objects (event, resource, transition). None of these
- * names is a property of `Object.prototype` or `Array.prototype`, so for any object reached from JSON or from
- * the engine, `v.name` is the own property or undefined, as `Object.hasOwn` would have it; a named read stays
- * monomorphic where a keyed one goes megamorphic across rules.
+ * The fields of the engine's own fact objects (event, resource, transition). None of these names is a property
+ * of `Object.prototype` or `Array.prototype`, so for any object reached from JSON or from the engine, `v[name]`
+ * is the own property or undefined, as `Object.hasOwn` would have it: such a step needs no check.
  */
-function fieldReader(key: string): Field | undefined {
-  type R = Record<string, unknown>;
-  switch (key) {
-    case 'data':
-      return (v) => (v as R).data;
-    case 'type':
-      return (v) => (v as R).type;
-    case 'id':
-      return (v) => (v as R).id;
-    case 'provider':
-      return (v) => (v as R).provider;
-    case 'occurredAt':
-      return (v) => (v as R).occurredAt;
-    case 'apiVersion':
-      return (v) => (v as R).apiVersion;
-    case 'resource':
-      return (v) => (v as R).resource;
-    case 'state':
-      return (v) => (v as R).state;
-    case 'context':
-      return (v) => (v as R).context;
-    case 'version':
-      return (v) => (v as R).version;
-    case 'lifecycle':
-      return (v) => (v as R).lifecycle;
-    case 'key':
-      return (v) => (v as R).key;
-    case 'from':
-      return (v) => (v as R).from;
-    case 'to':
-      return (v) => (v as R).to;
-    case 'forced':
-      return (v) => (v as R).forced;
-    default:
-      return undefined;
-  }
-}
+const OWN_FIELDS: ReadonlySet<string> = new Set([
+  'data',
+  'type',
+  'id',
+  'provider',
+  'occurredAt',
+  'apiVersion',
+  'resource',
+  'state',
+  'context',
+  'version',
+  'lifecycle',
+  'key',
+  'from',
+  'to',
+  'forced',
+]);
 
 // One function literal per built-in fact, so each property load stays monomorphic; other names are keyed.
 function reader(name: string): Getter {
