@@ -1,7 +1,7 @@
 import { EventEmitter } from 'eventemitter3';
 import type { StateValue } from 'xstate';
 import type { EngineEventName, EngineEvents } from './bus.js';
-import type { Catalog } from './catalog.js';
+import type { Catalog, CatalogEntry } from './catalog.js';
 import { type Clock, systemClock } from './clock.js';
 import { type ErrorInfo, PolicyflowError } from './errors.js';
 import type { EventSource, PolicyEvent } from './event.js';
@@ -11,7 +11,7 @@ import { KeyedQueue } from './internal/keyedQueue.js';
 import { nulError } from './internal/nul.js';
 import { syncFaceOf } from './internal/syncFace.js';
 import { type Step, type TransitionTable, tableFor } from './internal/table.js';
-import { normalizeEvent, type PrefixedEntry } from './normalize.js';
+import { normalizeEvent } from './normalize.js';
 import { attachRules, type RulesEngineApi, type RulesEngineOptions } from './rules/attach.js';
 import type {
   ActionJob,
@@ -169,7 +169,7 @@ const NO_ACTIONS: ReadonlyArray<FiredAction> = Object.freeze([]);
  * column for its event, so that an ingest reaches both from the entry it looked up by type, without a look-up
  * of its own.
  */
-interface PlannedEntry extends PrefixedEntry {
+interface PlannedEntry extends CatalogEntry {
   readonly table: TransitionTable;
   readonly column: ReadonlyMap<string, Step> | undefined;
 }
@@ -279,8 +279,7 @@ export function createEngine(options: EngineOptions): Engine {
     const events = new Map<string, PlannedEntry>();
     for (const [type, entry] of catalog.events) {
       const table = tables.get(`${catalog.provider}/${entry.lifecycle}`)!;
-      const keyPrefix = `${catalog.provider}/${entry.lifecycle}/`;
-      events.set(type, { ...entry, table, column: table.column(entry.event), keyPrefix });
+      events.set(type, { ...entry, table, column: table.column(entry.event) });
     }
     planned.set(catalog.provider, { ...catalog, events });
   }

@@ -27,14 +27,6 @@ function zodIssues(
 }
 
 /**
- * A catalog entry that also carries the start of its resources' keys, `provider/lifecycle/`, for the catalog it
- * is normalized against (the engine's copies of its catalogs' entries do).
- */
-export interface PrefixedEntry extends CatalogEntry {
-  readonly keyPrefix: string;
-}
-
-/**
  * Turns a parsed provider body into a {@link PolicyEvent}: reads the envelope, unwraps `data.object`,
  * finds the catalog entry and the resource id, and validates `data` against the entry's schema.
  * Unknown event types normalize fine with `resource: undefined` (the engine reports them `unhandled`).
@@ -95,10 +87,9 @@ export function normalizeEvent(catalog: Catalog, body: unknown): NormalizeResult
       partial: makeEvent(id, catalog.provider, type, env, body, undefined),
     };
   }
-  const prefix = (entry as Partial<PrefixedEntry>).keyPrefix;
-  // One concatenation with a prefix made once; without one, join (three parts and two separators).
-  const key =
-    prefix === undefined ? [catalog.provider, entry.lifecycle, resourceId].join('/') : prefix + resourceId;
+  // A template rather than join: with ids fresh from JSON.parse, and the key then written out as the memory
+  // store's index does, 125 ns against 160-200 (the rope it makes is flattened once, where it is first read).
+  const key = `${catalog.provider}/${entry.lifecycle}/${resourceId}`;
   return {
     ok: true,
     event: makeEvent(id, catalog.provider, type, env, body, {
