@@ -53,14 +53,9 @@ export function parseTimestamp(value: unknown): number | undefined {
 /** `1.0` → `v1`, `V2` → `v2`; dated versions (`2024-04-01`) are kept as they are. */
 export function normalizeApiVersion(value: unknown): string | undefined {
   if (typeof value !== 'string' || value.length === 0) return undefined;
-  // Compared as they come first: lower-casing every event's version made a string each time.
-  if (value === 'v1' || value === 'v2') return value;
-  // Kota's v2 bodies say `V2`: named here, lower-casing would make a string per event.
-  if (value === 'V2') return 'v2';
-  if (value === 'V1') return 'v1';
-  const lower = value.length <= 3 ? value.toLowerCase() : value;
-  if (lower === '1.0' || lower === '1' || lower === 'v1') return 'v1';
-  if (lower === '2.0' || lower === '2' || lower === 'v2') return 'v2';
+  // Every spelling named, upper case too: lower-casing each event's version made a string each time.
+  if (value === 'v1' || value === 'V1' || value === '1.0' || value === '1') return 'v1';
+  if (value === 'v2' || value === 'V2' || value === '2.0' || value === '2') return 'v2';
   return value;
 }
 
