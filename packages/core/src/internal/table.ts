@@ -273,15 +273,13 @@ export function deriveTable(machine: AnyStateMachine, events: ReadonlyArray<stri
     }
   }
 
-  const steps = new Map<string, Map<string, Step>>();
-  // The same steps by event first: the engine holds an event's column, so a step is one look-up by state.
+  // Steps by event, then by the state they start from: the engine holds an event's column, so its step is
+  // one look-up by state.
   const columns = new Map<string, Map<string, Step>>();
   for (const [fromKey, row] of drafts) {
     const from = snaps.get(fromKey)!.value;
-    const full = new Map<string, Step>();
     for (const [type, d] of row) {
       const step = { ...d, regions: stamped(from, type, d.to) };
-      full.set(type, step);
       let column = columns.get(type);
       if (column === undefined) {
         column = new Map();
@@ -289,13 +287,12 @@ export function deriveTable(machine: AnyStateMachine, events: ReadonlyArray<stri
       }
       column.set(fromKey, step);
     }
-    steps.set(fromKey, full);
   }
 
   const states = new Map<string, StateValue>();
   for (const [k, s] of snaps) states.set(k, freezeState(s.value));
   // Frozen only now: XState reads these snapshots while the table is explored.
-  for (const row of steps.values()) for (const step of row.values()) freezeState(step.to);
+  for (const column of columns.values()) for (const step of column.values()) freezeState(step.to);
   return {
     machine,
     initial: freezeState(initialSnap.value),
@@ -304,7 +301,7 @@ export function deriveTable(machine: AnyStateMachine, events: ReadonlyArray<stri
     events,
     states,
     finals,
-    step: (key, event) => steps.get(key)?.get(event),
+    step: (key, event) => columns.get(event)?.get(key),
     column: (event) => columns.get(event),
     keyOf: stateKey,
     regionsSet: (event) => regionsSet.get(event) ?? NO_REGIONS,
