@@ -12,6 +12,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type * as Core from '@policyflow/core';
 import { createEngine, kota, type RuleSpec, ten99policy } from '@policyflow/core';
+import { median } from './report.js';
 import { benchRules } from './rules.js';
 import { type SyntheticEvent, syntheticEvents } from './synthetic.js';
 
@@ -33,11 +34,6 @@ async function engineRun(core: CoreModule, events: ReadonlyArray<SyntheticEvent>
   for (const e of events) await engine.ingest(e.body, { provider: e.provider, source: 'bench' });
   await engine.drain();
   return Number(process.hrtime.bigint() - start) / 1e3 / events.length;
-}
-
-function median(values: ReadonlyArray<number>): number {
-  const sorted = [...values].sort((x, y) => x - y);
-  return sorted[Math.floor(sorted.length / 2)]!;
 }
 
 const [dirA, dirB, pairsArg] = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -15,6 +15,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type * as Core from '@policyflow/core';
 import { createEngine, kota, type RuleSpec, ten99policy } from '@policyflow/core';
+import { median } from './report.js';
 import { benchRules } from './rules.js';
 import { syntheticEvents } from './synthetic.js';
 
@@ -48,11 +49,6 @@ async function child(checkout: string, withRules: boolean): Promise<void> {
     cpu = Math.min(cpu, (used.user + used.system) / events.length);
   }
   console.log(JSON.stringify({ wall, cpu }));
-}
-
-function median(values: ReadonlyArray<number>): number {
-  const sorted = [...values].sort((x, y) => x - y);
-  return sorted[Math.floor(sorted.length / 2)]!;
 }
 
 function runChild(checkout: string, withRules: boolean): { wall: number; cpu: number } {

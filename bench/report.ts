@@ -77,3 +77,9 @@ export function report(title: string, lines: ReadonlyArray<string>): void {
   console.log(`\n## ${title}`);
   for (const l of lines) console.log(`  ${l}`);
 }
+
+/** The middle value (the upper of the two middle ones for an even count). */
+export function median(values: ReadonlyArray<number>): number {
+  const sorted = [...values].sort((x, y) => x - y);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
