@@ -107,14 +107,19 @@ export interface ReactionInput {
   /** The resource after the event (for an event that changed nothing, as it was). */
   readonly resource: ResourceSnapshot | undefined;
   /**
-   * The resource before the event, built when called: a store may keep a context as text until it is read,
-   * and most reactors never need the one before.
+   * The resource before the event, built when called (as a method: `input.previous()`): a store may keep a
+   * context as text until it is read, and most reactors never need the one before.
    */
-  readonly previous: () => ResourceSnapshot | undefined;
+  previous(): ResourceSnapshot | undefined;
   readonly transition:
     | { readonly from: StateValue | undefined; readonly to: StateValue; readonly forced: boolean }
     | undefined;
   readonly now: number;
+  /**
+   * The event's provider, the rules' `provider` fact. The engine always sets it; a host that calls a
+   * reactor itself may leave it out.
+   */
+  readonly provider?: string;
 }
 
 /**
@@ -205,14 +210,30 @@ function plainOf<S extends ResourceSnapshot | undefined>(s: S): S {
 }
 
 /**
- * `() => plainOf(s)`, made in a function of its own: an arrow written as a property value is given its name at
- * run time by transpilers that keep names (tsx, which the benchmarks run under), a property definition per ingest.
+ * The {@link ReactionInput} the engine makes for each ingest a reactor sees. Its fields are the rules' facts
+ * as well, so the rules runtime reads them here rather than copying them into a record of its own, and
+ * `previous` is a method rather than a closure made for every ingest.
  */
-function lazyPlain(s: ResourceSnapshot | undefined): () => ResourceSnapshot | undefined {
-  return () => plainOf(s);
-}
+class Reacting implements ReactionInput {
+  readonly provider: string;
+  readonly #before: ResourceSnapshot | undefined;
 
-const NOTHING_BEFORE = (): undefined => undefined;
+  constructor(
+    readonly event: PolicyEvent,
+    readonly status: IngestStatus,
+    readonly resource: ResourceSnapshot | undefined,
+    before: ResourceSnapshot | undefined,
+    readonly transition: ReactionInput['transition'],
+    readonly now: number,
+  ) {
+    this.provider = event.provider;
+    this.#before = before;
+  }
+
+  previous(): ResourceSnapshot | undefined {
+    return plainOf(this.#before);
+  }
+}
 
 function toText(payload: unknown): string {
   if (typeof payload === 'string') return payload;
@@ -470,14 +491,9 @@ export function createEngine(options: EngineOptions): Engine {
     receivedAt: number,
   ): Promise<IngestResult> {
     if (await store.hasEvent(event.id)) return duplicate(event, source);
-    const reaction = await react({
-      event,
-      status: 'unhandled',
-      resource: undefined,
-      previous: NOTHING_BEFORE,
-      transition: undefined,
-      now: clock.now(),
-    });
+    const reaction = await react(
+      new Reacting(event, 'unhandled', undefined, undefined, undefined, clock.now()),
+    );
     const outcome = await commit(
       {
         ledger: ledgerOf(event, 'unhandled', source, receivedAt),
@@ -558,14 +574,16 @@ export function createEngine(options: EngineOptions): Engine {
     const reacting =
       reactor === undefined || reactor.idle === true
         ? NO_REACTION
-        : reactor.react({
-            event: d.event,
-            status,
-            resource: snapshot ?? plainOf(previous),
-            previous: lazyPlain(previous),
-            transition: snapshot ? { from: previous?.state, to, forced: status === 'forced' } : undefined,
-            now,
-          });
+        : reactor.react(
+            new Reacting(
+              d.event,
+              status,
+              snapshot ?? plainOf(previous),
+              previous,
+              snapshot ? { from: previous?.state, to, forced: status === 'forced' } : undefined,
+              now,
+            ),
+          );
     if (!(reacting instanceof Promise)) return commitChange(d, reacting, now);
     if (d.direct) d.release ??= queue.hold(d.key);
     return reacting.then((reaction) => commitChange(d, reaction, now));

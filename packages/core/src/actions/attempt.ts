@@ -2,6 +2,7 @@ import { matchesState } from 'xstate';
 import { type Clock, systemClock } from '../clock.js';
 import type { ErrorCode, ErrorInfo } from '../errors.js';
 import type { ActionJob, ResourceSnapshot, Store } from '../store.js';
+import { fastParamsOf } from './fastParams.js';
 import {
   type ActionContext,
   type ActionDefinition,
@@ -189,6 +190,8 @@ function attemptParsed(
   def: ActionDefinition,
   options: AttemptOptions,
 ): AttemptEnd | Promise<AttemptEnd> {
+  const fast = fastParamsOf(def)?.(job.params);
+  if (fast !== undefined) return invokeParsed(def, fast, options);
   const parsed = def.params.safeParse(job.params);
   if (!parsed.success) {
     const message = parsed.error.issues
@@ -197,7 +200,15 @@ function attemptParsed(
     const error = errorOf('action_params_invalid', `params of '${job.type}' do not match: ${message}`);
     return { status: 'dead', kind: 'action.dead', error };
   }
-  const outcome = invoke(def, parsed.data, options.context, options.clock ?? systemClock);
+  return invokeParsed(def, parsed.data, options);
+}
+
+function invokeParsed(
+  def: ActionDefinition,
+  params: unknown,
+  options: AttemptOptions,
+): AttemptEnd | Promise<AttemptEnd> {
+  const outcome = invoke(def, params, options.context, options.clock ?? systemClock);
   return outcome instanceof Promise
     ? outcome.then((o) => endOf(o, options.lastTry))
     : endOf(outcome, options.lastTry);

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { retryProblems } from '../config/schema.js';
 import { PolicyflowError } from '../errors.js';
+import { isPlainWith, withFastParams } from './fastParams.js';
 import { httpAction } from './http.js';
 import type { ActionDefinition, LogSink } from './types.js';
 
@@ -10,6 +11,19 @@ const logParams = z.object({
   data: z.unknown().optional(),
 });
 
+type LogParams = z.output<typeof logParams>;
+const LOG_KEYS: ReadonlySet<string> = new Set(['message', 'level', 'data']);
+const LOG_LEVELS: ReadonlySet<unknown> = new Set(logParams.shape.level.unwrap().options);
+
+/** `logParams.safeParse(p).data` for plainly valid params, without zod; undefined otherwise. */
+function parseLogParams(p: unknown): LogParams | undefined {
+  if (!isPlainWith(p, LOG_KEYS)) return undefined;
+  const { message, level } = p;
+  if (typeof message !== 'string' || (level !== undefined && !LOG_LEVELS.has(level))) return undefined;
+  const parsed = { message, level: (level ?? 'info') as LogParams['level'] };
+  return 'data' in p ? { ...parsed, data: p.data } : parsed;
+}
+
 /**
  * The built-in `log` action: writes one line to the engine's log sink.
  *
@@ -18,22 +32,36 @@ const logParams = z.object({
  * - { type: log, params: { message: 'quote {{resource.id}} needs action', level: warn } }
  * ```
  */
-export const logAction: ActionDefinition<z.output<typeof logParams>> = {
-  params: logParams as z.ZodType<z.output<typeof logParams>>,
-  handler(p, ctx) {
-    ctx.log({
-      level: p.level,
-      message: p.message,
-      data: p.data,
-      jobId: ctx.job.id,
-      rule: ctx.job.rule,
-      at: ctx.now(),
-    });
-    return undefined;
+export const logAction: ActionDefinition<LogParams> = withFastParams(
+  {
+    params: logParams as z.ZodType<z.output<typeof logParams>>,
+    handler(p, ctx) {
+      ctx.log({
+        level: p.level,
+        message: p.message,
+        data: p.data,
+        jobId: ctx.job.id,
+        rule: ctx.job.rule,
+        at: ctx.now(),
+      });
+      return undefined;
+    },
   },
-};
+  parseLogParams,
+);
 
 const emitParams = z.object({ name: z.string().min(1), payload: z.unknown().optional() });
+
+type EmitParams = z.output<typeof emitParams>;
+const EMIT_KEYS: ReadonlySet<string> = new Set(['name', 'payload']);
+
+/** `emitParams.safeParse(p).data` for plainly valid params, without zod; undefined otherwise. */
+function parseEmitParams(p: unknown): EmitParams | undefined {
+  if (!isPlainWith(p, EMIT_KEYS)) return undefined;
+  const { name } = p;
+  if (typeof name !== 'string' || name.length === 0) return undefined;
+  return 'payload' in p ? { name, payload: p.payload } : { name };
+}
 
 /**
  * The built-in `emit` action: emits `action.emit` on the engine's bus, for the host to handle.
@@ -43,13 +71,16 @@ const emitParams = z.object({ name: z.string().min(1), payload: z.unknown().opti
  * engine.on('action.emit', (e) => { if (e.name === 'quote.stuck') notify(e.payload); });
  * ```
  */
-export const emitAction: ActionDefinition<z.output<typeof emitParams>> = {
-  params: emitParams as z.ZodType<z.output<typeof emitParams>>,
-  handler(p, ctx) {
-    ctx.emit('action.emit', { name: p.name, payload: p.payload, job: ctx.job });
-    return undefined;
+export const emitAction: ActionDefinition<EmitParams> = withFastParams(
+  {
+    params: emitParams as z.ZodType<z.output<typeof emitParams>>,
+    handler(p, ctx) {
+      ctx.emit('action.emit', { name: p.name, payload: p.payload, job: ctx.job });
+      return undefined;
+    },
   },
-};
+  parseEmitParams,
+);
 
 /**
  * The default log sink: one JSON line a call on stdout.

@@ -190,6 +190,24 @@ function compileObject(
  * isTemplated({ url: '{{event.data.url}}' }, ['url']); // true
  * ```
  */
+/**
+ * Whether any template in `value` (a params tree or one string) reads from `root`.
+ *
+ * @example
+ * ```ts
+ * readsRoot({ message: 'fired by {{rule.name}}' }, 'rule'); // true
+ * readsRoot({ message: '{{event.type}}' }, 'rule'); // false
+ * ```
+ */
+export function readsRoot(value: unknown, root: string): boolean {
+  if (typeof value === 'string') {
+    for (const m of value.matchAll(TAG)) if (m[1]!.trim().split('.')[0] === root) return true;
+    return false;
+  }
+  if (value === null || typeof value !== 'object') return false;
+  return Object.values(value).some((v) => readsRoot(v, root));
+}
+
 export function isTemplated(value: unknown, path: ReadonlyArray<PropertyKey>): boolean {
   let current = value;
   for (const key of path) {

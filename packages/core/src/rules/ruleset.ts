@@ -1,6 +1,6 @@
 import type { Engine as JreEngine } from 'json-rules-engine';
 import { mergeRetry, parseDelay } from '../actions/schedule.js';
-import { compileTemplates, type Renderer, type TemplateIssue } from '../actions/templates.js';
+import { compileTemplates, type Renderer, readsRoot, type TemplateIssue } from '../actions/templates.js';
 import type { ActionDefinition } from '../actions/types.js';
 import {
   type CompiledNode,
@@ -25,6 +25,8 @@ export interface CompiledAction {
   readonly idSuffix: string;
   readonly render: Renderer;
   readonly at: Renderer | undefined;
+  /** Whether its templates read `rule`, which is not a fact: only then is a context made to render them in. */
+  readonly readsRule: boolean;
   readonly delayMs: number;
   readonly retry: RetryPolicy;
 }
@@ -89,6 +91,7 @@ function compileAction(
       return r;
     },
     at: spec.at === undefined ? undefined : compileTemplates(spec.at, ['at'], issues),
+    readsRule: readsRoot(spec.params, 'rule') || readsRoot(spec.at, 'rule'),
     delayMs: spec.delay === undefined ? 0 : (parseDelay(spec.delay) ?? 0),
     // Read from the registry when first needed, not now: a type `engine.registerAction` adds after the
     // rules were built brings its own retry policy with it.

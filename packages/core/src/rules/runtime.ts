@@ -166,7 +166,7 @@ export function createRulesRuntime(options: RulesOptions, deps: RuntimeDeps): Ru
     eventId: string,
     key: string | undefined,
   ): ActionJob {
-    const ctx = { ...f, rule: rule.ref };
+    const ctx = action.readsRule ? { ...f, rule: rule.ref } : f;
     const now = f.now as number;
     let runAt = now + action.delayMs;
     let lastError: ActionJob['lastError'];
@@ -262,14 +262,19 @@ export function createRulesRuntime(options: RulesOptions, deps: RuntimeDeps): Ru
       transition: input.transition,
     });
     if (candidates.length === 0) return NO_REACTION;
-    const f: FactRecord = {
-      event,
-      resource: input.resource,
-      transition: input.transition,
-      provider: event.provider,
-      now: input.now,
-      status: input.status,
-    };
+    // The engine's input carries every fact already (see ReactionInput.provider): a record is made only
+    // for an input without them.
+    const f: FactRecord =
+      input.provider === event.provider
+        ? (input as unknown as FactRecord)
+        : {
+            event,
+            resource: input.resource,
+            transition: input.transition,
+            provider: event.provider,
+            now: input.now,
+            status: input.status,
+          };
     // Most events fire nothing: the arrays are made on the first firing only.
     let jobs: ActionJob[] | undefined;
     let audit: AuditEntry[] | undefined;

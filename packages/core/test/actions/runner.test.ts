@@ -617,3 +617,27 @@ describe('job leases', () => {
     await engine.close();
   });
 });
+
+describe('templates that read the rule', () => {
+  test('render its name beside the facts, in params and in `at`', async () => {
+    const rule: RuleSpec = {
+      name: 'named',
+      on: 'quote.created',
+      actions: [
+        { type: 'log', params: { message: '{{rule.name}} saw {{resource.id}}', level: 'warn' } },
+        { type: 'log', at: '{{event.data.renews_at}}', params: { message: 'at {{rule.name}}' } },
+      ],
+    };
+    const { engine, lines } = setup([rule]);
+    const r = await engine.ingest(quoteEvent('quote.created', 'q1', 100, { renews_at: '2020-01-01' }), {
+      provider: 'insurer',
+    });
+    expect(r.actions.map((a) => a.idempotencyKey)).toHaveLength(2);
+    await engine.drain();
+    // The job due in 2020 runs first: jobs run by when they are due.
+    expect(lines.map((l) => [l.message, l.level])).toEqual([
+      ['at named', 'info'],
+      ['named saw q1', 'warn'],
+    ]);
+  });
+});
