@@ -95,7 +95,9 @@ export class StoredSnapshot implements ResourceSnapshot {
     this.occurredAt = cells[at + OCCURRED_AT]!;
     this.createdAt = cells[at + CREATED_AT]!;
     this.updatedAt = cells[at + UPDATED_AT]!;
-    this.version = cells[at + VERSION]!;
+    // Read as the small integer it is, so the field holds it unboxed rather than as a heap number.
+    const version = cells[at + VERSION]!;
+    this.version = version < 0x7fffffff ? version | 0 : version;
     this.#kind = kind;
     this.#stored = stored;
     this.#keys = keys;
