@@ -329,8 +329,9 @@ export function createEngine(options: EngineOptions): Engine {
 
   // Whether the events an ingest may emit have listeners, read again whenever one is added or removed: asking
   // the bus reads its table by a computed key, a generic property look-up on every ingest.
-  const heard = { transition: false, violation: false, stale: false };
+  const heard = { transition: false, violation: false, stale: false, fired: false };
   function hearAgain(): void {
+    heard.fired = bus.listenerCount('action.fired') > 0;
     heard.transition = bus.listenerCount('transition') > 0;
     heard.violation = bus.listenerCount('violation') > 0;
     heard.stale = bus.listenerCount('stale') > 0;
@@ -428,7 +429,7 @@ export function createEngine(options: EngineOptions): Engine {
   function committed(outcome: CommitOutcome, reaction: Reaction): CommitOutcome {
     if (outcome === 'committed' && reaction.jobs.length > 0) {
       reactor?.committed?.(reaction);
-      for (const job of reaction.jobs) emit('action.fired', { job });
+      if (heard.fired) for (const job of reaction.jobs) emit('action.fired', { job });
     }
     return outcome;
   }

@@ -307,3 +307,23 @@ describe('rules are checked when the engine is created', () => {
     expect(issues[3]?.message).toMatch(/expected number/);
   });
 });
+
+describe('action.fired', () => {
+  test('tells listeners of each job an ingest commits, and only while they listen', async () => {
+    const { engine } = setup([
+      { name: 'two', on: 'quote.created', actions: [log('a'), log('b')] },
+      { name: 'one', on: 'quote.accepted', actions: [log('c')] },
+    ]);
+    const heard: string[] = [];
+    const off = engine.on('action.fired', ({ job }) => heard.push(job.id));
+    const r = await engine.ingest(quoteEvent('quote.created', 'q1', 100, {}, 'e1'), { provider: 'insurer' });
+    expect(heard).toEqual(r.actions.map((a) => a.idempotencyKey));
+    expect(heard).toEqual(['e1:two:0', 'e1:two:1']);
+    off();
+    await engine.ingest(quoteEvent('quote.accepted', 'q1', 200, {}, 'e2'), { provider: 'insurer' });
+    engine.once('action.fired', ({ job }) => heard.push(job.id));
+    await engine.ingest(quoteEvent('quote.created', 'q2', 300, {}, 'e3'), { provider: 'insurer' });
+    await engine.ingest(quoteEvent('quote.created', 'q3', 400, {}, 'e4'), { provider: 'insurer' });
+    expect(heard).toEqual(['e1:two:0', 'e1:two:1', 'e3:two:0']);
+  });
+});
