@@ -183,14 +183,6 @@ function compileObject(
 }
 
 /**
- * True when `value` at `path` inside params is a string holding a template (its type is only known when it fires).
- *
- * @example
- * ```ts
- * isTemplated({ url: '{{event.data.url}}' }, ['url']); // true
- * ```
- */
-/**
  * Whether any template in `value` (a params tree or one string) reads from `root`.
  *
  * @example
@@ -208,6 +200,14 @@ export function readsRoot(value: unknown, root: string): boolean {
   return Object.values(value).some((v) => readsRoot(v, root));
 }
 
+/**
+ * True when `value` at `path` inside params is a string holding a template (its type is only known when it fires).
+ *
+ * @example
+ * ```ts
+ * isTemplated({ url: '{{event.data.url}}' }, ['url']); // true
+ * ```
+ */
 export function isTemplated(value: unknown, path: ReadonlyArray<PropertyKey>): boolean {
   let current = value;
   for (const key of path) {
