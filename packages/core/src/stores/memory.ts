@@ -82,35 +82,64 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
   const audit = new Map<string, AuditEntry[]>();
   const invalid: InvalidRecord[] = [];
   const checkpoints = new Map<string, string>();
+  // Jobs still to run, running or dead. Finished ones (succeeded, cancelled) are in `done`, the newest
+  // `finishedJobLimit`, oldest first; an id is in one of the two at most. Apart, because the jobs an ingest
+  // and a runner round write are few, while thousands are kept for `getJob`: in one map a job's writes were
+  // seven look-ups into the large one (a cache miss each), and now are three.
   const jobs = new Map<string, ActionJob>();
+  const done = new Map<string, ActionJob>();
   // Pending jobs apart, so claiming and waking scan only what can run, not every job ever fired.
   // Only jobs that were due when written (nearly all): the others wait in `delayed` until they come due.
   const pending = new Map<string, ActionJob>();
   const delayed = new DelayedJobs((job) => jobs.get(job.id) === job);
-  // Ids of finished jobs, oldest first from `finishedFrom`: a queue without shifting the array on every job.
-  let finished: string[] = [];
-  let finishedFrom = 0;
-  function putJob(job: ActionJob): void {
-    jobs.set(job.id, job);
-    if (job.status === 'pending' && job.runAt <= job.updatedAt) pending.set(job.id, job);
-    else {
-      pending.delete(job.id);
-      if (job.status === 'pending') delayed.push(job);
-    }
-    if (isFinished(job)) remember(job.id);
+
+  function jobOf(id: string): ActionJob | undefined {
+    return jobs.get(id) ?? done.get(id);
   }
 
-  function remember(id: string): void {
-    finished.push(id);
-    if (finished.length - finishedFrom <= finishedJobLimit) return;
-    const oldest = finished[finishedFrom]!;
-    finishedFrom += 1;
-    const job = jobs.get(oldest);
-    // A job put back to run since then is not finished any more: it stays.
-    if (job !== undefined && isFinished(job)) jobs.delete(oldest);
+  // Finished jobs in the order they finished, from `finishedFrom` (a queue without shifting the array). The
+  // oldest is found here, not as the map's first key: a map read from its front past thousands of deleted
+  // entries walks every one of them until it is rehashed.
+  let finished: ActionJob[] = [];
+  let finishedFrom = 0;
+
+  function forgetOldest(): void {
+    while (done.size > finishedJobLimit && finishedFrom < finished.length) {
+      const oldest = finished[finishedFrom]!;
+      finishedFrom += 1;
+      // A job put back or finished again since is not this finish any more: its newer place counts.
+      if (done.get(oldest.id) === oldest) done.delete(oldest.id);
+    }
     if (finishedFrom > 4096 && finishedFrom * 2 > finished.length) {
       finished = finished.slice(finishedFrom);
       finishedFrom = 0;
+    }
+  }
+
+  function* everyJob(): Generator<ActionJob> {
+    yield* jobs.values();
+    yield* done.values();
+  }
+
+  /** Writes `job`. `fresh`: the caller knows its id is in neither map (a commit checked). */
+  function putJob(job: ActionJob, fresh = false): void {
+    const id = job.id;
+    if (isFinished(job)) {
+      if (!jobs.delete(id)) done.delete(id);
+      pending.delete(id);
+      done.set(id, job);
+      finished.push(job);
+      forgetOldest();
+      return;
+    }
+    const live = jobs.size;
+    jobs.set(id, job);
+    // New among the live ones: a finished job put back to run (by a host) leaves the finished ones.
+    if (!fresh && jobs.size !== live) done.delete(id);
+    if (job.status === 'pending' && job.runAt <= job.updatedAt) pending.set(id, job);
+    else {
+      pending.delete(id);
+      if (job.status === 'pending') delayed.push(job);
     }
   }
 
@@ -271,7 +300,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
       if (snap !== undefined) resources.write(row, snap, eventId, ledgerRow, contextText, snapCode);
       if (line) resources.setHistoryHead(row, ledgerRow);
     }
-    if (newJobs) for (const job of newJobs) if (!jobs.has(job.id)) putJob(job);
+    if (newJobs) for (const job of newJobs) if (!jobs.has(job.id) && !done.has(job.id)) putJob(job, true);
     appendAudit(audits);
     return 'committed';
   }
@@ -329,12 +358,12 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
       return updateJob(job, entries, claimed);
     },
     async getJob(id) {
-      return jobs.get(id);
+      return jobOf(id);
     },
     async listJobs(filter = {}) {
       const out: ActionJob[] = [];
       if (filter.limit !== undefined && filter.limit <= 0) return out;
-      for (const j of jobs.values()) {
+      for (const j of everyJob()) {
         if (filter.status && !filter.status.includes(j.status)) continue;
         if (filter.resourceKey !== undefined && j.resourceKey !== filter.resourceKey) continue;
         out.push(j);

@@ -70,6 +70,34 @@ describe('the memory store', () => {
     await store.updateJob({ ...job(1), status: 'succeeded' }, []);
     expect((await store.listJobs()).map((j) => j.id)).toEqual(['e1:r:0']);
   });
+
+  test('a finished job put back to run is a job to run once more, listed once, and finishes as the newest', async () => {
+    const store = createMemoryStore({ finishedJobLimit: 2 });
+    for (let n = 1; n <= 3; n++) await store.commit({ ledger: ledger(n), jobs: [job(n)] });
+    for (const n of [1, 2]) await store.updateJob({ ...job(n), status: 'succeeded' }, []);
+    await store.updateJob({ ...job(1), status: 'pending', runAt: 0, updatedAt: 1 }, []);
+    expect((await store.getJob('e1:r:0'))?.status).toBe('pending');
+    expect((await store.listJobs()).map((j) => `${j.id} ${j.status}`).sort()).toEqual([
+      'e1:r:0 pending',
+      'e2:r:0 succeeded',
+      'e3:r:0 pending',
+    ]);
+    expect((await store.claimJobs(10, 10)).map((j) => j.id).sort()).toEqual(['e1:r:0', 'e3:r:0']);
+    // e1 finishes again, after e2 did: e3's finish then pushes e2 out, the oldest to finish, not e1.
+    await store.updateJob({ ...job(1), status: 'succeeded' }, []);
+    await store.updateJob({ ...job(3), status: 'cancelled' }, []);
+    expect((await store.listJobs()).map((j) => j.id).sort()).toEqual(['e1:r:0', 'e3:r:0']);
+  });
+
+  test('a commit does not put back a job it already holds, finished or not', async () => {
+    const store = createMemoryStore();
+    await store.commit({ ledger: ledger(1), jobs: [job(1), job(2)] });
+    await store.updateJob({ ...job(1), status: 'succeeded' }, []);
+    await store.commit({ ledger: ledger(3), jobs: [job(1), { ...job(2), params: { again: true } }] });
+    expect((await store.getJob('e1:r:0'))?.status).toBe('succeeded');
+    expect((await store.getJob('e2:r:0'))?.params).toEqual(job(2).params);
+    expect(await store.listJobs()).toHaveLength(2);
+  });
 });
 
 describe('reads of the memory store', () => {
