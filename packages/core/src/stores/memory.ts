@@ -110,8 +110,11 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
       // A job put back or finished again since is not this finish any more: its newer place counts.
       if (done.get(oldest.id) === oldest) done.delete(oldest.id);
     }
-    if (finishedFrom > 4096 && finishedFrom * 2 > finished.length) {
-      finished = finished.slice(finishedFrom);
+    // Compacted once the part already passed is most of it, or once finishes that no longer count are (a job
+    // finished again and again would otherwise grow the queue while the map stays small).
+    const queued = finished.length - finishedFrom;
+    if ((finishedFrom > 4096 && finishedFrom > queued) || queued > 2 * done.size + 4096) {
+      finished = finished.slice(finishedFrom).filter((j) => done.get(j.id) === j);
       finishedFrom = 0;
     }
   }

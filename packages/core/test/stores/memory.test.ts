@@ -89,6 +89,21 @@ describe('the memory store', () => {
     expect((await store.listJobs()).map((j) => j.id).sort()).toEqual(['e1:r:0', 'e3:r:0']);
   });
 
+  test('one job finished again and again is kept once, and the finishes that count stay in order', async () => {
+    const store = createMemoryStore({ finishedJobLimit: 2 });
+    await store.commit({ ledger: ledger(1), jobs: [job(1), job(2)] });
+    await store.updateJob({ ...job(2), status: 'succeeded' }, []);
+    // Enough finishes of e1 for the store to compact its record of them, more than once.
+    for (let i = 0; i <= 10_000; i++) {
+      await store.updateJob({ ...job(1), status: i % 2 === 0 ? 'succeeded' : 'pending' }, []);
+    }
+    expect((await store.listJobs()).map((j) => j.id).sort()).toEqual(['e1:r:0', 'e2:r:0']);
+    // e2 finished before e1's last finish: it is the oldest, and the one a third finished job pushes out.
+    await store.commit({ ledger: ledger(3), jobs: [job(3)] });
+    await store.updateJob({ ...job(3), status: 'succeeded' }, []);
+    expect((await store.listJobs()).map((j) => j.id).sort()).toEqual(['e1:r:0', 'e3:r:0']);
+  });
+
   test('a commit does not put back a job it already holds, finished or not', async () => {
     const store = createMemoryStore();
     await store.commit({ ledger: ledger(1), jobs: [job(1), job(2)] });
