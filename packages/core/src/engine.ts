@@ -183,9 +183,8 @@ interface PlannedEntry extends CatalogEntry {
 interface Delivery {
   readonly event: PolicyEvent;
   readonly key: string;
-  readonly machineEvent: string;
-  readonly table: TransitionTable;
-  readonly column: ReadonlyMap<string, Step> | undefined;
+  /** Its catalog entry, which holds its machine event, table and column. */
+  readonly entry: PlannedEntry;
   readonly source: EventSource;
   readonly receivedAt: number;
   /** The delivery's JSON text when the engine parsed it and the event's data is its standard data. */
@@ -530,9 +529,7 @@ export function createEngine(options: EngineOptions): Engine {
     const delivery: Delivery = {
       event,
       key: event.resource!.key,
-      machineEvent: entry.event,
-      table: entry.table,
-      column: entry.column,
+      entry,
       source,
       receivedAt,
       text,
@@ -567,7 +564,8 @@ export function createEngine(options: EngineOptions): Engine {
     const now = d.readAt ?? clock.now();
     d.readAt = undefined;
     const keys = previous === undefined ? undefined : syncFace?.contextKeys?.(previous);
-    const decision = decide(d.event, d.machineEvent, d.table, previous, reconcile, now, keys, d.column);
+    const { entry } = d;
+    const decision = decide(d.event, entry.event, entry.table, previous, reconcile, now, keys, entry.column);
     d.previous = previous;
     d.decision = decision;
     if (decision.status === 'stale' && previous !== undefined) return commitStale(d, previous, now);
