@@ -14,13 +14,15 @@ const logParams = z.object({
 type LogParams = z.output<typeof logParams>;
 const LOG_KEYS: ReadonlySet<string> = new Set(['message', 'level', 'data']);
 const LOG_LEVELS: ReadonlySet<unknown> = new Set(logParams.shape.level.unwrap().options);
+// The schema's own default, read from it once.
+const DEFAULT_LEVEL: LogParams['level'] = logParams.shape.level.parse(undefined);
 
 /** `logParams.safeParse(p).data` for plainly valid params, without zod; undefined otherwise. */
 function parseLogParams(p: unknown): LogParams | undefined {
   if (!isPlainWith(p, LOG_KEYS)) return undefined;
   const { message, level } = p;
   if (typeof message !== 'string' || (level !== undefined && !LOG_LEVELS.has(level))) return undefined;
-  const parsed = { message, level: (level ?? 'info') as LogParams['level'] };
+  const parsed = { message, level: (level ?? DEFAULT_LEVEL) as LogParams['level'] };
   return 'data' in p ? { ...parsed, data: p.data } : parsed;
 }
 

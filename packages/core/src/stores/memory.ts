@@ -303,7 +303,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
       if (snap !== undefined) resources.write(row, snap, eventId, ledgerRow, contextText, snapCode);
       if (line) resources.setHistoryHead(row, ledgerRow);
     }
-    if (newJobs) for (const job of newJobs) if (!jobs.has(job.id) && !done.has(job.id)) putJob(job, true);
+    if (newJobs) for (const job of newJobs) if (jobOf(job.id) === undefined) putJob(job, true);
     appendAudit(audits);
     return 'committed';
   }
