@@ -85,7 +85,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
   // Jobs still to run, running or dead. Finished ones (succeeded, cancelled) are in `done`, the newest
   // `finishedJobLimit`, oldest first; an id is in one of the two at most. Apart, because the jobs an ingest
   // and a runner round write are few, while thousands are kept for `getJob`: in one map a job's writes were
-  // seven look-ups into the large one (a cache miss each), and now are three.
+  // seven look-ups into the large one (a cache miss each), and now are four.
   const jobs = new Map<string, ActionJob>();
   const done = new Map<string, ActionJob>();
   // Pending jobs apart, so claiming and waking scan only what can run, not every job ever fired.
