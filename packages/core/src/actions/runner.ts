@@ -65,43 +65,76 @@ function auditOf(job: ActionJob, ended: Ended, at: number): AuditEntry {
 
 // Runs `fn` over `items` with at most `limit` unfinished at once, every item even when one fails (the first
 // failure is thrown once all have settled). An item `fn` finishes at once (it returns no promise) holds no
-// place, so a batch of jobs whose actions answer at once runs in one turn.
-async function pool<T>(
+// place, and while every item does, the pool runs in this turn and returns nothing to await: a round of jobs
+// whose actions answer at once (log, emit) must not yield, or a host ingesting in a loop gets a turn between
+// two claims, commits one more job, and the runner claims and runs its jobs one or two at a time.
+function pool<T>(
   items: ReadonlyArray<T>,
   limit: number,
   fn: (item: T) => void | Promise<void>,
+): void | Promise<void> {
+  const state: PoolState = { running: new Set(), failed: false, failure: undefined };
+  for (let i = 0; i < items.length; i++) {
+    if (startItem(state, fn, items[i]!) !== undefined) return poolFrom(items, i, limit, fn, state);
+  }
+  if (state.failed) throw state.failure;
+}
+
+interface PoolState {
+  readonly running: Set<Promise<void>>;
+  failed: boolean;
+  failure: unknown;
+}
+
+function fail(state: PoolState, error: unknown): void {
+  if (state.failed) return;
+  state.failed = true;
+  state.failure = error;
+}
+
+/** Starts one item: its promise while it runs, or undefined once it has finished (or thrown). */
+function startItem<T>(
+  state: PoolState,
+  fn: (item: T) => void | Promise<void>,
+  item: T,
+): Promise<void> | undefined {
+  let p: void | Promise<void>;
+  try {
+    p = fn(item);
+  } catch (error) {
+    fail(state, error);
+    return undefined;
+  }
+  if (p === undefined) return undefined;
+  const settled: Promise<void> = p.then(
+    () => {
+      state.running.delete(settled);
+    },
+    (error: unknown) => {
+      state.running.delete(settled);
+      fail(state, error);
+    },
+  );
+  state.running.add(settled);
+  return settled;
+}
+
+// The pool past the first item that did not finish at once (`items[from]`, started and running).
+async function poolFrom<T>(
+  items: ReadonlyArray<T>,
+  from: number,
+  limit: number,
+  fn: (item: T) => void | Promise<void>,
+  state: PoolState,
 ): Promise<void> {
-  const running = new Set<Promise<void>>();
-  let failed = false;
-  let failure: unknown;
-  const fail = (error: unknown): void => {
-    if (failed) return;
-    failed = true;
-    failure = error;
-  };
-  for (const item of items) {
-    let p: void | Promise<void>;
-    try {
-      p = fn(item);
-    } catch (error) {
-      fail(error);
-      continue;
-    }
-    if (p === undefined) continue;
-    const settled: Promise<void> = p.then(
-      () => {
-        running.delete(settled);
-      },
-      (error: unknown) => {
-        running.delete(settled);
-        fail(error);
-      },
-    );
-    running.add(settled);
+  const { running } = state;
+  if (running.size >= limit) await Promise.race(running);
+  for (let i = from + 1; i < items.length; i++) {
+    startItem(state, fn, items[i]!);
     if (running.size >= limit) await Promise.race(running);
   }
   await Promise.all(running);
-  if (failed) throw failure;
+  if (state.failed) throw state.failure;
 }
 
 /**
@@ -234,7 +267,8 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
             ? await store.claimJobs(clock.now(), batch)
             : syncJobs.claimJobs(clock.now(), batch);
         if (jobs.length === 0) break;
-        await pool(jobs, concurrency, runOne);
+        const running = pool(jobs, concurrency, runOne);
+        if (running !== undefined) await running;
       }
     } while (again && !closed);
     await schedule();

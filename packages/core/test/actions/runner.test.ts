@@ -148,6 +148,28 @@ describe('a tight ingest loop', () => {
     expect(new Set(lines.map((l) => l.message)).size).toBe(1000);
   });
 
+  test('runs them in rounds of a few hundred, not one or two jobs at a time', async () => {
+    const lines: number[] = [];
+    let ingested = 0;
+    const engine = createEngine({
+      providers: [insurer],
+      rules: [onCreated],
+      clock: createSimClock(),
+      logSink: () => lines.push(ingested),
+    });
+    for (let i = 0; i < 1000; i++) {
+      await engine.ingest(quoteEvent('quote.created', `q${i}`, 100), { provider: 'insurer' });
+      ingested += 1;
+    }
+    await engine.drain();
+    expect(lines).toHaveLength(1000);
+    // Each round runs every job committed before it, between two ingests: a round per 256 jobs or so. A
+    // round that yields between two claims lets the loop commit one more job, and the next claim takes that.
+    const rounds = new Set(lines).size;
+    expect(rounds).toBeGreaterThanOrEqual(3);
+    expect(rounds).toBeLessThanOrEqual(6);
+  });
+
   test('leaves a few jobs to the next turn, as one ingest does', async () => {
     const { engine, lines } = setup([onCreated]);
     for (let i = 0; i < 10; i++) {
