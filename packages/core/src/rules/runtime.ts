@@ -60,6 +60,12 @@ export interface RulesRuntime {
 
 const NO_REACTION: Reaction = Object.freeze({ jobs: [], audit: [] });
 
+/** A reaction being made: its arrays still grow as more rules fire. */
+interface Fired {
+  readonly jobs: ActionJob[];
+  readonly audit: AuditEntry[];
+}
+
 function throwIssues(issues: ReadonlyArray<RuleIssue>): never {
   throw issuesError('the rules', issues);
 }
@@ -218,24 +224,27 @@ export function createRulesRuntime(options: RulesOptions, deps: RuntimeDeps): Ru
     }
   }
 
-  function fire(
-    rule: CompiledRule,
-    input: ReactionInput,
-    f: FactRecord,
-    jobs: ActionJob[],
-    audit: AuditEntry[],
-  ): void {
+  /**
+   * Fires `rule` into `into` (the reaction so far), or into a new reaction when it is the first rule to fire.
+   * A new one's arrays are made with their first elements: an array made empty grows to room for 17 at its
+   * first push, and most reactions hold one line and one job.
+   */
+  function fire(rule: CompiledRule, input: ReactionInput, f: FactRecord, into: Fired | undefined): Fired {
     const key = input.event.resource?.key;
-    audit.push({
+    const line: AuditEntry = {
       at: input.now,
       resourceKey: key,
       eventId: input.event.id,
       kind: 'rule.fired',
       rule: rule.name,
-    });
+    };
+    let jobs = into?.jobs;
+    const audit = into?.audit ?? [line];
+    if (into !== undefined) audit.push(line);
     for (const action of rule.actions) {
       const job = renderJob(rule, action, f, input.event.id, key);
-      jobs.push(job);
+      if (jobs === undefined) jobs = [job];
+      else jobs.push(job);
       // A job whose `at` did not render to a date is a dead letter from the start; the trail says why.
       if (job.lastError !== undefined) {
         audit.push({
@@ -249,6 +258,7 @@ export function createRulesRuntime(options: RulesOptions, deps: RuntimeDeps): Ru
         });
       }
     }
+    return into ?? { jobs: jobs ?? [], audit };
   }
 
   function react(input: ReactionInput): Reaction | Promise<Reaction> {
@@ -275,24 +285,20 @@ export function createRulesRuntime(options: RulesOptions, deps: RuntimeDeps): Ru
             now: input.now,
             status: input.status,
           };
-    // Most events fire nothing: the arrays are made on the first firing only.
-    let jobs: ActionJob[] | undefined;
-    let audit: AuditEntry[] | undefined;
+    // Most events fire nothing: the reaction is made on the first firing only.
+    let fired: Fired | undefined;
     for (let i = 0; i < candidates.length; i++) {
       const rule = candidates[i]!;
-      if (rule.predicate === undefined) return reactAsync(candidates, i, input, f, jobs ?? [], audit ?? []);
+      if (rule.predicate === undefined) return reactAsync(candidates, i, input, f, fired);
       let passed: boolean;
       try {
         passed = Boolean(rule.predicate(f));
       } catch (error) {
         passed = failed(rule, error);
       }
-      if (!passed) continue;
-      jobs ??= [];
-      audit ??= [];
-      fire(rule, input, f, jobs, audit);
+      if (passed) fired = fire(rule, input, f, fired);
     }
-    return jobs === undefined || audit === undefined ? NO_REACTION : { jobs, audit };
+    return fired ?? NO_REACTION;
   }
 
   async function reactAsync(
@@ -300,14 +306,14 @@ export function createRulesRuntime(options: RulesOptions, deps: RuntimeDeps): Ru
     from: number,
     input: ReactionInput,
     f: FactRecord,
-    jobs: ActionJob[],
-    audit: AuditEntry[],
+    fired: Fired | undefined,
   ): Promise<Reaction> {
+    let out = fired;
     for (let i = from; i < candidates.length; i++) {
       const rule = candidates[i]!;
-      if (await evaluate(rule, f)) fire(rule, input, f, jobs, audit);
+      if (await evaluate(rule, f)) out = fire(rule, input, f, out);
     }
-    return { jobs, audit };
+    return out ?? { jobs: [], audit: [] };
   }
 
   return {

@@ -133,6 +133,25 @@ describe('rules fire from events', () => {
     expect(trail[1]?.jobId).toBe(`${r.eventId}:audit-me:0`);
   });
 
+  test('rules that fire on one event each leave their line and jobs, in priority order', async () => {
+    const { engine } = setup([
+      { name: 'first', on: 'quote.created', priority: 3, actions: [log('1a'), log('1b')] },
+      { name: 'second', on: 'quote.created', priority: 2, conditions: { all: [] }, actions: [log('2')] },
+      { name: 'other', on: 'quote.accepted', priority: 2, actions: [log('o')] },
+      { name: 'third', on: 'quote.created', priority: 1, actions: [log('3')] },
+    ]);
+    // `second`'s empty `all` holds: three rules fire; `other`, on another type, does not.
+    const r = await engine.ingest(quoteEvent('quote.created', 'q8', 100), { provider: 'insurer' });
+    expect(r.actions.map((a) => `${a.rule}:${a.idempotencyKey.split(':').pop()}`)).toEqual([
+      'first:0',
+      'first:1',
+      'second:0',
+      'third:0',
+    ]);
+    const fired = (await engine.audit('insurer/quote/q8')).filter((a) => a.kind === 'rule.fired');
+    expect(fired.map((a) => a.rule)).toEqual(['first', 'second', 'third']);
+  });
+
   test('host facts (sync compiled, async on json-rules-engine) and host operators', async () => {
     const tiers = new Map([['q1', 'gold']]);
     const { engine } = setup(
