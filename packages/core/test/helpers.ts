@@ -2,7 +2,7 @@ import { setup } from 'xstate';
 import { z } from 'zod';
 import { defineCatalog } from '../src/catalog.js';
 import { isPolicyflowError, type PolicyflowError } from '../src/errors.js';
-import type { Store, SyncStoreOps } from '../src/store.js';
+import type { ActionJob, Store, SyncStoreOps } from '../src/store.js';
 
 /** A small catalog for engine tests, independent of the built-in providers. */
 export const claimMachine = setup({
@@ -63,4 +63,28 @@ export function withSyncFace(base: Store, face: (inner: SyncStoreOps) => Omit<Sy
   const store: { -readonly [K in keyof Store]: Store[K] } = { ...base };
   store.sync = { ...face(base.sync!), owner: store };
   return store;
+}
+
+/**
+ * A pending `log` job due at 0, with `fields` over those defaults: `id` and the fields a test is about.
+ * Its `eventId` is the id's part before the first `:` unless given.
+ */
+export function actionJob(fields: Partial<ActionJob> & Pick<ActionJob, 'id'>): ActionJob {
+  return {
+    eventId: fields.id.split(':')[0]!,
+    resourceKey: undefined,
+    rule: 'r',
+    actionIndex: 0,
+    type: 'log',
+    params: {},
+    whileIn: undefined,
+    status: 'pending',
+    attempts: 0,
+    maxAttempts: 3,
+    runAt: 0,
+    lastError: undefined,
+    createdAt: 0,
+    updatedAt: 0,
+    ...fields,
+  };
 }

@@ -5,26 +5,11 @@ import { DEFAULT_RETRY } from '../../src/actions/schedule.js';
 import type { ActionDefinition } from '../../src/actions/types.js';
 import type { ActionJob } from '../../src/store.js';
 import { createMemoryStore } from '../../src/stores/memory.js';
+import { actionJob } from '../helpers.js';
 import { createSimClock } from '../rules/helpers.js';
 
 function job(i: number, type: string): ActionJob {
-  return {
-    id: `evt_${i}:r:0`,
-    eventId: `evt_${i}`,
-    resourceKey: undefined,
-    rule: 'r',
-    actionIndex: 0,
-    type,
-    params: { i },
-    whileIn: undefined,
-    status: 'pending',
-    attempts: 0,
-    maxAttempts: 1,
-    runAt: 0,
-    lastError: undefined,
-    createdAt: 0,
-    updatedAt: 0,
-  };
+  return actionJob({ id: `evt_${i}:r:0`, type, params: { i }, maxAttempts: 1 });
 }
 
 /** A runner over a memory store holding `types.length` due jobs, the i-th of type `types[i]`. */

@@ -3,6 +3,7 @@ import { describe, expect } from 'vitest';
 import type { ActionJob } from '../../src/store.js';
 import { DelayedJobs } from '../../src/stores/memory/delayedJobs.js';
 import { createMemoryStore } from '../../src/stores/memory.js';
+import { actionJob } from '../helpers.js';
 
 // Few ids and small times, so jobs collide, tie and come due together.
 const op = fc.oneof(
@@ -22,24 +23,15 @@ const op = fc.oneof(
 );
 
 function job(id: string, now: number, delay: number, seq: number): ActionJob {
-  return {
+  return actionJob({
     id,
     eventId: `evt_${id}`,
-    resourceKey: undefined,
-    rule: 'r',
-    actionIndex: 0,
-    type: 'log',
-    params: {},
-    whileIn: undefined,
-    status: 'pending',
-    attempts: 0,
     maxAttempts: 5,
     runAt: now + delay,
-    lastError: undefined,
     // Distinct per job, so the claim order (runAt, then createdAt) is total.
     createdAt: now + seq / 1000,
     updatedAt: now,
-  };
+  });
 }
 
 /** What the memory store must answer: every pending job is a candidate, soonest first. */

@@ -7,26 +7,17 @@ import {
   defineCatalog,
   type JobStatus,
 } from '../../src/index.js';
-import { acme, claimEvent, claimMachine, withSyncFace } from '../helpers.js';
+import { acme, actionJob, claimEvent, claimMachine, withSyncFace } from '../helpers.js';
 
 function job(n: number, status: JobStatus = 'pending'): ActionJob {
-  return {
+  return actionJob({
     id: `e${n}:r:0`,
-    eventId: `e${n}`,
     resourceKey: `acme/claim/c${n}`,
-    rule: 'r',
-    actionIndex: 0,
-    type: 'log',
-    params: {},
-    whileIn: undefined,
     status,
-    attempts: 0,
-    maxAttempts: 3,
     runAt: n,
-    lastError: undefined,
     createdAt: n,
     updatedAt: n,
-  };
+  });
 }
 
 function ledger(n: number) {
