@@ -313,7 +313,7 @@ export function createRulesRuntime(options: RulesOptions, deps: RuntimeDeps): Ru
       const rule = candidates[i]!;
       if (await evaluate(rule, f)) out = fire(rule, input, f, out);
     }
-    return out ?? { jobs: [], audit: [] };
+    return out ?? NO_REACTION;
   }
 
   return {
