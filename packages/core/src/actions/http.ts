@@ -61,6 +61,36 @@ function refuse(message: string): ActionOutcome {
   return { ok: false, retryable: false, message };
 }
 
+// A path segment that is `.` or `..` (or their percent-encoded forms, which URL parsing treats the same, and
+// with `\\` a separator in http(s) URLs): the parsed URL would name another path than the text shows, and a
+// value templated in (`/tenants/{{event.data.tenant}}`) could move the request up the tree.
+const DOT_SEGMENT = /^(?:\.|%2e){1,2}$/i;
+
+function hasDotSegment(text: string): boolean {
+  // `https:host/..` parses as `https://host/..`: the slashes after the scheme are optional here.
+  const path = /^[a-z][a-z\d+.-]*:[/\\]{0,2}[^/\\?#]*([^?#]*)/i.exec(text)?.[1] ?? '';
+  return path.split(/[/\\]/).some((segment) => DOT_SEGMENT.test(segment));
+}
+
+/**
+ * The request's headers. Names are case-insensitive: a rule's `Content-Type` or `Idempotency-Key` replaces the
+ * default rather than joining it, and the signature's headers replace any of the rule's. A header that is not
+ * valid is a reason (its name and value are not quoted: a value may be a token).
+ */
+function headersOf(p: HttpParams, id: string, seconds: number, body: string | undefined): Headers | string {
+  const headers = new Headers({ 'content-type': 'application/json', 'idempotency-key': id });
+  try {
+    for (const [name, value] of Object.entries(p.headers)) headers.set(name, value);
+  } catch {
+    return 'a header param is not a valid HTTP header';
+  }
+  if (p.secret !== undefined) {
+    for (const [name, value] of Object.entries(signStandardWebhook(p.secret, id, seconds, body ?? '')))
+      headers.set(name, value);
+  }
+  return headers;
+}
+
 // A request that cannot be built fails the same way on every attempt, so it fails at once.
 function target(p: HttpParams): URL | ActionOutcome {
   let url: URL;
@@ -78,13 +108,16 @@ function target(p: HttpParams): URL | ActionOutcome {
       `${p.method} ${redactUrl(url)}: the URL carries credentials, which fetch refuses; send them in a header`,
     );
   }
+  if (hasDotSegment(p.url)) {
+    return refuse(`${p.method} ${redactUrl(url)}: the url param has a '.' or '..' path segment`);
+  }
   return url;
 }
 
 async function send(
   p: HttpParams,
   url: URL,
-  headers: Record<string, string>,
+  headers: Headers,
   body: string | undefined,
 ): Promise<ActionOutcome> {
   const where = `${p.method} ${redactUrl(url)}`;
@@ -143,17 +176,8 @@ export const httpAction: ActionDefinition<HttpParams> = {
     const url = target(p);
     if (!(url instanceof URL)) return url;
     const body = p.body === undefined || p.method === 'GET' ? undefined : JSON.stringify(p.body);
-    const headers: Record<string, string> = {
-      'content-type': 'application/json',
-      'idempotency-key': ctx.job.id,
-      ...p.headers,
-    };
-    if (p.secret !== undefined) {
-      Object.assign(
-        headers,
-        signStandardWebhook(p.secret, ctx.job.id, Math.floor(ctx.now() / 1000), body ?? ''),
-      );
-    }
+    const headers = headersOf(p, ctx.job.id, Math.floor(ctx.now() / 1000), body);
+    if (!(headers instanceof Headers)) return refuse(`${p.method} ${redactUrl(url)}: ${headers}`);
     return send(p, url, headers, body);
   },
 };

@@ -168,7 +168,10 @@ describe('http action', () => {
       [`http://user:p4ssw0rd@127.0.0.1:${port}/creds`, `POST ${base}/creds: the URL carries credentials`],
       [`ftp://127.0.0.1:${port}/ftp?token=t0k3n`, "POST: the url param is a 'ftp:' URL"],
       ['http://[p4ssw0rd', 'POST: the url param is not a URL'],
-      [`${base}/header?token=t0k3n`, `POST ${base}/header: the request could not be built`],
+      [`${base}/header?token=t0k3n`, `POST ${base}/header: a header param is not a valid HTTP header`],
+      [`${base}/a/../dots?token=t0k3n`, `POST ${base}/dots: the url param has a '.' or '..' path segment`],
+      [`${base}/a/%2E%2e/dots`, `POST ${base}/dots: the url param has a '.' or '..' path segment`],
+      [`${base}/a\\.\\dots`, `POST ${base}/a/dots: the url param has a '.' or '..' path segment`],
     ];
     for (const [url, message] of cases) {
       const { engine } = engineWith({
@@ -185,7 +188,51 @@ describe('http action', () => {
       expect(letter!.lastError!.message, url).toContain(message!);
       expect(dead.join(' '), url).not.toMatch(/p4ssw0rd|t0k3n/);
     }
-    expect(hits.filter((h) => /creds|ftp|header/.test(h.path))).toEqual([]);
+    expect(hits.filter((h) => /creds|ftp|header|dots/.test(h.path))).toEqual([]);
+  });
+
+  test('a value templated into the URL cannot make a dot segment and move the request up the path', async () => {
+    for (const tenant of ['..', '.']) {
+      const { engine } = engineWith({
+        type: 'http',
+        params: { url: `${base}/tenants/{{event.data.tenant}}/quotes/{{resource.id}}` },
+      });
+      await engine.ingest(quoteEvent('quote.created', 'q8', 100, { tenant }), { provider: 'insurer' });
+      await engine.drain();
+      const [letter] = await engine.deadLetters();
+      expect(letter, tenant).toMatchObject({ attempts: 1, status: 'dead' });
+      expect(letter!.lastError!.message).toContain("has a '.' or '..' path segment");
+    }
+    // A dot inside a segment is an ordinary character, and a slash stays inside its segment.
+    for (const tenant of ['t.1', '../t2']) {
+      const { engine } = engineWith({
+        type: 'http',
+        params: { url: `${base}/tenants/{{event.data.tenant}}/x` },
+      });
+      await engine.ingest(quoteEvent('quote.created', 'q9', 100, { tenant }), { provider: 'insurer' });
+      await engine.drain();
+      expect(await engine.deadLetters(), tenant).toEqual([]);
+    }
+    // Where `..` and `.` would have sent it.
+    expect([...hitsTo('/quotes/q8'), ...hitsTo('/tenants/quotes/q8')]).toEqual([]);
+    expect(hitsTo('/tenants/t.1/x')).toHaveLength(1);
+    expect(hitsTo('/tenants/..%2Ft2/x')).toHaveLength(1);
+  });
+
+  test("a rule's header replaces the default of the same name whatever its case", async () => {
+    scripts.set('/typed', [204]);
+    const { engine } = engineWith({
+      type: 'http',
+      params: {
+        url: `${base}/typed`,
+        headers: { 'Content-Type': 'application/cloudevents+json', 'IDEMPOTENCY-KEY': 'mine' },
+      },
+    });
+    await engine.ingest(quoteEvent('quote.created', 'q10', 100), { provider: 'insurer' });
+    await engine.drain();
+    const [hit] = hitsTo('/typed');
+    expect(hit!.headers['content-type']).toBe('application/cloudevents+json');
+    expect(hit!.headers['idempotency-key']).toBe('mine');
   });
 
   test('a refused connection is retried, and its message names the address only', async () => {
