@@ -14,12 +14,27 @@ export interface Clock {
   setTimeout(fn: () => void, ms: number): () => void;
 }
 
-/** The real clock: `Date.now()` and `setTimeout`. Timers are unref'd so they never keep a process alive. */
+/** The longest wait one Node timer takes: longer ones fire after 1 ms (with a `TimeoutOverflowWarning`). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * The real clock: `Date.now()` and `setTimeout`. Timers are unref'd so they never keep a process alive. A wait
+ * longer than one Node timer allows (about 24.8 days: a `delay: 30d` reminder) is a chain of timers, each
+ * waiting what is left, so it fires when asked rather than at once.
+ */
 export const systemClock: Clock = {
   now: () => Date.now(),
   setTimeout(fn, ms) {
-    const handle = setTimeout(fn, ms);
-    handle.unref?.();
+    const at = Date.now() + ms;
+    let handle: ReturnType<typeof setTimeout>;
+    const arm = (wait: number): void => {
+      handle = setTimeout(
+        wait > MAX_TIMER_MS ? () => arm(at - Date.now()) : fn,
+        Math.min(Math.max(wait, 0), MAX_TIMER_MS),
+      );
+      handle.unref?.();
+    };
+    arm(ms);
     return () => clearTimeout(handle);
   },
 };
