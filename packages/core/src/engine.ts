@@ -328,9 +328,10 @@ export function createEngine(options: EngineOptions): Engine {
 
   // Whether the events an ingest may emit have listeners, read again whenever one is added or removed: asking
   // the bus reads its table by a computed key, a generic property look-up on every ingest.
-  const heard = { transition: false, violation: false, stale: false, fired: false };
+  const heard = { transition: false, violation: false, stale: false, fired: false, dead: false };
   function hearAgain(): void {
     heard.fired = bus.listenerCount('action.fired') > 0;
+    heard.dead = bus.listenerCount('action.dead') > 0;
     heard.transition = bus.listenerCount('transition') > 0;
     heard.violation = bus.listenerCount('violation') > 0;
     heard.stale = bus.listenerCount('stale') > 0;
@@ -429,6 +430,12 @@ export function createEngine(options: EngineOptions): Engine {
     if (outcome === 'committed' && reaction.jobs.length > 0) {
       reactor?.committed?.(reaction);
       if (heard.fired) for (const job of reaction.jobs) emit('action.fired', { job });
+      // A job dead from the start (its templates did not render) never reaches the runner, which reports the
+      // others' ends: its dead letter is reported here, after its firing.
+      if (heard.dead)
+        for (const job of reaction.jobs)
+          if (job.status === 'dead')
+            emit('action.dead', job.lastError ? { job, error: job.lastError } : { job });
     }
     return outcome;
   }

@@ -176,17 +176,30 @@ export function createRulesRuntime(options: RulesOptions, deps: RuntimeDeps): Ru
     const now = f.now as number;
     let runAt = now + action.delayMs;
     let lastError: ActionJob['lastError'];
-    if (action.at !== undefined) {
-      const when = parseTimestamp(action.at(ctx));
-      if (when === undefined) {
-        lastError = {
-          code: 'template_invalid',
-          message: `'at' of ${rule.name}[${action.index}] is not a date`,
-          path: ['at'],
-        };
-      } else {
-        runAt = when;
+    let params: unknown;
+    try {
+      if (action.at !== undefined) {
+        const when = parseTimestamp(action.at(ctx));
+        if (when === undefined) {
+          lastError = {
+            code: 'template_invalid',
+            message: `'at' of ${rule.name}[${action.index}] is not a date`,
+            path: ['at'],
+          };
+        } else {
+          runAt = when;
+        }
       }
+      params = action.render(ctx);
+    } catch (error) {
+      // Event data can be too deep to copy or write out (JSON nests as deep as it likes): the job is a dead
+      // letter that says so, and the ingest goes on, where a throw would have lost the event.
+      params = undefined;
+      lastError = {
+        code: 'template_invalid',
+        message: `the templates of ${rule.name}[${action.index}] could not be rendered: ${(error as Error)?.message ?? String(error)}`,
+        path: ['params'],
+      };
     }
     return {
       // `eventId:rule:index`, one concatenation: the store keys the job by it at once, which flattens it.
@@ -196,7 +209,7 @@ export function createRulesRuntime(options: RulesOptions, deps: RuntimeDeps): Ru
       rule: rule.name,
       actionIndex: action.index,
       type: action.spec.type,
-      params: action.render(ctx),
+      params,
       whileIn: action.spec.whileIn,
       status: lastError ? 'dead' : 'pending',
       attempts: 0,

@@ -103,12 +103,46 @@ describe('delayed actions', () => {
     await engine.drain();
     expect(lines.map((l) => l.message)).toEqual(['renew q3']);
 
+    const heard: string[] = [];
+    engine.on('action.fired', (n) => heard.push(`fired ${n.job.status}`));
+    engine.on('action.dead', (n) => heard.push(`dead ${n.error?.code}`));
     const bad = await engine.ingest(quoteEvent('quote.created', 'q4', 100, { renews_at: 'someday' }), {
       provider: 'insurer',
     });
     const job = await engine.store.getJob(bad.actions[0]!.idempotencyKey);
     expect(job).toMatchObject({ status: 'dead', lastError: { code: 'template_invalid' } });
     expect((await engine.audit('insurer/quote/q4')).map((a) => a.kind)).toEqual([
+      'rule.fired',
+      'action.dead',
+    ]);
+    // A dead letter from the start is reported as the runner reports the others: once, after its firing.
+    await engine.drain();
+    expect(heard).toEqual(['fired dead', 'dead template_invalid']);
+  });
+
+  test('params too deep to render make a dead letter; the event is applied, not lost', async () => {
+    const { engine } = setup([
+      {
+        name: 'copy',
+        on: 'quote.created',
+        actions: [{ type: 'log', params: { message: 'm', data: '{{event.data.nested}}' } }],
+      },
+    ]);
+    // JSON nests as deep as it likes; copying this for the handler overflows the stack.
+    let nested: Record<string, unknown> = {};
+    for (let i = 0; i < 100_000; i++) nested = { n: nested };
+    const dead: string[] = [];
+    engine.on('action.dead', (n) => dead.push(n.error?.code ?? ''));
+    const r = await engine.ingest(quoteEvent('quote.created', 'q9', 100, { nested }), {
+      provider: 'insurer',
+    });
+    expect(r.status).toBe('applied');
+    expect((await engine.getResource('insurer/quote/q9'))?.state).toBeDefined();
+    const [letter] = await engine.deadLetters();
+    expect(letter).toMatchObject({ status: 'dead', attempts: 0, lastError: { code: 'template_invalid' } });
+    expect(letter!.lastError!.message).toMatch(/^the templates of copy\[0\] could not be rendered: /);
+    expect(dead).toEqual(['template_invalid']);
+    expect((await engine.audit('insurer/quote/q9')).map((a) => a.kind)).toEqual([
       'rule.fired',
       'action.dead',
     ]);
