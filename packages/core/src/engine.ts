@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'eventemitter3';
 import type { StateValue } from 'xstate';
 import type { EngineEventName, EngineEvents } from './bus.js';
@@ -279,6 +280,9 @@ export function createEngine(options: EngineOptions): Engine {
   let closed = false;
   let idleWaiters: Array<() => void> = [];
   let invalidSeq = 0;
+  // Records of invalid input are named by time, this engine and a count: engines in several processes share
+  // one SQL store, and each one's count starts at 0 (two records of one millisecond had the same id there).
+  const invalidPrefix = `_${randomBytes(6).toString('hex')}_`;
 
   for (const catalog of options.providers) {
     if (catalogs.has(catalog.provider)) {
@@ -377,7 +381,7 @@ export function createEngine(options: EngineOptions): Engine {
     type: string | undefined,
   ): Promise<IngestResult> {
     invalidSeq += 1;
-    const recordId = `inv_${receivedAt.toString(36)}_${invalidSeq.toString(36)}`;
+    const recordId = `inv_${receivedAt.toString(36)}${invalidPrefix}${invalidSeq.toString(36)}`;
     await store.recordInvalid({ id: recordId, provider, source, receivedAt, error, body: toText(payload) });
     emit('invalid', { provider, source, error, recordId });
     return {

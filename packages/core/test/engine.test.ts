@@ -166,6 +166,18 @@ describe('createEngine ingest', () => {
     },
   );
 
+  test('engines sharing a store name their invalid records apart, even within one millisecond', async () => {
+    // As workers in several processes do over one SQL store, where a second record of the same id is dropped.
+    const store = createMemoryStore();
+    const engines = [createEngine({ providers: [acme], store }), createEngine({ providers: [acme], store })];
+    for (const [i, engine] of engines.entries())
+      await engine.ingest(`{bad ${i}`, { provider: 'acme', receivedAt: 1_000 });
+    const ids = (await store.listInvalid()).map((r) => r.id);
+    expect(ids).toHaveLength(2);
+    expect(new Set(ids).size).toBe(2);
+    for (const id of ids) expect(id).toMatch(/^inv_rs_[0-9a-f]{12}_1$/);
+  });
+
   test('an unknown provider is invalid, not a throw', async () => {
     const engine = createEngine({ providers: [acme] });
     const r = await engine.ingest(claimEvent('claim.opened', 'c', 1), { provider: 'nope' });
