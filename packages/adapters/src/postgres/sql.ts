@@ -1,3 +1,5 @@
+import { isPolicyflowError, PolicyflowError } from '@policyflow/core';
+
 /** Rows a statement returned and how many rows it touched. */
 export interface SqlResult<R> {
   readonly rows: R[];
@@ -55,4 +57,31 @@ const RETRYABLE = new Set(['40001', '40P01']);
 export function isRetryable(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === 'string' && RETRYABLE.has(code);
+}
+
+/** JavaScript's own error types: a bug in the store or in its caller, never a failing database. */
+const PROGRAMMING_ERRORS = [TypeError, RangeError, ReferenceError, SyntaxError, EvalError, URIError];
+
+/** A driver's error code: a SQLSTATE (`57P01`) or a system one (`ECONNREFUSED`), never free text. */
+const ERROR_CODE = /^[0-9A-Z_]{2,32}$/;
+
+/**
+ * What the store throws for `error`, raised while it `what`s (`read resource kota/policy/pl_1`): a failure
+ * of the database (unreachable, dropped connection, a statement it refused) as `store_failure`, whose 503 makes
+ * a webhook sender retry. The message, which a webhook answer carries to the sender, is the store's own with
+ * at most the driver's error code: it names no host, user, password or table. The driver's error is the
+ * `cause`. A {@link PolicyflowError} and a programming error (`TypeError`, …) stay as they are.
+ *
+ * @example
+ * ```ts
+ * await client.query('SELECT 1').catch((e) => { throw storeFailure('pglite', 'read resources', e); });
+ * ```
+ */
+export function storeFailure(dialect: SqlClient['dialect'], what: string, error: unknown): unknown {
+  if (isPolicyflowError(error) || PROGRAMMING_ERRORS.some((E) => error instanceof E)) return error;
+  const code = (error as { code?: unknown } | null)?.code;
+  const known = typeof code === 'string' && ERROR_CODE.test(code) ? ` (${code})` : '';
+  return new PolicyflowError('store_failure', `the ${dialect} store failed to ${what}${known}`, {
+    cause: error,
+  });
 }

@@ -25,7 +25,7 @@ import {
   toSnapshot,
 } from './rows.js';
 import { migrate } from './schema.js';
-import { ident, isRetryable, type SqlClient, type SqlQueryable } from './sql.js';
+import { ident, isRetryable, type SqlClient, type SqlQueryable, storeFailure } from './sql.js';
 import { commitBatch, insertAudit, type JobsHook } from './write.js';
 
 /** Options of {@link createSqlStore}. */
@@ -220,74 +220,111 @@ export async function createSqlStore(client: SqlClient, options: SqlStoreOptions
   }, batching);
   let closed = false;
 
+  /**
+   * `work`, with a database failure turned into `store_failure` (see {@link storeFailure}): every read and
+   * write the engine asks for but `commit` (which the engine wraps itself) goes through here, so an outage
+   * met by a read of an ingest is a 503 a webhook sender retries, not a 500. The message is built only on
+   * failure.
+   */
+  async function guard<T>(work: Promise<T>, what: string, subject?: string): Promise<T> {
+    try {
+      return await work;
+    } catch (error) {
+      throw storeFailure(client.dialect, subject === undefined ? what : `${what} ${subject}`, error);
+    }
+  }
+
   return {
     kind: client.dialect,
     client,
     schema,
-    getResource: (key) => resources.run(key),
+    getResource: (key) => guard(resources.run(key), 'read resource', key),
     async listResources(filter = {}) {
-      const { rows } = await client.query<ResourceRow>(
-        `SELECT * FROM ${s}.resources WHERE ($1::text IS NULL OR provider = $1) AND ($2::text IS NULL OR lifecycle = $2)
+      const { rows } = await guard(
+        client.query<ResourceRow>(
+          `SELECT * FROM ${s}.resources WHERE ($1::text IS NULL OR provider = $1) AND ($2::text IS NULL OR lifecycle = $2)
          ORDER BY key LIMIT $3`,
-        [filter.provider ?? null, filter.lifecycle ?? null, filter.limit ?? null],
+          [filter.provider ?? null, filter.lifecycle ?? null, filter.limit ?? null],
+        ),
+        'list resources',
       );
       return rows.map(toSnapshot);
     },
     async getHistory(key, limit = historyLimit) {
-      const { rows } = await client.query<HistoryRow>(
-        `SELECT * FROM (SELECT * FROM ${s}.history WHERE key = $1 ORDER BY seq DESC LIMIT $2) h ORDER BY seq`,
-        [key, limit],
+      const { rows } = await guard(
+        client.query<HistoryRow>(
+          `SELECT * FROM (SELECT * FROM ${s}.history WHERE key = $1 ORDER BY seq DESC LIMIT $2) h ORDER BY seq`,
+          [key, limit],
+        ),
+        'read the history of',
+        key,
       );
       return rows.map(toHistory);
     },
-    hasEvent: (eventId) => events.run(eventId),
+    hasEvent: (eventId) => guard(events.run(eventId), 'look up event', eventId),
     async getLedgerEntry(eventId) {
-      const { rows } = await client.query<LedgerRow>(`SELECT * FROM ${s}.ledger WHERE event_id = $1`, [
+      const { rows } = await guard(
+        client.query<LedgerRow>(`SELECT * FROM ${s}.ledger WHERE event_id = $1`, [eventId]),
+        'read the ledger entry of',
         eventId,
-      ]);
+      );
       return rows[0] === undefined ? undefined : toLedger(rows[0]);
     },
     async commit(write) {
+      // A failed commit goes back as the database's own error: the engine makes it `store_failure` (the
+      // one wrapping keeps the database's message one `cause` away, where hosts' logs look for it).
       const outcome = await commits.run(write);
       if (typeof outcome === 'object') throw outcome.failed;
       return outcome;
     },
     async recordInvalid(record) {
-      await client.query(
-        `INSERT INTO ${s}.invalid (id, provider, source, received_at, error, body) VALUES ($1, $2, $3, $4, $5::jsonb, $6)
+      await guard(
+        client.query(
+          `INSERT INTO ${s}.invalid (id, provider, source, received_at, error, body) VALUES ($1, $2, $3, $4, $5::jsonb, $6)
          ON CONFLICT (id) DO NOTHING`,
-        [
-          record.id,
-          pgText(record.provider),
-          pgText(record.source),
-          record.receivedAt,
-          json(record.error),
-          pgText(record.body),
-        ],
+          [
+            record.id,
+            pgText(record.provider),
+            pgText(record.source),
+            record.receivedAt,
+            json(record.error),
+            pgText(record.body),
+          ],
+        ),
+        'record the invalid delivery',
+        record.id,
       );
     },
     async listInvalid(filter = {}) {
-      const { rows } = await client.query<InvalidRow>(
-        `SELECT * FROM (SELECT * FROM ${s}.invalid WHERE ($1::text IS NULL OR provider = $1) ORDER BY seq DESC LIMIT $2) v
+      const { rows } = await guard(
+        client.query<InvalidRow>(
+          `SELECT * FROM (SELECT * FROM ${s}.invalid WHERE ($1::text IS NULL OR provider = $1) ORDER BY seq DESC LIMIT $2) v
          ORDER BY seq`,
-        [filter.provider ?? null, filter.limit ?? null],
+          [filter.provider ?? null, filter.limit ?? null],
+        ),
+        'list invalid deliveries',
       );
       return rows.map(toInvalid);
     },
     async getCheckpoint(name) {
-      const { rows } = await client.query<{ value: string }>(
-        `SELECT value FROM ${s}.checkpoints WHERE name = $1`,
-        [name],
+      const { rows } = await guard(
+        client.query<{ value: string }>(`SELECT value FROM ${s}.checkpoints WHERE name = $1`, [name]),
+        'read checkpoint',
+        name,
       );
       return rows[0]?.value;
     },
     async setCheckpoint(name, value) {
-      await client.query(
-        `INSERT INTO ${s}.checkpoints (name, value) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET value = EXCLUDED.value`,
-        [name, value],
+      await guard(
+        client.query(
+          `INSERT INTO ${s}.checkpoints (name, value) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET value = EXCLUDED.value`,
+          [name, value],
+        ),
+        'write checkpoint',
+        name,
       );
     },
-    reclaimJobs,
+    reclaimJobs: (now) => guard(reclaimJobs(now), 'take back jobs past their lease'),
     jobLeaseMs: lease,
     async renewJobs(held, now) {
       const answer = held.map(() => false);
@@ -297,12 +334,15 @@ export async function createSqlStore(client: SqlClient, options: SqlStoreOptions
       // claims of one job (an attempt that lost its lease, and the job claimed again), and only one stands.
       // Only `lease_until` moves, never the claim, so a renewal whose answer is lost changes nothing a
       // runner relies on.
-      const { rows } = await client.query<{ n: string | number }>(
-        `UPDATE ${s}.jobs j SET lease_until = $1 + $5::bigint
+      const { rows } = await guard(
+        client.query<{ n: string | number }>(
+          `UPDATE ${s}.jobs j SET lease_until = $1 + $5::bigint
          FROM unnest($2::text[], $3::int[], $4::bigint[]) WITH ORDINALITY AS h(id, attempts, claimed_at, n)
          WHERE j.id = h.id AND j.status = 'running' AND j.attempts = h.attempts AND j.updated_at = h.claimed_at
          RETURNING h.n`,
-        [now, held.map((j) => j.id), held.map((j) => j.attempts), held.map((j) => j.updatedAt), lease],
+          [now, held.map((j) => j.id), held.map((j) => j.attempts), held.map((j) => j.updatedAt), lease],
+        ),
+        'renew job leases',
       );
       for (const row of rows) answer[Number(row.n) - 1] = true;
       return answer;
@@ -310,53 +350,74 @@ export async function createSqlStore(client: SqlClient, options: SqlStoreOptions
     async claimJobs(now, limit) {
       if (external) return [];
       // SKIP LOCKED lets several processes claim at once without handing one job to two of them.
-      const { rows } = await client.query<JobRow>(
-        `UPDATE ${s}.jobs j SET status = 'running', updated_at = $1, lease_until = $1 + $3::bigint
+      const { rows } = await guard(
+        client.query<JobRow>(
+          `UPDATE ${s}.jobs j SET status = 'running', updated_at = $1, lease_until = $1 + $3::bigint
          FROM (SELECT id FROM ${s}.jobs WHERE status = 'pending' AND run_at <= $1 ORDER BY run_at, created_at, seq
                LIMIT $2 FOR UPDATE SKIP LOCKED) c
          WHERE j.id = c.id RETURNING j.*`,
-        [now, limit, lease],
+          [now, limit, lease],
+        ),
+        'claim jobs',
       );
       return rows.map(toJob).sort((a, b) => a.runAt - b.runAt || a.createdAt - b.createdAt);
     },
     async updateJob(job, audit, claimed) {
-      return client.transaction(async (tx) => {
-        if (!(await upsertJob(tx, s, job, claimed))) return false;
-        if (audit) await insertAudit(tx, s, audit);
-        // A dead job made pending again with fresh attempts (`engine.retryDead`): queue it anew.
-        if (options.onJobs && job.status === 'pending' && job.attempts === 0)
-          await options.onJobs(tx, [job], true);
-        return true;
-      });
+      return guard(
+        client.transaction(async (tx) => {
+          if (!(await upsertJob(tx, s, job, claimed))) return false;
+          if (audit) await insertAudit(tx, s, audit);
+          // A dead job made pending again with fresh attempts (`engine.retryDead`): queue it anew.
+          if (options.onJobs && job.status === 'pending' && job.attempts === 0)
+            await options.onJobs(tx, [job], true);
+          return true;
+        }),
+        'update job',
+        job.id,
+      );
     },
     async getJob(id) {
-      const { rows } = await client.query<JobRow>(`SELECT * FROM ${s}.jobs WHERE id = $1`, [id]);
+      const { rows } = await guard(
+        client.query<JobRow>(`SELECT * FROM ${s}.jobs WHERE id = $1`, [id]),
+        'read job',
+        id,
+      );
       return rows[0] === undefined ? undefined : toJob(rows[0]);
     },
     async listJobs(filter = {}) {
-      const { rows } = await client.query<JobRow>(
-        `SELECT * FROM ${s}.jobs WHERE ($1::text[] IS NULL OR status = ANY($1::text[]))
+      const { rows } = await guard(
+        client.query<JobRow>(
+          `SELECT * FROM ${s}.jobs WHERE ($1::text[] IS NULL OR status = ANY($1::text[]))
          AND ($2::text IS NULL OR resource_key = $2) ORDER BY seq LIMIT $3`,
-        [filter.status ? [...filter.status] : null, filter.resourceKey ?? null, filter.limit ?? null],
+          [filter.status ? [...filter.status] : null, filter.resourceKey ?? null, filter.limit ?? null],
+        ),
+        'list jobs',
       );
       return rows.map(toJob);
     },
     async nextJobDueAt() {
       if (external) return undefined;
       // A running job's lease ends too: then a runner must wake to take it back.
-      const { rows } = await client.query<{ at: string | number | null }>(
-        `SELECT least((SELECT min(run_at) FROM ${s}.jobs WHERE status = 'pending'),
+      const { rows } = await guard(
+        client.query<{ at: string | number | null }>(
+          `SELECT least((SELECT min(run_at) FROM ${s}.jobs WHERE status = 'pending'),
                       (SELECT min(${leaseEnd(1)}) FROM ${s}.jobs
                        WHERE status = 'running')) AS at`,
-        [lease],
+          [lease],
+        ),
+        'find when the next job is due',
       );
       const at = rows[0]?.at;
       return at === null || at === undefined ? undefined : Number(at);
     },
     async listAudit(resourceKey, limit = auditLimit) {
-      const { rows } = await client.query<AuditRow>(
-        `SELECT * FROM (SELECT * FROM ${s}.audit WHERE resource_key = $1 ORDER BY seq DESC LIMIT $2) a ORDER BY seq`,
-        [resourceKey, limit],
+      const { rows } = await guard(
+        client.query<AuditRow>(
+          `SELECT * FROM (SELECT * FROM ${s}.audit WHERE resource_key = $1 ORDER BY seq DESC LIMIT $2) a ORDER BY seq`,
+          [resourceKey, limit],
+        ),
+        'read the audit of',
+        resourceKey,
       );
       return rows.map(toAudit);
     },
