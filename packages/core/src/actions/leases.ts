@@ -1,5 +1,6 @@
 import type { EngineEventName, EngineEvents } from '../bus.js';
 import type { Clock } from '../clock.js';
+import { describeError } from '../internal/describe.js';
 import type { ActionJob, Store } from '../store.js';
 
 type Emit = <E extends EngineEventName>(event: E, ...args: EngineEvents[E]) => void;
@@ -64,7 +65,7 @@ export function createLeases(store: Store, clock: Clock, emit: Emit): Leases {
       // The leases stand as they were; the next beat, well within the lease, tries again.
       emit('warning', {
         code: 'lease_renewal_failed',
-        message: `action runner: renewing job leases failed: ${(error as Error)?.message ?? String(error)}`,
+        message: `action runner: renewing job leases failed: ${describeError(error)}`,
       });
     }
   }

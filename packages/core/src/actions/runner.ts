@@ -1,5 +1,6 @@
 import type { EngineEventName, EngineEvents } from '../bus.js';
 import type { Clock } from '../clock.js';
+import { describeError } from '../internal/describe.js';
 import { syncFaceOf } from '../internal/syncFace.js';
 import type { RetryPolicy } from '../rules/types.js';
 import type { ActionJob, AuditEntry, Store } from '../store.js';
@@ -290,7 +291,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
     start().catch((error: unknown) => {
       emit('warning', {
         code: 'runner_error',
-        message: `action runner: ${(error as Error)?.message ?? String(error)}`,
+        message: `action runner: ${describeError(error)}`,
       });
     });
   }
