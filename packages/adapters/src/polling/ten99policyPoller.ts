@@ -19,20 +19,35 @@ export interface Ten99PolicyPollOptions {
   readonly batchSize?: number;
 }
 
-/** The 1099Policy checkpoint: the newest event ingested. */
+/**
+ * The 1099Policy checkpoint: the newest event ingested, and (epoch ms) the time of the newest ingested event whose
+ * time could be read, when there is one.
+ */
 interface Ten99PolicyCheckpoint {
   readonly id: string;
-  readonly created: number;
+  readonly created?: number;
 }
 
 const idOf = (e: Ten99PolicyEvent): string => e.id ?? hashEventBody(e);
-const createdOf = (e: Ten99PolicyEvent): number => parseTimestamp(e.created) ?? Number.NEGATIVE_INFINITY;
+
+/**
+ * An event's time (epoch ms) as the engine's envelope reader finds it: `created`, or `created_at` when
+ * `created` is missing or null; ISO-8601 or Unix seconds. Undefined when unreadable.
+ */
+function createdOf(e: Ten99PolicyEvent): number | undefined {
+  const created: unknown = e.created;
+  return parseTimestamp(created === undefined || created === null ? e.created_at : created);
+}
 
 function readCheckpoint(raw: string | undefined): Ten99PolicyCheckpoint | undefined {
   if (raw === undefined) return undefined;
   try {
-    const value = JSON.parse(raw) as Ten99PolicyCheckpoint;
-    return typeof value.id === 'string' ? value : undefined;
+    const value = JSON.parse(raw) as { id?: unknown; created?: unknown };
+    if (typeof value.id !== 'string') return undefined;
+    // An older pass wrote `null` for an event without a readable time: the id is still good.
+    return typeof value.created === 'number' && Number.isFinite(value.created)
+      ? { id: value.id, created: value.created }
+      : { id: value.id };
   } catch {
     return undefined;
   }
@@ -97,12 +112,17 @@ export function ten99policyPass(
           end = 'checkpoint';
           break walk;
         }
+        // Only a time that can be read, and is really older, ends the walk: an event without one is collected.
         const created = createdOf(event);
-        if (checkpoint && created < checkpoint.created - overlapMs) {
+        if (
+          created !== undefined &&
+          checkpoint?.created !== undefined &&
+          created < checkpoint.created - overlapMs
+        ) {
           end = 'passed';
           break walk;
         }
-        if (since !== undefined && created < since) {
+        if (created !== undefined && since !== undefined && created < since) {
           end = 'since';
           break walk;
         }
@@ -142,13 +162,17 @@ export function ten99policyPass(
     }
 
     collected.reverse();
+    // The checkpoint's time: that of the newest event ingested whose time can be read (an event without one
+    // keeps the time before it).
+    let lastTime = checkpoint?.created;
     for (let i = 0; i < collected.length; i += batchSize) {
       const batch = collected.slice(i, i + batchSize);
       await rt.ingest(summary, batch);
+      for (const e of batch) lastTime = createdOf(e) ?? lastTime;
       const last = batch[batch.length - 1]!;
       const value = JSON.stringify({
         id: idOf(last),
-        created: createdOf(last),
+        ...(lastTime === undefined ? {} : { created: lastTime }),
       } satisfies Ten99PolicyCheckpoint);
       await store.setCheckpoint(rt.checkpointName, value);
       summary.checkpoint = value;
