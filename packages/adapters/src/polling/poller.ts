@@ -66,8 +66,9 @@ function sinceOf(value: number | Date | string | undefined): number | undefined 
 }
 
 /**
- * Creates a poller. Kota: pages `GET /events` ascending from the checkpoint minus an overlap, de-duplicating
- * by id, warning near the 30-day retention and emitting `gap` past it. 1099Policy: walks `GET /api/v1/events`
+ * Creates a poller. Kota: reads `GET /events` ascending from the checkpoint minus an overlap, each page from just
+ * before the previous page's newest event (Kota orders equal timestamps in no stable way), de-duplicating by id,
+ * warning near the 30-day retention and emitting `gap` past it. 1099Policy: walks `GET /api/v1/events`
  * (newest first) back to the checkpoint event with `starting_after`, then ingests oldest first. Both keep the
  * checkpoint in the engine's store, retry 429/5xx with full-jitter backoff honouring `Retry-After`, and stop
  * on 401/403. An event the webhook already delivered is a `duplicate` in the engine's ledger. When an ingest

@@ -12,7 +12,10 @@ export interface PollSummary {
   readonly statuses: Readonly<Partial<Record<IngestStatus, number>>>;
   /** The checkpoint after the pass. */
   readonly checkpoint: string | undefined;
-  /** True when the pass found that events were lost to the provider's retention (a `gap` was emitted). */
+  /**
+   * True when the pass found that events may be lost (a `gap` was emitted): to the provider's retention, or, at
+   * Kota, in a run of equal timestamps longer than a page that could not be read whole.
+   */
   readonly gap: boolean;
   readonly retries: number;
 }

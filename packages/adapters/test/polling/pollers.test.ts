@@ -55,7 +55,8 @@ describe('Kota poller', () => {
     const client = kotaClient({ baseUrl: f.url, apiKey: f.apiKey });
     const poller = createPoller({ engine, client, ...noSleep() });
     const first = await poller.pollOnce();
-    expect(first).toMatchObject({ provider: 'kota', fetched: 250, ingested: 250, requests: 3, gap: false });
+    // Each next page starts just before the last page's newest event, so that one is listed twice: 250 + 2.
+    expect(first).toMatchObject({ provider: 'kota', fetched: 252, ingested: 250, requests: 3, gap: false });
     expect(first.statuses.stale ?? 0).toBe(0);
     const newest = new Date(NOW - DAY + 249_000).toISOString();
     expect(await store.getCheckpoint('poll:kota')).toBe(JSON.stringify({ created: newest }));
@@ -387,8 +388,9 @@ describe('Kota poller failures', () => {
     expect(checkpoint.created).toBe(new Date(NOW - DAY + 99_000).toISOString());
     const again = await poller.pollOnce();
     // The page's other events went through while ten failed; those ten come back older than their
-    // resources' newest event, so they are recorded as stale: in the ledger and history, not lost.
-    expect(again.statuses).toEqual({ duplicate: 90, stale: 10, applied: 50 });
+    // resources' newest event, so they are recorded as stale: in the ledger and history, not lost. (The
+    // second page starts at the first page's newest event, which is skipped as seen: 99 fresh ones.)
+    expect(again.statuses).toEqual({ duplicate: 89, stale: 10, applied: 51 });
     for (const e of kotaEvents(0, 250, NOW - DAY))
       expect(await store.getLedgerEntry(e.id as string)).toBeDefined();
   });
