@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
-import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
+import { type Document, isMap, isScalar, isSeq, LineCounter, type Node, parseDocument, visit } from 'yaml';
 import { createActionRegistry } from '../actions/builtins.js';
 import type { ActionDefinition } from '../actions/types.js';
 import {
@@ -135,7 +135,28 @@ function yamlLocator(text: string): { data: unknown; locate: Locate; syntax: Con
     const pos = lineCounter.linePos(start);
     return { line: pos.line, column: pos.col };
   };
-  return { data: syntax.length > 0 ? undefined : doc.toJS(), locate, syntax };
+  if (syntax.length > 0) return { data: undefined, locate, syntax };
+  try {
+    return { data: doc.toJS(), locate, syntax };
+  } catch (e) {
+    // Aliases are resolved only now: one whose anchor is set nowhere before it, or more aliases than the
+    // parser expands (a "billion laughs" file), throw here. They are a file's problems, not a bug.
+    return { data: undefined, locate, syntax: [aliasIssue(doc, lineCounter, e)] };
+  }
+}
+
+function aliasIssue(doc: Document, lineCounter: LineCounter, error: unknown): ConfigIssue {
+  let at: number | undefined;
+  visit(doc, {
+    Alias(_, node) {
+      if (node.resolve(doc) !== undefined) return undefined;
+      at = node.range?.[0];
+      return visit.BREAK;
+    },
+  });
+  const pos = lineCounter.linePos(at ?? 0);
+  const message = error instanceof Error ? error.message.split('\n')[0]! : String(error);
+  return { code: 'config_invalid', path: [], message, line: pos.line, column: pos.col };
 }
 
 function read(source: string): { data: unknown; locate: Locate; syntax: ConfigIssue[]; name: string } {

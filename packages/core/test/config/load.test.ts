@@ -75,6 +75,32 @@ describe('loadConfig', () => {
     );
   });
 
+  test('an alias without its anchor, or too many aliases, is a located config error, not a crash', () => {
+    const unresolved = 'rules:\n  - &r { name: a, on: x, actions: [] }\n  - *r\n  - *nowhere\n';
+    const e = failure(() => loadConfig(file('alias.yaml', unresolved), { env: {} }));
+    expect(e.code).toBe('config_invalid');
+    expect(e.issues).toEqual([
+      {
+        code: 'config_invalid',
+        path: [],
+        line: 4,
+        column: 5,
+        message: 'Unresolved alias (the anchor must be set before the alias): nowhere',
+      },
+    ]);
+    // Each level ten aliases of the one before: expanded, 10,000 strings from a few lines.
+    const laughs = [
+      'a: &a ["x","x","x","x","x","x","x","x","x","x"]',
+      'b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]',
+      'c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]',
+      'd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]',
+      'rules: []',
+    ].join('\n');
+    const many = failure(() => loadConfig(file('laughs.yaml', laughs), { env: {} }));
+    expect(many.code).toBe('config_invalid');
+    expect(many.issues?.[0]?.message).toMatch(/alias count/);
+  });
+
   test('a missing environment variable is an error naming it', () => {
     const e = failure(() => loadConfig(file('env.yaml', GOOD), { env: {} }));
     expect(e.code).toBe('config_env_missing');
