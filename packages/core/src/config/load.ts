@@ -3,6 +3,7 @@ import { extname } from 'node:path';
 import { type Document, isMap, isScalar, isSeq, LineCounter, type Node, parseDocument, visit } from 'yaml';
 import { createActionRegistry } from '../actions/builtins.js';
 import type { ActionDefinition } from '../actions/types.js';
+import type { Catalog } from '../catalog.js';
 import {
   type ErrorCode,
   type ErrorIssue,
@@ -12,6 +13,7 @@ import {
   PolicyflowError,
 } from '../errors.js';
 import { checkRules, type RuleIssue } from '../rules/check.js';
+import { checkTriggers, triggerEnvOf } from '../rules/checkTriggers.js';
 import { createOperatorSet, type OperatorFn } from '../rules/operators.js';
 import type { RuleSpec } from '../rules/types.js';
 import { configSchema, type PolicyflowConfig } from './schema.js';
@@ -30,6 +32,12 @@ export interface LoadConfigOptions {
    * `policyflow validate` checks the whole file.
    */
   readonly omit?: ReadonlyArray<OmittableSection>;
+  /**
+   * The providers the rules will run against: when given, each trigger's lifecycle and states and each
+   * `whileIn` are checked against their catalogs (`policyflow validate` passes the built-in ones), as
+   * `createEngine` checks them against its own.
+   */
+  readonly providers?: ReadonlyArray<Catalog>;
 }
 
 /** The config sections that only some callers read (the CLI's store and provider settings). */
@@ -211,6 +219,9 @@ function validate(raw: unknown, options: LoadConfigOptions, locate: Locate, name
     actions: createActionRegistry(options.actions ?? {}),
     conditions: namedOf(parsed.success ? parsed.data : data),
   });
+  // Triggers are read in their parsed shape: without it (`rulesOf`), there is none to check.
+  if (parsed.success && options.providers !== undefined)
+    semantic.push(...checkTriggers(rules, ['rules'], triggerEnvOf(options.providers)));
   if (!parsed.success) {
     // Where the semantic check said something about a place, its message is the more precise one.
     const explained = new Set(semantic.map((i) => formatPath(i.path)));

@@ -3,6 +3,7 @@ import type { Catalog } from '../catalog.js';
 import type { PolicyflowConfig } from '../config/schema.js';
 import type { TransitionTable } from '../internal/table.js';
 import type { ActionJob, AuditEntry } from '../store.js';
+import { triggerEnvOf } from './checkTriggers.js';
 import { type Explanation, explainEvent } from './explain.js';
 import { createRulesRuntime, type RulesOptions, type RulesRuntime, type RuntimeDeps } from './runtime.js';
 
@@ -69,7 +70,10 @@ export function attachRules(
   options: RulesEngineOptions,
   deps: AttachDeps,
 ): { runtime: RulesRuntime; api: RulesEngineApi } {
-  const runtime = createRulesRuntime(merged(options), deps);
+  const runtime = createRulesRuntime(merged(options), {
+    ...deps,
+    triggers: triggerEnvOf([...deps.catalogs.values()]),
+  });
   const { store } = deps;
   const api: RulesEngineApi = {
     registerAction: runtime.registerAction,

@@ -10,6 +10,7 @@ import { issuesError, PolicyflowError } from '../errors.js';
 import { parseTimestamp } from '../internal/envelope.js';
 import type { ActionJob, AuditEntry, Store } from '../store.js';
 import { checkParams, checkRules, type RuleIssue } from './check.js';
+import { checkTriggers, type TriggerEnv } from './checkTriggers.js';
 import type { FactRecord, SyncFactFn } from './compile.js';
 import { createOperatorSet, type OperatorFn } from './operators.js';
 import { buildRuleSet, type CompiledAction, type CompiledRule, type RuleSet } from './ruleset.js';
@@ -39,6 +40,8 @@ export interface RuntimeDeps {
   readonly store: Store;
   readonly clock: Clock;
   readonly emit: <E extends EngineEventName>(event: E, ...args: EngineEvents[E]) => void;
+  /** The providers the rules' triggers and `whileIn` states are checked against (an engine's own). */
+  readonly triggers?: TriggerEnv;
 }
 
 /** The rules-and-actions half of an engine. */
@@ -132,7 +135,10 @@ export function createRulesRuntime(options: RulesOptions, deps: RuntimeDeps): Ru
   const facts = splitFacts(options.facts ?? {});
   const retry = mergeRetry(DEFAULT_RETRY, parseRetry(options.retry));
   const specs = parseRules(options.rules ?? []);
-  const issues = checkRules(specs, ['rules'], { operators, actions: registry, conditions });
+  const issues = [
+    ...checkRules(specs, ['rules'], { operators, actions: registry, conditions }),
+    ...(deps.triggers === undefined ? [] : checkTriggers(specs, ['rules'], deps.triggers)),
+  ];
   // An action type that is the only problem may still be registered with `engine.registerAction` before the
   // first event; anything else fails now, all together.
   const unregistered = new Map<string, RuleIssue[]>();

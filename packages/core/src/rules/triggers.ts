@@ -48,7 +48,7 @@ export function normalizeTrigger(on: Trigger): NormalizedTrigger {
 }
 
 /** `policy.*` → a matcher; a name without `*` matches itself only. */
-function patternOf(type: string): (candidate: string) => boolean {
+export function patternOf(type: string): (candidate: string) => boolean {
   if (!type.includes('*')) return (c) => c === type;
   const source = type
     .split('*')
