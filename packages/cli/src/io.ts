@@ -45,8 +45,9 @@ export function nodeIo(signal?: AbortSignal): CliIo {
     readStdin: () => readAll(process.stdin),
     interactive: process.stderr.isTTY === true,
     env: process.env,
-    // `pnpm policyflow …` runs in the repository root; INIT_CWD is where the user typed the command.
-    cwd: process.env.INIT_CWD ?? process.cwd(),
+    // Not INIT_CWD: npm and pnpm set it for every script, so a user's `cd sub && policyflow …` would resolve
+    // against the folder pnpm ran in. This repository's `pnpm policyflow` moves there itself (scripts/repo-bin.ts).
+    cwd: process.cwd(),
     ...(signal ? { signal } : {}),
   };
 }
