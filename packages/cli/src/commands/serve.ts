@@ -19,19 +19,37 @@ Runs the webhook server and the configured pollers until SIGTERM/SIGINT.
   GET  /metrics                               Prometheus text: events, actions, queue depth, poll lag
 
   --config FILE   policyflow.config.yaml (default: ./policyflow.config.{yaml,yml,json} if present)
-  --port N        default $PORT or 3000 (0 picks a free port)
+  --port N        0–65535, decimal; default $PORT (when set and not empty) or 3000; 0 picks a free port
   --host H        default 127.0.0.1 (use 0.0.0.0 in a container)
   --unsigned      accept webhooks without signatures: local testing only
 
 On SIGTERM it stops accepting requests, finishes those in flight, stops the pollers and closes the store.
 `;
 
-function portOf(value: string | undefined, env: CliIo['env']): number {
-  const raw = value ?? env.PORT ?? '3000';
-  const port = Number(raw);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new UsageError(`'${raw}' is not a port`, 'pass --port with a number from 0 to 65535');
-  }
+const DEFAULT_PORT = 3000;
+
+/**
+ * The port to listen on: `--port`, else `$PORT` (an empty one counts as unset), else 3000. Either must be
+ * decimal digits from 0 to 65535, where 0 picks a free port; anything else (`0x1F91`, `1e3`, an empty
+ * `--port=`) is a usage error, exit 1.
+ *
+ * @example
+ * ```ts
+ * portOf(undefined, { PORT: '' }); // 3000
+ * ```
+ */
+export function portOf(flag: string | undefined, env: CliIo['env']): number {
+  if (flag !== undefined)
+    return parsePort(flag, `--port '${flag}'`, 'pass --port with a number from 0 to 65535');
+  const fromEnv = env.PORT;
+  if (fromEnv === undefined || fromEnv.trim() === '') return DEFAULT_PORT;
+  return parsePort(fromEnv, `PORT '${fromEnv}'`, 'set PORT to a number from 0 to 65535, or pass --port');
+}
+
+function parsePort(raw: string, what: string, hint: string): number {
+  const port = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
+  if (!(port >= 0 && port <= 65535))
+    throw new UsageError(`${what} is not a port`, `${hint} (0 picks a free port)`);
   return port;
 }
 

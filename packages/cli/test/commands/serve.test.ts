@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { ten99policySignature } from '@policyflow/adapters/webhook';
 import { createFakeProvider } from '@policyflow/testing';
 import { describe, expect, it } from 'vitest';
+import { portOf } from '../../src/commands/serve.js';
 import { main } from '../../src/main.js';
 import { type CapturedIo, captureIo, configFolder, fixtures } from '../helpers.js';
 
@@ -159,5 +160,47 @@ describe('serve', () => {
     const io = captureIo();
     expect(await main(['serve', '--port', 'eighty'], io)).toBe(1);
     expect(io.err()).toContain('--port');
+  });
+});
+
+describe('serve --port and PORT', () => {
+  // Aborted before it starts: a serve that wrongly listens stops at once (exit 0) instead of hanging the test.
+  const stopped = () => {
+    const controller = new AbortController();
+    controller.abort();
+    return controller.signal;
+  };
+
+  it.each([
+    '--port=',
+    '--port= ',
+    '--port=0x1F91',
+    '--port=1e3',
+    '--port=80.0',
+    '--port=+80',
+    '--port=-1',
+    '--port=65536',
+  ])('rejects %s with exit 1 before listening', async (flag) => {
+    const io = captureIo({ signal: stopped() });
+    expect(await main(['serve', flag, '--unsigned'], io)).toBe(1);
+    expect(io.err()).toContain('is not a port');
+    expect(io.err()).toContain('--port');
+    expect(io.out()).not.toContain('listening');
+  });
+
+  it('rejects a PORT that is not decimal digits, naming PORT', async () => {
+    const io = { ...captureIo({ signal: stopped() }), env: { PORT: '0x50' } };
+    expect(await main(['serve', '--unsigned'], io)).toBe(1);
+    expect(io.err()).toContain("PORT '0x50' is not a port");
+    expect(io.out()).not.toContain('listening');
+  });
+
+  it('takes an empty PORT as unset (the default 3000), not as port 0', () => {
+    expect(portOf(undefined, {})).toBe(3000);
+    expect(portOf(undefined, { PORT: '' })).toBe(3000);
+    expect(portOf(undefined, { PORT: '  ' })).toBe(3000);
+    expect(portOf(undefined, { PORT: '8080' })).toBe(8080);
+    expect(portOf('0', { PORT: '8080' })).toBe(0);
+    expect(portOf('65535', {})).toBe(65535);
   });
 });
