@@ -78,3 +78,17 @@ export function onePositional(args: ParsedArgs, message: string, hint: string): 
   if (only === undefined || extra.length > 0) throw new UsageError(message, hint);
   return only;
 }
+
+/**
+ * A usage error (exit 1) when the command was given a positional argument, which it takes none of.
+ *
+ * @example
+ * ```ts
+ * noPositionals(args, 'schema', 'run `policyflow schema > policyflow.schema.json`');
+ * ```
+ */
+export function noPositionals(args: ParsedArgs, command: string, hint: string): void {
+  const [first] = args.positionals;
+  if (first !== undefined)
+    throw new UsageError(`${command} takes no positional arguments (got '${first}')`, hint);
+}

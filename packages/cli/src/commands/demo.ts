@@ -1,4 +1,4 @@
-import { booleanOption, parseCommandArgs } from '../args.js';
+import { booleanOption, noPositionals, parseCommandArgs } from '../args.js';
 import type { Command } from '../command.js';
 import { replayFixtures } from '../demo/fixtures.js';
 
@@ -34,6 +34,11 @@ export const demoCommand: Command = {
       io.stdout(usage);
       return 0;
     }
+    noPositionals(
+      args,
+      'demo',
+      'its options are flags: `policyflow demo --memory` or `policyflow demo --fixtures`',
+    );
     if (booleanOption(args, 'fixtures')) return replayFixtures(io);
     // Loaded here: the story's fake providers (fast-check) and PGlite would slow every other command's start.
     const { runStory } = await import('../demo/story-run.js');

@@ -1,5 +1,5 @@
 import { configJsonSchema } from '@policyflow/core';
-import { parseCommandArgs } from '../args.js';
+import { noPositionals, parseCommandArgs } from '../args.js';
 import type { Command } from '../command.js';
 
 const usage = `Usage: policyflow schema
@@ -28,6 +28,7 @@ export const schemaCommand: Command = {
       io.stdout(usage);
       return 0;
     }
+    noPositionals(args, 'schema', 'it takes no arguments: `policyflow schema > policyflow.schema.json`');
     io.stdout(`${JSON.stringify(configJsonSchema(), null, 2)}\n`);
     return 0;
   },

@@ -37,4 +37,15 @@ describe('demo', () => {
       /kota\/group_policy\/gp_5f60718293…\s+group_policy\s+status=cancelled renewal=canceled/,
     );
   });
+
+  it.each([['memory'], ['--memory', 'extra'], ['--fixtures', 'memory']])(
+    'rejects the stray argument of demo %s with exit 1, as every other command does',
+    async (...argv) => {
+      const io = captureIo();
+      expect(await main(['demo', ...argv], io)).toBe(1);
+      expect(io.err()).toMatch(/^error: demo takes no positional arguments/);
+      expect(io.err()).toContain('--memory');
+      expect(io.out()).toBe('');
+    },
+  );
 });
