@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/main.js';
@@ -149,5 +151,144 @@ describe('replay with rules', () => {
       await main(['replay', ten99, '--provider', 'ten99policy', '--config', 'broken.config.yaml'], io),
     ).toBe(1);
     expect(io.err()).toContain('broken.config.yaml:4:9 rules[0].on');
+  });
+});
+
+describe('replay --execute', () => {
+  const event =
+    '{"id":"ev_1","type":"policy.active","created":1700000000,"data":{"id":"pl_1","status":"active"}}\n';
+
+  /** A loopback server answering each POST with the next status of `statuses` (the last one for ever). */
+  async function hook(
+    statuses: number[],
+  ): Promise<{ url: string; hits: () => number; close(): Promise<void> }> {
+    let hits = 0;
+    const server = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        const status = statuses[Math.min(hits, statuses.length - 1)]!;
+        hits++;
+        res.writeHead(status).end();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    return {
+      url: `http://127.0.0.1:${port}/hook`,
+      hits: () => hits,
+      close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    };
+  }
+
+  const config = (url: string) => `
+rules:
+  - name: notify
+    on: policy.active
+    actions:
+      - { type: http, retry: { attempts: 3, baseMs: 20, maxMs: 40 }, params: { url: "${url}", body: { id: "{{resource.id}}" } } }
+  - name: later
+    on: policy.active
+    actions:
+      - { type: log, delay: 1h, params: { message: "later {{resource.id}}" } }
+  - name: hello
+    on: policy.active
+    actions:
+      - { type: log, params: { message: "hello {{resource.id}}" } }
+`;
+
+  it('waits out the retries, reports each job truthfully and exits 1 when one is dead', async () => {
+    const server = await hook([500]);
+    try {
+      const io = captureIo({ cwd: configFolder(config(server.url)), stdin: event });
+      expect(await main(['replay', '-', '--provider', 'ten99policy', '--execute'], io)).toBe(1);
+      expect(server.hits()).toBe(3);
+      const out = io.out();
+      expect(out).toContain(
+        `notify → http (ev_1:notify:0): dead after 3 attempts: POST ${server.url} answered 500`,
+      );
+      expect(out).toMatch(/later → log \(ev_1:later:0\): pending, due \S+Z \(in 1h\), not run/);
+      expect(out).toContain('hello → log (ev_1:hello:0): succeeded');
+      expect(out).toContain('succeeded 1 · dead 1 · pending 1');
+      expect(out).toContain('"message":"hello pl_1"');
+      expect(out).not.toContain('later pl_1');
+      expect(io.err()).toContain('1 action(s) failed for good');
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('exits 0 when an action succeeds on a retry', async () => {
+    const server = await hook([500, 200]);
+    try {
+      const io = captureIo({ cwd: configFolder(config(server.url)), stdin: event });
+      expect(await main(['replay', '-', '--provider', 'ten99policy', '--execute'], io)).toBe(0);
+      expect(server.hits()).toBe(2);
+      expect(io.out()).toContain('notify → http (ev_1:notify:0): succeeded after 2 attempts');
+      expect(io.out()).toContain('succeeded 2 · pending 1');
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('prints one {"job":…} line per fired action before the summary with --json', async () => {
+    const server = await hook([500]);
+    try {
+      const io = captureIo({ cwd: configFolder(config(server.url)), stdin: event });
+      expect(await main(['replay', '-', '--provider', 'ten99policy', '--execute', '--json'], io)).toBe(1);
+      const lines = io
+        .out()
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
+      expect(lines).toHaveLength(5);
+      expect(lines[1]).toEqual({
+        job: {
+          idempotencyKey: 'ev_1:notify:0',
+          rule: 'notify',
+          type: 'http',
+          status: 'dead',
+          attempts: 3,
+          runAt: expect.any(String),
+          error: expect.objectContaining({ message: `POST ${server.url} answered 500` }),
+        },
+      });
+      expect(lines[2]).toMatchObject({
+        job: { idempotencyKey: 'ev_1:later:0', status: 'pending', attempts: 0 },
+      });
+      expect(lines[3]).toMatchObject({
+        job: { idempotencyKey: 'ev_1:hello:0', status: 'succeeded', attempts: 1 },
+      });
+      expect(lines[4]).toEqual({ summary: expect.objectContaining({ applied: 1 }) });
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('stops waiting at --wait: a retry due later is reported pending, not run', async () => {
+    const server = await hook([500]);
+    try {
+      const slow = config(server.url).replace('baseMs: 20, maxMs: 40', 'baseMs: 86400000, maxMs: 86400000');
+      const io = captureIo({ cwd: configFolder(slow), stdin: event });
+      expect(
+        await main(['replay', '-', '--provider', 'ten99policy', '--execute', '--wait', '50ms'], io),
+      ).toBe(0);
+      expect(server.hits()).toBe(1);
+      expect(io.out()).toMatch(
+        /notify → http \(ev_1:notify:0\): pending after 1 failed attempt \(POST \S+ answered 500\), due \S+Z/,
+      );
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('rejects --wait without --execute, and a --wait it cannot read, with exit 1', async () => {
+    const alone = captureIo({ stdin: event });
+    expect(await main(['replay', '-', '--provider', 'ten99policy', '--wait', '5s'], alone)).toBe(1);
+    expect(alone.err()).toContain('--wait only applies with --execute');
+    const bad = captureIo({ stdin: event });
+    expect(await main(['replay', '-', '--provider', 'ten99policy', '--execute', '--wait', 'soon'], bad)).toBe(
+      1,
+    );
+    expect(bad.err()).toContain("'soon' is not a duration");
   });
 });
