@@ -9,6 +9,7 @@ import {
   type PolicyflowError,
 } from '@policyflow/core';
 import { UsageError } from './exit.js';
+import { builtinCatalogs } from './providers.js';
 
 /** Config file names looked for in the working folder when `--config` is not given. */
 export const defaultConfigFiles = [
@@ -58,7 +59,8 @@ export function loadConfigFile(
       'pass --config with the path of your policyflow.config.yaml (`policyflow schema` prints its JSON Schema)',
     );
   }
-  return loadConfig(path, { env, omit });
+  // Triggers are checked against the catalogs the CLI runs, so a misspelled state is located in the file.
+  return loadConfig(path, { env, omit, providers: builtinCatalogs() });
 }
 
 /** One located config problem, as `validate` prints it. */

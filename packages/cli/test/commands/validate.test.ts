@@ -42,6 +42,28 @@ describe('validate', () => {
     );
   });
 
+  it('locates a trigger that names a lifecycle or state the providers do not have', async () => {
+    const dir = configFolder(
+      [
+        'rules:',
+        '  - { name: right, on: { lifecycle: employer_quote, to: accepted }, actions: [{ type: log, params: { message: m } }] }',
+        '  - { name: state, on: { lifecycle: employer_quote, to: acepted }, actions: [{ type: log, params: { message: m } }] }',
+        '  - { name: lifecycle, on: { lifecycle: employer_qoute }, actions: [{ type: log, params: { message: m } }] }',
+        '',
+      ].join('\n'),
+    );
+    const io = captureIo({ cwd: dir });
+    expect(await main(['validate'], io)).toBe(1);
+    const lines = io.out().trim().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(
+      /^policyflow\.config\.yaml:3:\d+ rules\[1\]\.on\.to: no state 'acepted' in employer_quote \(states: accepted, /,
+    );
+    expect(lines[1]).toMatch(
+      /^policyflow\.config\.yaml:4:\d+ rules\[2\]\.on\.lifecycle: no lifecycle 'employer_qoute' \(have: /,
+    );
+  });
+
   it('names a missing environment variable with its line', async () => {
     const io = captureIo({ cwd: dir });
     expect(await main(['validate', '--config', 'policyflow.config.yaml'], io)).toBe(1);
