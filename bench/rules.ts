@@ -7,7 +7,7 @@ import {
   kota,
   type LogLine,
   type RuleSpec,
-  stateKey,
+  statePatterns,
   type Trigger,
   ten99policy,
 } from '@policyflow/core';
@@ -109,10 +109,8 @@ export function benchRules(engine: Engine, events: ReadonlyArray<SyntheticEvent>
     const [provider, lifecycle] = e.key.split('/') as [string, string];
     if (lifecycles.has(lifecycle)) continue;
     const table = engine.table(provider, lifecycle)!;
-    lifecycles.set(
-      lifecycle,
-      [...table.states.values()].map((s) => stateKey(s)),
-    );
+    // The names a trigger gives states: a parallel machine's by region (`status.expired`), as rules write them.
+    lifecycles.set(lifecycle, [...new Set([...table.states.values()].flatMap(statePatterns))]);
   }
   const lcs = [...lifecycles.entries()].sort((a, b) => a[0].localeCompare(b[0]));
   const rules: BenchRule[] = [];

@@ -80,6 +80,8 @@ export type {
 } from './providers/ten99policy/schemas.js';
 export { ten99policy, ten99policyLifecycles } from './providers/ten99policy.js';
 export type { RulesEngineApi, RulesEngineOptions } from './rules/attach.js';
+export type { TriggerEnv } from './rules/checkTriggers.js';
+export { checkTriggers, statePatterns, triggerEnvOf } from './rules/checkTriggers.js';
 export type { CompiledNode, ConditionTrace, FactRecord, Predicate } from './rules/compile.js';
 export { compileNode, NotCompilable, toPredicate, trace } from './rules/compile.js';
 export type { ExplainedAction, Explanation, RuleExplanation } from './rules/explain.js';

@@ -1,6 +1,6 @@
 import { matchesState, type StateValue } from 'xstate';
 import type { Catalog } from '../catalog.js';
-import { stateKey, tableFor } from '../internal/table.js';
+import { tableFor } from '../internal/table.js';
 import type { RuleIssue } from './check.js';
 import { type NormalizedTrigger, normalizeTrigger, patternOf } from './triggers.js';
 import type { RuleSpec } from './types.js';
@@ -73,8 +73,24 @@ function known(pattern: string, scope: ReadonlyArray<Scope>): boolean {
   return scope.some((s) => s.states.some((v) => matches(pattern, v)));
 }
 
+/**
+ * The names a trigger can give a state value: a flat state's own, a parallel or nested one's paths
+ * (`status.active`, `renewal.opened`), as `matchesState` reads them.
+ *
+ * @example
+ * ```ts
+ * statePatterns({ status: 'active', renewal: 'none' }); // ['status.active', 'renewal.none']
+ * ```
+ */
+export function statePatterns(value: StateValue): string[] {
+  if (typeof value === 'string') return [value];
+  return Object.entries(value).flatMap(([region, inner]) =>
+    inner === undefined ? [region] : statePatterns(inner).map((p) => `${region}.${p}`),
+  );
+}
+
 function statesOf(scope: ReadonlyArray<Scope>): string {
-  const names = [...new Set(scope.flatMap((s) => s.states.map(stateKey)))].sort();
+  const names = [...new Set(scope.flatMap((s) => s.states.flatMap(statePatterns)))].sort();
   return names.length > 12 ? `${names.slice(0, 12).join(', ')}, …` : names.join(', ');
 }
 

@@ -2,7 +2,14 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { createEngine, kota, loadConfig, type RuleSpec, ten99policy } from '../../src/index.js';
+import {
+  createEngine,
+  kota,
+  loadConfig,
+  type RuleSpec,
+  statePatterns,
+  ten99policy,
+} from '../../src/index.js';
 import { failure } from '../helpers.js';
 
 const log = [{ type: 'log' as const, params: { message: 'm' } }];
@@ -45,6 +52,12 @@ describe('rule triggers are checked against the providers', () => {
     ]);
   });
 
+  test('a state value’s names are its own, or its regions’ paths', () => {
+    expect(statePatterns('active')).toEqual(['active']);
+    expect(statePatterns({ status: 'active', renewal: 'none' })).toEqual(['status.active', 'renewal.none']);
+    expect(statePatterns({ a: { b: 'c' } })).toEqual(['a.b.c']);
+  });
+
   test('a parallel machine’s states are named by region, as the runtime matches them', () => {
     const rules: RuleSpec[] = [
       { name: 'status', on: { lifecycle: 'policy', provider: 'kota', to: 'status.active' }, actions: log },
@@ -55,7 +68,12 @@ describe('rule triggers are checked against the providers', () => {
     // without a provider the lifecycle is 1099Policy's too, whose flat `active` it names.
     expect(
       issuesOf([{ name: 'flat', on: { lifecycle: 'policy', provider: 'kota', to: 'active' }, actions: log }]),
-    ).toEqual([[['rules', 0, 'on', 'to'], expect.stringMatching(/^no state 'active' in policy \(states: /)]]);
+    ).toEqual([
+      [
+        ['rules', 0, 'on', 'to'],
+        expect.stringMatching(/^no state 'active' in policy \(states: renewal\.canceled, renewal\.none, /),
+      ],
+    ]);
     expect(() =>
       createEngine({
         providers,
