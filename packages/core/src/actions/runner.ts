@@ -64,80 +64,6 @@ function auditOf(job: ActionJob, ended: Ended, at: number): AuditEntry {
     : { at, resourceKey, eventId, kind: ended.kind, rule, jobId, error };
 }
 
-// Runs `fn` over `items` with at most `limit` unfinished at once, every item even when one fails (the first
-// failure is thrown once all have settled). An item `fn` finishes at once (it returns no promise) holds no
-// place, and while every item does, the pool runs in this turn and returns nothing to await: a round of jobs
-// whose actions answer at once (log, emit) must not yield, or a host ingesting in a loop gets a turn between
-// two claims, commits one more job, and the runner claims and runs its jobs one or two at a time.
-function pool<T>(
-  items: ReadonlyArray<T>,
-  limit: number,
-  fn: (item: T) => void | Promise<void>,
-): void | Promise<void> {
-  const state: PoolState = { running: new Set(), failed: false, failure: undefined };
-  for (let i = 0; i < items.length; i++) {
-    if (startItem(state, fn, items[i]!) !== undefined) return poolFrom(items, i, limit, fn, state);
-  }
-  if (state.failed) throw state.failure;
-}
-
-interface PoolState {
-  readonly running: Set<Promise<void>>;
-  failed: boolean;
-  failure: unknown;
-}
-
-function fail(state: PoolState, error: unknown): void {
-  if (state.failed) return;
-  state.failed = true;
-  state.failure = error;
-}
-
-/** Starts one item: its promise while it runs, or undefined once it has finished (or thrown). */
-function startItem<T>(
-  state: PoolState,
-  fn: (item: T) => void | Promise<void>,
-  item: T,
-): Promise<void> | undefined {
-  let p: void | Promise<void>;
-  try {
-    p = fn(item);
-  } catch (error) {
-    fail(state, error);
-    return undefined;
-  }
-  if (p === undefined) return undefined;
-  const settled: Promise<void> = p.then(
-    () => {
-      state.running.delete(settled);
-    },
-    (error: unknown) => {
-      state.running.delete(settled);
-      fail(state, error);
-    },
-  );
-  state.running.add(settled);
-  return settled;
-}
-
-// The pool past the first item that did not finish at once (`items[from]`, started and running).
-async function poolFrom<T>(
-  items: ReadonlyArray<T>,
-  from: number,
-  limit: number,
-  fn: (item: T) => void | Promise<void>,
-  state: PoolState,
-): Promise<void> {
-  const { running } = state;
-  if (running.size >= limit) await Promise.race(running);
-  for (let i = from + 1; i < items.length; i++) {
-    startItem(state, fn, items[i]!);
-    if (running.size >= limit) await Promise.race(running);
-  }
-  await Promise.all(running);
-  if (state.failed) throw state.failure;
-}
-
 /**
  * Creates the job runner of an engine.
  *
@@ -156,6 +82,13 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
   const batch = options.batch ?? (store.kind === 'memory' ? 1_000_000 : concurrency);
   let loop: Promise<void> | undefined;
   let again = false;
+  // Jobs claimed and not started yet (the memory store hands out every due job at once), and the attempts that
+  // have not finished. A round never waits for an attempt: one that hangs holds its own place of `concurrency`
+  // only, and the jobs fired or come due meanwhile are claimed and run beside it.
+  const waiting: ActionJob[] = [];
+  let waitingFrom = 0;
+  let running = 0;
+  let idleWaiters: Array<() => void> = [];
   let piled = 0;
   let closed = false;
   let immediate: ReturnType<typeof setImmediate> | undefined;
@@ -257,29 +190,98 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
     }
   }
 
+  // A job whose attempt failed to run (a store failure in its `whileIn` look-up) stays running for its lease to
+  // run out; the host hears of it. Other jobs go on.
+  function report(error: unknown): void {
+    emit('warning', { code: 'runner_error', message: `action runner: ${describeError(error)}` });
+  }
+
+  /** Starts `job`'s attempt. One that finishes at once (log, emit against the memory store) holds no place. */
+  function launch(job: ActionJob): void {
+    let attempt: void | Promise<void>;
+    try {
+      attempt = runOne(job);
+    } catch (error) {
+      report(error);
+      return;
+    }
+    if (attempt === undefined) return;
+    running += 1;
+    attempt.then(settled, (error: unknown) => {
+      report(error);
+      settled();
+    });
+  }
+
+  function settled(): void {
+    running -= 1;
+    startWaiting();
+    if (running === 0 && waitingFrom === waiting.length && idleWaiters.length > 0) {
+      const waiters = idleWaiters;
+      idleWaiters = [];
+      for (const w of waiters) w();
+    }
+    // A place is free: whatever came due while it was taken is claimed now.
+    kick();
+  }
+
+  function startWaiting(): void {
+    while (running < concurrency && waitingFrom < waiting.length) launch(waiting[waitingFrom++]!);
+    if (waitingFrom === waiting.length) {
+      waiting.length = 0;
+      waitingFrom = 0;
+    }
+  }
+
+  /** Resolves once no attempt is running and no claimed job waits to start. */
+  function whenIdle(): Promise<void> {
+    if (running === 0 && waitingFrom === waiting.length) return Promise.resolve();
+    return new Promise((resolve) => idleWaiters.push(resolve));
+  }
+
+  // While every claimed job finishes at once, a round claims again in the same turn: a round whose actions all
+  // answer at once must not yield, or a host ingesting in a loop gets a turn between two claims, commits one
+  // more job, and the runner claims and runs its jobs one or two at a time.
+  async function claimAndStart(): Promise<void> {
+    for (;;) {
+      if (closed || waitingFrom < waiting.length) return;
+      // A shared store's claim is a lease: claim no more than can start. The memory store's is not.
+      const room = concurrency - running;
+      if (store.kind !== 'memory' && room <= 0) return;
+      const limit = store.kind === 'memory' ? batch : Math.min(batch, room);
+      const jobs =
+        syncJobs === undefined
+          ? await store.claimJobs(clock.now(), limit)
+          : syncJobs.claimJobs(clock.now(), limit);
+      if (jobs.length === 0) return;
+      for (const job of jobs) waiting.push(job);
+      startWaiting();
+    }
+  }
+
   async function rounds(): Promise<void> {
+    // `again` is read once more after `schedule`: a kick while it awaited the store found the loop running and
+    // only set `again`, and `schedule` had asked for the next due job before that kick's jobs were written.
     do {
-      again = false;
-      piled = 0;
-      await reclaim();
-      for (;;) {
-        const jobs =
-          syncJobs === undefined
-            ? await store.claimJobs(clock.now(), batch)
-            : syncJobs.claimJobs(clock.now(), batch);
-        if (jobs.length === 0) break;
-        const running = pool(jobs, concurrency, runOne);
-        if (running !== undefined) await running;
-      }
+      do {
+        again = false;
+        piled = 0;
+        await reclaim();
+        await claimAndStart();
+      } while (again && !closed);
+      await schedule();
     } while (again && !closed);
-    await schedule();
   }
 
   function start(): Promise<void> {
     if (loop === undefined) {
-      loop = rounds().finally(() => {
+      const current: Promise<void> = rounds().finally(() => {
+        if (loop !== current) return;
         loop = undefined;
+        // A kick between the loop's last look at `again` and this moment found it running: it runs again.
+        if (again && !closed) startAndReport();
       });
+      loop = current;
     } else {
       again = true;
     }
@@ -288,12 +290,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
 
   // A store that fails mid-round leaves the jobs to the next round; the host hears of it on the bus.
   function startAndReport(): void {
-    start().catch((error: unknown) => {
-      emit('warning', {
-        code: 'runner_error',
-        message: `action runner: ${describeError(error)}`,
-      });
-    });
+    start().catch(report);
   }
 
   function kick(): void {
@@ -326,8 +323,9 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
       for (;;) {
         if (closed) return;
         await start();
+        await whenIdle();
         const due = await store.nextJobDueAt();
-        if (loop === undefined && (due === undefined || due > clock.now())) return;
+        if (loop === undefined && running === 0 && (due === undefined || due > clock.now())) return;
       }
     },
     async retryDead(id) {

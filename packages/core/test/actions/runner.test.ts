@@ -215,6 +215,98 @@ describe('a tight ingest loop', () => {
   });
 });
 
+describe('the runner never stalls', () => {
+  test('an attempt that hangs holds its own place only: a job fired after it runs at once', async () => {
+    let started = 0;
+    const hang: ActionDefinition = {
+      params: z.object({}),
+      timeoutMs: 60_000,
+      handler: () => {
+        started += 1;
+        return new Promise<undefined>(() => {});
+      },
+    };
+    const { engine, lines } = setup(
+      [
+        { name: 'slow', on: 'quote.created', actions: [{ type: 'hang', params: {} }] },
+        {
+          name: 'fast',
+          on: 'quote.accepted',
+          actions: [{ type: 'log', params: { message: 'fast {{resource.id}}' } }],
+        },
+      ],
+      { hang },
+    );
+    await engine.ingest(quoteEvent('quote.created', 'q1', 100), { provider: 'insurer' });
+    await turns(5);
+    expect(started).toBe(1);
+    await engine.ingest(quoteEvent('quote.accepted', 'q2', 100), { provider: 'insurer' });
+    await turns(10);
+    // The simulated clock has not moved: the hung attempt is still running, and the log ran beside it.
+    expect(lines.map((l) => l.message)).toEqual(['fast q2']);
+    expect(await engine.store.listJobs({ status: ['pending'] })).toEqual([]);
+  });
+
+  test('jobs fired while a round ends are run without a drain, however the turns fall', async () => {
+    const actions = Array.from({ length: 300 }, (_, i) => ({
+      type: 'log' as const,
+      params: { message: `m${i}` },
+    }));
+    // Each ingest fires 300 jobs, past the pile that starts a round at once; the second comes a few microtasks
+    // after the first, so across k it lands in each step of the first one's round.
+    for (let k = 0; k < 12; k++) {
+      const { engine, lines } = setup([{ name: 'r', on: 'quote.*', actions }]);
+      await turns(2);
+      await engine.ingest(quoteEvent('quote.created', 'q1', 100), { provider: 'insurer' });
+      for (let i = 0; i < k; i++) await null;
+      await engine.ingest(quoteEvent('quote.created', 'q2', 100), { provider: 'insurer' });
+      await turns(20);
+      expect(lines, `k = ${k}`).toHaveLength(600);
+    }
+  });
+
+  test('with an asynchronous store, a job fired while the runner asks when the next is due is run', async () => {
+    const mem = createMemoryStore();
+    // No synchronous face (a spread's copy is not the store's own), and `nextJobDueAt` answers when released,
+    // as a SQL store's round trip does: with the store's state as it was when asked.
+    let release: (() => void) | undefined;
+    let asked = 0;
+    const store: Store = {
+      ...mem,
+      async nextJobDueAt() {
+        const due = await mem.nextJobDueAt();
+        asked += 1;
+        await new Promise<void>((resolve) => {
+          release = resolve;
+        });
+        return due;
+      },
+    };
+    const { engine, lines } = setup(
+      [{ name: 'r', on: 'quote.*', actions: [{ type: 'log', params: { message: '{{resource.id}}' } }] }],
+      {},
+      store,
+    );
+    const until = async (cond: () => boolean) => {
+      for (let i = 0; i < 50 && !cond(); i++) await turns(1);
+    };
+    await until(() => release !== undefined);
+    release?.();
+    await engine.ingest(quoteEvent('quote.created', 'q1', 100), { provider: 'insurer' });
+    const before = asked;
+    await until(() => asked > before);
+    // The runner ran q1's job and is waiting on `nextJobDueAt`: q2's job is written now.
+    await engine.ingest(quoteEvent('quote.created', 'q2', 100), { provider: 'insurer' });
+    // Its kick comes while the runner still waits for the answer, which says nothing is due.
+    await turns(3);
+    for (let i = 0; i < 5; i++) {
+      release?.();
+      await turns(5);
+    }
+    expect(lines.map((l) => l.message)).toEqual(['q1', 'q2']);
+  });
+});
+
 describe('custom and emit actions', () => {
   test('registered actions get parsed params; throwing counts as a retryable failure', async () => {
     const seen: Array<{ title: string; n: number }> = [];
