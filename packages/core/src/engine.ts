@@ -205,6 +205,12 @@ interface Delivery {
 const NO_REACTION: Reaction = Object.freeze({ jobs: [], audit: [] });
 
 /** A snapshot every field of which is its own: what may leave the engine (a spread copies own fields only). */
+/** A copy of `s` whose context and stamps are its own: a listener may change it. */
+function detachedOf(s: ResourceSnapshot): ResourceSnapshot {
+  if (s instanceof StoredSnapshot) return s.plain(true);
+  return { ...s, context: structuredClone(s.context), ...(s.stateAt ? { stateAt: { ...s.stateAt } } : {}) };
+}
+
 function plainOf<S extends ResourceSnapshot | undefined>(s: S): S {
   return (s instanceof StoredSnapshot ? s.plain() : s) as S;
 }
@@ -615,7 +621,8 @@ export function createEngine(options: EngineOptions): Engine {
     const done = (outcome: CommitOutcome): IngestResult | Promise<IngestResult> => {
       if (outcome === 'duplicate') return duplicate(event, source);
       if (outcome === 'conflict') return retry(d);
-      if (heard.stale) emit('stale', { event, resource: plainOf(previous) });
+      // Detached: a context kept as an object is the store's own (stale events are few; its copy costs little).
+      if (heard.stale) emit('stale', { event, resource: detachedOf(previous) });
       return result('stale', event, previous.state, previous.state);
     };
     const outcome = commit(write, NO_REACTION);

@@ -178,6 +178,19 @@ describe('createEngine ingest', () => {
     for (const id of ids) expect(id).toMatch(/^inv_rs_[0-9a-f]{12}_1$/);
   });
 
+  test('a stale listener that changes its payload does not change the stored resource', async () => {
+    const engine = createEngine({ providers: [acme] });
+    // The second delivery lacks `b`: the context is the merge of both, an object the store keeps.
+    await engine.ingest(claimEvent('claim.opened', 'm1', 10, { a: 1, b: 2 }), { provider: 'acme' });
+    await engine.ingest(claimEvent('claim.updated', 'm1', 20, { a: 3 }), { provider: 'acme' });
+    engine.on('stale', (s) => {
+      (s.resource.context as Record<string, unknown>).b = 'changed';
+    });
+    const late = await engine.ingest(claimEvent('claim.updated', 'm1', 15, { a: 9 }), { provider: 'acme' });
+    expect(late.status).toBe('stale');
+    expect((await engine.getResource('acme/claim/m1'))?.context).toEqual({ id: 'm1', a: 3, b: 2 });
+  });
+
   test('an unknown provider is invalid, not a throw', async () => {
     const engine = createEngine({ providers: [acme] });
     const r = await engine.ingest(claimEvent('claim.opened', 'c', 1), { provider: 'nope' });

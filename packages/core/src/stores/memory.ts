@@ -43,6 +43,34 @@ function isClaim(stored: ActionJob | undefined, claimed: ActionJob): boolean {
   );
 }
 
+// What the store's readers get: copies, so that a caller changing one (a job's `runAt`, its params) changes
+// nothing the store keeps; a delayed job's place in its heap is its `runAt` as written.
+function jobCopy(job: ActionJob): ActionJob {
+  const params = job.params;
+  return {
+    ...job,
+    params: params !== null && typeof params === 'object' ? cloned(params) : params,
+    lastError: job.lastError === undefined ? undefined : { ...job.lastError },
+  };
+}
+
+function auditCopy(entry: AuditEntry): AuditEntry {
+  return entry.error === undefined ? { ...entry } : { ...entry, error: { ...entry.error } };
+}
+
+function invalidCopy(record: InvalidRecord): InvalidRecord {
+  return { ...record, error: { ...record.error } };
+}
+
+// Params come from templates over JSON, or from a host's reactor, which may put in what no clone copies.
+function cloned<T>(value: T): T {
+  try {
+    return structuredClone(value);
+  } catch {
+    return Array.isArray(value) ? ([...value] as T) : { ...value };
+  }
+}
+
 /** The last `limit` items (all without a limit; none for 0, where `slice(-0)` would give all). */
 function newest<T>(list: ReadonlyArray<T>, limit: number | undefined): T[] {
   if (limit === undefined) return [...list];
@@ -346,7 +374,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
     async listInvalid(filter = {}) {
       const list =
         filter.provider === undefined ? invalid : invalid.filter((r) => r.provider === filter.provider);
-      return newest(list, filter.limit);
+      return newest(list, filter.limit).map(invalidCopy);
     },
     async getCheckpoint(name) {
       return checkpoints.get(name);
@@ -361,7 +389,8 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
       return updateJob(job, entries, claimed);
     },
     async getJob(id) {
-      return jobOf(id);
+      const job = jobOf(id);
+      return job === undefined ? undefined : jobCopy(job);
     },
     async listJobs(filter = {}) {
       const out: ActionJob[] = [];
@@ -369,7 +398,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
       for (const j of everyJob()) {
         if (filter.status && !filter.status.includes(j.status)) continue;
         if (filter.resourceKey !== undefined && j.resourceKey !== filter.resourceKey) continue;
-        out.push(j);
+        out.push(jobCopy(j));
         if (filter.limit !== undefined && out.length >= filter.limit) break;
       }
       return out;
@@ -380,7 +409,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): Store {
       return min;
     },
     async listAudit(resourceKey, limit = auditLimit) {
-      return newest(audit.get(resourceKey) ?? [], limit);
+      return newest(audit.get(resourceKey) ?? [], limit).map(auditCopy);
     },
     async close() {},
   };

@@ -123,6 +123,44 @@ describe('reads of the memory store', () => {
     expect(before?.context).toEqual({ id: 'm1', amount: 1, items: [{ n: 1 }] });
   });
 
+  test('hands out copies of its jobs, audit lines and invalid records: changing one changes nothing kept', async () => {
+    const store = createMemoryStore();
+    const delayed = { ...job(1), runAt: 100, params: { message: 'm' } };
+    await store.commit({
+      ledger: ledger(1),
+      jobs: [delayed],
+      audit: [{ at: 1, resourceKey: 'acme/claim/c1', eventId: 'e1', kind: 'rule.fired', rule: 'r' }],
+    });
+    await store.recordInvalid({
+      id: 'inv_1',
+      provider: 'acme',
+      source: 'api',
+      receivedAt: 1,
+      body: '{',
+      error: { code: 'invalid_json', message: 'bad', path: [] },
+    });
+    const got = (await store.getJob('e1:r:0')) as { runAt: number; params: { message: string } };
+    got.runAt = 0;
+    got.params.message = 'changed';
+    const [listed] = (await store.listJobs()) as Array<{ status: string }>;
+    listed!.status = 'dead';
+    const [line] = (await store.listAudit('acme/claim/c1')) as Array<{ rule: string }>;
+    line!.rule = 'changed';
+    const [record] = (await store.listInvalid()) as Array<{ body: string; error: { message: string } }>;
+    record!.body = 'changed';
+    record!.error.message = 'changed';
+    // Not due before 100 (its place among the delayed jobs is the runAt it was written with).
+    expect(await store.claimJobs(1, 10)).toEqual([]);
+    expect(await store.getJob('e1:r:0')).toMatchObject({
+      status: 'pending',
+      runAt: 100,
+      params: { message: 'm' },
+    });
+    expect((await store.listAudit('acme/claim/c1'))[0]?.rule).toBe('r');
+    expect(await store.listInvalid()).toMatchObject([{ body: '{', error: { message: 'bad' } }]);
+    expect((await store.claimJobs(100, 10)).map((j) => j.id)).toEqual(['e1:r:0']);
+  });
+
   test('a limit of 0 lists nothing', async () => {
     const store = createMemoryStore();
     const engine = createEngine({ providers: [acme], store });
