@@ -33,7 +33,7 @@ export type {
   SignInput,
 } from './arbitraries/signedDelivery.js';
 export { signedDelivery, signPayload } from './arbitraries/signedDelivery.js';
-export type { SimulatedClock, SimulatedClockOptions } from './clock.js';
+export type { AdvanceOptions, SimulatedClock, SimulatedClockOptions } from './clock.js';
 export { createSimulatedClock } from './clock.js';
 export type { Duration } from './duration.js';
 export { toMilliseconds } from './duration.js';

@@ -52,7 +52,10 @@ export interface TestEngineOptions {
   readonly engine?: Partial<EngineOptions>;
 }
 
-/** Something `deliver` accepts: a body, or anything carrying one (fixtures, generated events, schedules). */
+/**
+ * Something `deliver` accepts: a body (an object, JSON text or its UTF-8 bytes), or anything carrying one
+ * (fixtures, generated events, schedules).
+ */
 export type Deliverable =
   | { readonly provider: string; readonly body: unknown; readonly source?: string }
   | { readonly event: { readonly provider: string; readonly body: unknown }; readonly source: string }
@@ -104,7 +107,13 @@ export interface TestEngine {
   violations(matcher?: Matcher<ViolationNotice>): ViolationNotice[];
   /** Waits until no ingest is in flight and every due action has run. */
   drain(): Promise<void>;
-  /** Moves the simulated clock on (due timers fire, due actions run), then waits for the engine to settle. */
+  /**
+   * Moves the simulated clock on timer by timer: time moves to the next timer's due time, the timer fires,
+   * and the engine is drained (see `drain`) before the next timer fires, so the work a timer starts (an action
+   * run, its real I/O, the retry it schedules) sees `now()` equal to that timer's due time. The engine is
+   * drained before the first timer too, and again at the end, with `now()` at the target. Work the engine does
+   * not track (a handler's fire-and-forget promise) is not waited for.
+   */
   advance(by: Duration): Promise<void>;
   close(): Promise<void>;
 }
@@ -149,7 +158,11 @@ function unwrap(item: Deliverable): { provider: string | undefined; body: unknow
   return { provider: undefined, body: item, source: 'webhook' };
 }
 
+const utf8 = new TextDecoder();
+
 function typeOf(body: unknown): string | undefined {
+  // Decoded as the engine decodes a byte payload, so both read the same type.
+  if (body instanceof Uint8Array) return typeOf(utf8.decode(body));
   if (typeof body === 'string') {
     try {
       return typeOf(JSON.parse(body));
@@ -264,6 +277,15 @@ export function createTestEngine(options: TestEngineOptions = {}): TestEngine {
     );
   }
 
+  // The engine is idle between two timers. When an attempt ends, the runner arms the timer of what comes due
+  // next (a retry) in a round of its own, which it may start a turn after `drain` has resolved: a second drain,
+  // a turn later, waits for that round, so the timer is set before the clock looks for the next one.
+  async function idle(): Promise<void> {
+    await engine.drain();
+    await new Promise((resolve) => setImmediate(resolve));
+    await engine.drain();
+  }
+
   return {
     engine,
     clock,
@@ -291,7 +313,7 @@ export function createTestEngine(options: TestEngineOptions = {}): TestEngine {
       payloads<ViolationNotice>(['violation']).filter((v) => m === undefined || matches(v, m)),
     drain: () => engine.drain(),
     async advance(by) {
-      await clock.advance(by);
+      await clock.advance(by, { idle });
       await engine.drain();
     },
     close: () => engine.close(),

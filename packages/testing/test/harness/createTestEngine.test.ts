@@ -1,7 +1,9 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { httpParams, loadConfig, type RuleSpec } from '@policyflow/core';
+import { type ActionJob, httpParams, loadConfig, type RuleSpec } from '@policyflow/core';
 import { describe, expect, it } from 'vitest';
 import { createTestEngine, loadFixtures } from '../../src/index.js';
 import { acme } from '../helpers.js';
@@ -132,6 +134,68 @@ describe('createTestEngine', () => {
   it('still checks a config object', () => {
     const config = { rules: [{ name: 'r', on: 'policy.active', actions: [{ type: 'no-such-action' }] }] };
     expect(() => createTestEngine({ config })).toThrow(/no-such-action/);
+  });
+
+  it('infers the provider of a delivery given as UTF-8 bytes', async () => {
+    const t = createTestEngine();
+    const [r] = await t.deliver(new TextEncoder().encode(JSON.stringify(quoteEvent('action_required', 1))));
+    expect(r).toMatchObject({ provider: 'kota', status: 'applied' });
+    expect(await t.state(QUOTE)).toBe('action_required');
+    await t.close();
+  });
+
+  it('advances timer by timer: a retry of an http action is scheduled from the failed attempt', async () => {
+    const hits: number[] = [];
+    const t0 = Date.parse('2025-01-01T00:00:00Z');
+    const server = createServer((req, res) => {
+      req.resume();
+      hits.push(t.clock.now());
+      res.statusCode = hits.length === 1 ? 500 : 200;
+      res.end('x');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+    const t = createTestEngine({
+      start: t0,
+      engine: { random: () => 0.5 },
+      config: {
+        rules: [
+          {
+            name: 'notify-cancelled',
+            on: { event: 'policy.cancelled' },
+            actions: [
+              {
+                type: 'http',
+                delay: '1h',
+                retry: { attempts: 3, baseMs: 60_000, maxMs: 60_000 },
+                params: { url, body: { a: 1 } },
+              },
+            ],
+          },
+        ],
+      },
+    });
+    try {
+      await t.deliver({
+        provider: 'ten99policy',
+        body: { id: 'ev_1', type: 'policy.cancelled', created: t0 / 1000, data: { id: 'pl_1' } },
+      });
+      await t.advance('1d');
+      const at = (name: string) => t.recorded.filter((r) => r.name === name).map((r) => r.at);
+      const failed = t.recorded.find((r) => r.name === 'action.failed')?.payload as { job: ActionJob };
+      const hour = t0 + 3_600_000;
+      expect(at('action.failed')).toEqual([hour]);
+      // The retry is due a backoff after the failed attempt, not after the end of the advance.
+      expect(failed.job.runAt).toBeGreaterThan(hour);
+      expect(failed.job.runAt).toBeLessThanOrEqual(hour + 60_000);
+      expect(hits).toEqual([hour, failed.job.runAt]);
+      expect(at('action.succeeded')).toEqual([failed.job.runAt]);
+      expect(t.clock.now()).toBe(t0 + 86_400_000);
+      expect(t.clock.pending()).toBe(0);
+    } finally {
+      await t.close();
+      server.close();
+    }
   });
 
   it('takes its own catalogs, clock start and reconcile policy', async () => {
