@@ -5,7 +5,10 @@ import type { HistoryEvent, LifecycleHistory } from './lifecycleHistory.js';
 export interface ScheduledDelivery {
   readonly event: HistoryEvent;
   readonly source: 'webhook' | 'poll';
-  /** 0 for an event's first webhook delivery, then 1, 2, … for its redeliveries (and each poll sighting). */
+  /**
+   * How many times the schedule delivered this event before (by webhook or poll): 0 for its first delivery,
+   * then 1, 2, … for each later one, in schedule order.
+   */
   readonly attempt: number;
 }
 
@@ -21,7 +24,7 @@ export interface DeliveryScheduleConstraints {
 
 interface Copy {
   readonly index: number;
-  readonly attempt: number;
+  readonly copy: number;
   readonly priority: number;
 }
 
@@ -32,11 +35,23 @@ function webhooks(
 ): Copy[] {
   const all: Copy[] = [];
   for (const [index, priorities] of copies.entries()) {
-    for (const [attempt, priority] of priorities.entries()) all.push({ index, attempt, priority });
+    for (const [copy, priority] of priorities.entries()) all.push({ index, copy, priority });
   }
-  if (reorder) all.sort((a, b) => a.priority - b.priority || a.index - b.index || a.attempt - b.attempt);
-  else all.sort((a, b) => a.index - b.index || a.attempt - b.attempt);
+  if (reorder) all.sort((a, b) => a.priority - b.priority || a.index - b.index || a.copy - b.copy);
+  else all.sort((a, b) => a.index - b.index || a.copy - b.copy);
   return all.filter((c) => c.index < history.events.length);
+}
+
+// Numbers each event's deliveries in the order they are made.
+function numbered(
+  order: ReadonlyArray<{ readonly event: HistoryEvent; readonly source: ScheduledDelivery['source'] }>,
+): ScheduledDelivery[] {
+  const seen = new Map<HistoryEvent, number>();
+  return order.map(({ event, source }) => {
+    const attempt = seen.get(event) ?? 0;
+    seen.set(event, attempt + 1);
+    return { event, source, attempt };
+  });
 }
 
 /**
@@ -67,21 +82,20 @@ export function deliverySchedule(
       interleave: fc.array(fc.boolean(), { maxLength: 2 * n * (2 + extra) }),
     })
     .map(({ copies, window, interleave }) => {
-      const hooks = webhooks(history, copies, reorder).map(
-        (c): ScheduledDelivery => ({
-          event: history.events[c.index]!,
-          source: 'webhook',
-          attempt: c.attempt,
-        }),
-      );
-      const polled: ScheduledDelivery[] = [];
+      const hooks = webhooks(history, copies, reorder).map((c) => ({
+        event: history.events[c.index]!,
+        source: 'webhook' as const,
+      }));
+      const polled: Array<{ event: HistoryEvent; source: 'poll' }> = [];
       if (window !== null) {
         const [a, b] = window;
         for (let i = Math.min(a, b); i <= Math.max(a, b); i++) {
-          polled.push({ event: history.events[i]!, source: 'poll', attempt: copies[i]?.length ?? 1 });
+          polled.push({ event: history.events[i]!, source: 'poll' });
         }
       }
-      return merge(hooks, polled, interleave);
+      return numbered(
+        merge<{ event: HistoryEvent; source: ScheduledDelivery['source'] }>(hooks, polled, interleave),
+      );
     });
 }
 

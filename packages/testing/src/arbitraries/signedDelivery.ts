@@ -27,7 +27,7 @@ export interface SignInput {
  * @example
  * ```ts
  * signPayload({ scheme: 'stripe', secret: 'whsec_test', payload: '{}', timestamp: 1700000000 });
- * // { 'ten99policy-signature': 't=1700000000,v1=5e0c…' }
+ * // { 'ten99policy-signature': 't=1700000000,v1=35495024f4ef3f94e5a93e22221544c4b75e9a42300cd965ab81cb85cd994e91' }
  * ```
  */
 export function signPayload(input: SignInput): Record<string, string> {

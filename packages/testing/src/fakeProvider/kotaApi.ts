@@ -1,5 +1,5 @@
 import { type FakeAnswer, jsonAnswer, kotaProblem } from './http.js';
-import type { EventLog, LoggedEvent } from './log.js';
+import { type EventLog, type LoggedEvent, parseIsoMillis } from './log.js';
 
 const DAY = 86_400_000;
 
@@ -25,6 +25,7 @@ function intParam(value: string | null, fallback: number): number | undefined {
 
 /**
  * `GET /events` with Kota's paged envelope, `order_direction`, `created_after`, `version`, `page`, `page_size`.
+ * A zone-less `created_after` is UTC, as the events' own zone-less times are.
  *
  * @example
  * ```ts
@@ -48,7 +49,8 @@ export function listKotaEvents(log: EventLog, url: URL, now: number, options: Fa
   let after = horizon;
   let exclusive = false;
   if (afterText !== null) {
-    const ms = Date.parse(afterText);
+    // Read as the stored events' times are: a zone-less value is UTC, not the host's time.
+    const ms = parseIsoMillis(afterText);
     if (Number.isNaN(ms)) errors.created_after = ['must be an ISO-8601 date-time'];
     else if (ms < horizon) errors.created_after = ['is limited to the last 30 days'];
     else {

@@ -13,6 +13,19 @@ export interface LoggedEvent {
 }
 
 /**
+ * Epoch ms from ISO-8601 text, a zone-less one read as UTC whatever the host's time zone; `NaN` when it is
+ * not a date-time. Both the stored events (`toMillis`) and Kota's `created_after` filter read text with it.
+ *
+ * @example
+ * ```ts
+ * parseIsoMillis('2025-06-30T02:00:00'); // 1751248800000, as '2025-06-30T02:00:00Z'
+ * ```
+ */
+export function parseIsoMillis(text: string): number {
+  return Date.parse(/(?:Z|[+-]\d{2}:?\d{2})$/i.test(text) ? text : `${text}Z`);
+}
+
+/**
  * Epoch ms from Unix seconds or ISO-8601 (a zone-less ISO string is UTC).
  *
  * @example
@@ -24,8 +37,7 @@ export function toMillis(value: unknown): number {
   if (typeof value === 'number') return value < 1e11 ? value * 1000 : value;
   if (typeof value === 'string') {
     if (/^\d+(\.\d+)?$/.test(value)) return toMillis(Number(value));
-    const zoned = /(?:Z|[+-]\d{2}:?\d{2})$/i.test(value) ? value : `${value}Z`;
-    const ms = Date.parse(zoned);
+    const ms = parseIsoMillis(value);
     if (!Number.isNaN(ms)) return ms;
   }
   throw new TypeError(`fake provider: event has no usable created/created_at (${JSON.stringify(value)})`);

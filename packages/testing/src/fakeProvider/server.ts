@@ -18,9 +18,12 @@ export interface ApiFaults {
   readonly rateLimit?: number;
   /** Once a 429 fires, this many requests in a row get one (a storm). Default 1. */
   readonly rateLimitBurst?: number;
-  /** `Retry-After` on 429 and 503 answers, in seconds; `null` to send none. Default 1. */
+  /**
+   * `Retry-After` on the 429 answers (`rateLimit`), in seconds; `null` to send none. Default 1. The 500
+   * answers of `serverError` never carry one.
+   */
   readonly retryAfterSeconds?: number | null;
-  /** Answer 500. */
+  /** Answer 500, without `Retry-After`. */
   readonly serverError?: number;
 }
 

@@ -36,6 +36,18 @@ describe('deliverySchedule', () => {
     expect(s.map((d) => d.event)).toEqual(h.events);
   });
 
+  fcTest.prop([
+    lifecycleHistory(acme, 'claim', { minLength: 2 }).chain((h) =>
+      fc
+        .record({ duplicates: fc.constantFrom(2 as const, false as const), pollOverlap: fc.boolean() })
+        .chain((c) => deliverySchedule(h, { ...c, reorder: true })),
+    ),
+  ])('numbers each event’s deliveries 0, 1, 2, … in schedule order, by webhook or poll', (s) => {
+    const seen = new Map<number, number[]>();
+    for (const d of s) seen.set(d.event.index, [...(seen.get(d.event.index) ?? []), d.attempt]);
+    for (const attempts of seen.values()) expect(attempts).toEqual(attempts.map((_, i) => i));
+  });
+
   test('reorders and duplicates by default (sometimes)', () => {
     const samples = fc.sample(
       lifecycleHistory(acme, 'claim', { minLength: 3 }).chain((h) => deliverySchedule(h)),

@@ -96,6 +96,26 @@ describe('fake Kota events API', () => {
     });
   });
 
+  it('reads a zone-less created_after as UTC, as the events’ zone-less times are, whatever the host zone', async () => {
+    const saved = process.env.TZ;
+    process.env.TZ = 'America/New_York';
+    try {
+      // The zone took: a zone-less text is local time to Date.parse now.
+      expect(Date.parse('2026-01-30T01:00:00')).toBe(Date.parse('2026-01-30T06:00:00Z'));
+      const f = await fake();
+      f.addEvents('kota', [{ ...kotaEvent(1, 0), created: '2026-01-30T02:00:00' }]);
+      const count = async (after: string) =>
+        ((await get(f, `/events?created_after=${after}`)).body as { items: Array<{ id: string }> }).items
+          .length;
+      expect(await count('2026-01-30T01:00:00')).toBe(1);
+      expect(await count('2026-01-30T03:00:00')).toBe(0);
+      expect(await count('2026-01-30T01:00:00Z')).toBe(1);
+    } finally {
+      if (saved === undefined) delete process.env.TZ;
+      else process.env.TZ = saved;
+    }
+  });
+
   it('answers problem+json for a bad page size, a missing key and an unknown event', async () => {
     const f = await fake();
     f.addEvents('kota', [kotaEvent(1, NOW - 1000)]);
