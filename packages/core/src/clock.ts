@@ -20,7 +20,7 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 /**
  * The real clock: `Date.now()` and `setTimeout`. Timers are unref'd so they never keep a process alive. A wait
  * longer than one Node timer allows (about 24.8 days: a `delay: 30d` reminder) is a chain of timers, each
- * waiting what is left, so it fires when asked rather than at once.
+ * waiting what is left, so it fires when asked rather than at once (and a wait of `Infinity` never fires).
  */
 export const systemClock: Clock = {
   now: () => Date.now(),

@@ -324,6 +324,13 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
         if (closed) return;
         await start();
         await whenIdle();
+        // An attempt that ended kicked a round for the next turn (to claim what came due, and to set the timer
+        // of a retry): it runs now, so that a drain returns with the runner's timer set.
+        if (immediate !== undefined) {
+          clearImmediate(immediate);
+          immediate = undefined;
+          continue;
+        }
         const due = await store.nextJobDueAt();
         if (loop === undefined && running === 0 && (due === undefined || due > clock.now())) return;
       }

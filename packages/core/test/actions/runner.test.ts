@@ -265,6 +265,36 @@ describe('the runner never stalls', () => {
     }
   });
 
+  test('a drain returns with the timer of a retry set', async () => {
+    let calls = 0;
+    const flaky: ActionDefinition = {
+      params: z.object({}),
+      retry: { attempts: 2, baseMs: 1_000, maxMs: 1_000 },
+      // Answers later, as a request does: its end is a settled promise, not a return.
+      handler: async () => {
+        calls += 1;
+        return calls === 1 ? { ok: false, retryable: true, message: 'try again' } : undefined;
+      },
+    };
+    const clock = createSimClock();
+    const engine = createEngine({
+      providers: [insurer],
+      clock,
+      random: () => 0.5,
+      actions: { flaky },
+      rules: [{ name: 'f', on: 'quote.created', actions: [{ type: 'flaky', params: {} }] }],
+    });
+    await engine.ingest(quoteEvent('quote.created', 'q1', 100), { provider: 'insurer' });
+    await engine.drain();
+    expect(calls).toBe(1);
+    // Full jitter with random() = 0.5: the retry is due 500 ms on, and its timer is set already.
+    expect(clock.pending).toBe(1);
+    clock.advance(500);
+    await engine.drain();
+    expect(calls).toBe(2);
+    expect(await engine.deadLetters()).toEqual([]);
+  });
+
   test('with an asynchronous store, a job fired while the runner asks when the next is due is run', async () => {
     const mem = createMemoryStore();
     // No synchronous face (a spread's copy is not the store's own), and `nextJobDueAt` answers when released,
