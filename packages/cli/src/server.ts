@@ -40,13 +40,20 @@ function notFound(res: ServerResponse, message: string): void {
   json(res, 404, { error: { code: 'not_found', message } });
 }
 
-// The request target's path; undefined when it is not a URL path at all (`//[`).
+// The request target's path as sent: not through `URL`, which collapses `.` and `..` segments (also as `%2E`),
+// so a resource whose id is `..` could never be read. Undefined when it is not a path at all (`//[`).
 function pathOf(target: string | undefined): string | undefined {
+  const raw = target ?? '/';
+  let parsed: URL;
   try {
-    return new URL(target ?? '/', 'http://localhost').pathname;
+    parsed = new URL(raw, 'http://localhost');
   } catch {
     return undefined;
   }
+  // An absolute target (`http://host/…`) or one that reads as an authority (`//host/…`) keeps URL's reading.
+  if (!raw.startsWith('/') || raw.startsWith('//')) return parsed.pathname;
+  const end = raw.search(/[?#]/);
+  return end < 0 ? raw : raw.slice(0, end);
 }
 
 // Undefined when a segment is not valid percent-encoding (`%ZZ`, a cut-off UTF-8 sequence).

@@ -53,6 +53,42 @@ describe('startServer', () => {
     expect(errors).toEqual([]);
   });
 
+  it('reads a resource whose id is a dot segment, which URL parsing would have collapsed', async () => {
+    const engine = createEngine({ providers: [kota()], store: createMemoryStore() });
+    for (const id of ['..', '.']) {
+      const body = {
+        id: `evt_${id.length}`,
+        type: 'employer.health_insurance.quote.created',
+        created: '2025-01-01T00:00:00Z',
+        data: { id, employer_id: 'er_1' },
+      };
+      expect((await engine.ingest(JSON.stringify(body), { provider: 'kota' })).status).toBe('applied');
+    }
+    const url = await serve(engine);
+    const get = (path: string) =>
+      new Promise<{ status: number | undefined; body: string }>((resolve, reject) => {
+        // Sent raw: fetch would collapse the segment itself.
+        const req = request(`${url}/`, { path }, (res) => {
+          let body = '';
+          res.on('data', (c) => {
+            body += c;
+          });
+          res.on('end', () => resolve({ status: res.statusCode, body }));
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    for (const [path, id] of [
+      ['/resources/kota/employer_quote/%2E%2E', '..'],
+      ['/resources/kota/employer_quote/..', '..'],
+      ['/resources/kota/employer_quote/%2e', '.'],
+    ] as const) {
+      const res = await get(path);
+      expect(res.status, path).toBe(200);
+      expect((JSON.parse(res.body) as { id: string }).id, path).toBe(id);
+    }
+  });
+
   it('answers an unexpected failure with a generic 500 and hands the real error to onError', async () => {
     const real = createEngine({ providers: [kota()], store: createMemoryStore() });
     const failure = new Error('connect ECONNREFUSED db.internal:5432 as policyflow_rw');
