@@ -176,7 +176,13 @@ export async function createWorker(options: WorkerOptions): Promise<Worker> {
     : await createPostgresStore({ ...common, url: options.url ?? '', max: options.max ?? 10 });
   const boss = store.boss!;
   await agreeOnShards(store, shards);
-  const engine = createEngine({ ...options.engine, store });
+  // The worker's retry policy is the engine's too: the engine gives each job its attempts (`maxAttempts`), which
+  // the action queue counts against, while the queue's backoff comes from the same policy.
+  const engine = createEngine({
+    ...options.engine,
+    ...(options.retry ? { retry: { ...options.retry, ...options.engine.retry } } : {}),
+    store,
+  });
   const polling = options.pollingIntervalSeconds ?? 0.5;
   let stopped = false;
 

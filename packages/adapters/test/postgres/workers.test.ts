@@ -5,7 +5,13 @@ import type pg from 'pg';
 import type { PgBoss } from 'pg-boss';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
-import { createSqlStore, ingestQueue, postgresClient, startBoss } from '../../src/postgres/index.js';
+import {
+  createSqlStore,
+  createWorker,
+  ingestQueue,
+  postgresClient,
+  startBoss,
+} from '../../src/postgres/index.js';
 import { acme, dropSchemas, PG_URL, postgresReachable, workload } from './helpers.js';
 import { createSinkTables, scaleRules } from './scale.js';
 
@@ -129,6 +135,37 @@ async function checkAgainst(pool: pg.Pool, schema: string, ref: Awaited<ReturnTy
   );
   expect(twice).toBe(0);
 }
+
+describe.runIf(pgUp)('a worker’s retry policy', { timeout: 60_000 }, () => {
+  const schema = 'pf_test_worker_retry';
+  beforeAll(() => dropSchemas(schema));
+  afterAll(() => dropSchemas(schema));
+
+  it('gives each job it fires its attempts, as well as the queue its backoff', async () => {
+    const worker = await createWorker({
+      url: PG_URL,
+      schema,
+      autoStart: false,
+      retry: { attempts: 2, baseMs: 1_000, maxMs: 1_000 },
+      engine: {
+        providers: [acme],
+        rules: [{ name: 'r', on: 'claim.opened', actions: [{ type: 'log', params: { message: 'm' } }] }],
+        logSink: () => {},
+      },
+    });
+    try {
+      const r = await worker.engine.ingest(
+        { id: 'evt_w1', type: 'claim.opened', created: 1, data: { id: 'c1' } },
+        { provider: 'acme' },
+      );
+      const job = await worker.store.getJob(r.actions[0]!.idempotencyKey);
+      // The engine's default is 6: the worker's policy was the queue's backoff only.
+      expect(job?.maxAttempts).toBe(2);
+    } finally {
+      await worker.stop();
+    }
+  });
+});
 
 describe.runIf(pgUp)('scale-out workers on PostgreSQL', { timeout: 240_000 }, () => {
   const schemas = ['pf_test_workers_a', 'pf_test_workers_b'];
