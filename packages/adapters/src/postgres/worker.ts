@@ -189,15 +189,8 @@ export async function createWorker(options: WorkerOptions): Promise<Worker> {
   let loops: Array<Promise<void>> | undefined;
   async function start(): Promise<void> {
     if (loops !== undefined || stopped) return;
-    const offset = Math.floor(Math.random() * shards);
-    loops = Array.from({ length: options.fetchers ?? 1 }, (_, i) =>
-      ingestLoop(
-        boss,
-        engine,
-        { batchSize: options.concurrency ?? 1000, idleMs: polling * 1000, shards, first: offset + i },
-        () => stopped,
-      ),
-    );
+    // The action worker first: pg-boss checks its options (a polling interval under 0.5 s is refused), and a
+    // worker that failed to start must not be consuming the ingest queue already.
     const actionConcurrency = options.actionConcurrency ?? 20;
     if (actionConcurrency > 0) {
       await workActions(boss, {
@@ -209,20 +202,38 @@ export async function createWorker(options: WorkerOptions): Promise<Worker> {
         ...(options.engine.logSink ? { log: options.engine.logSink } : {}),
       });
     }
+    const offset = Math.floor(Math.random() * shards);
+    loops = Array.from({ length: options.fetchers ?? 1 }, (_, i) =>
+      ingestLoop(
+        boss,
+        engine,
+        { batchSize: options.concurrency ?? 1000, idleMs: polling * 1000, shards, first: offset + i },
+        () => stopped,
+      ),
+    );
   }
-  if (options.autoStart ?? true) await start();
+  async function stop(): Promise<void> {
+    if (stopped) return;
+    stopped = true;
+    await Promise.all(loops ?? []);
+    await boss.stop({ graceful: true, close: false });
+    await engine.close();
+  }
+  if (options.autoStart ?? true) {
+    try {
+      await start();
+    } catch (error) {
+      // The caller gets no worker to stop: its queue, pool and connections are closed here.
+      await stop().catch(() => undefined);
+      throw error;
+    }
+  }
   return {
     engine,
     store,
     boss,
     queue: ingestQueue(boss, options.engine.providers, { shards }),
     start,
-    async stop() {
-      if (stopped) return;
-      stopped = true;
-      await Promise.all(loops ?? []);
-      await boss.stop({ graceful: true, close: false });
-      await engine.close();
-    },
+    stop,
   };
 }
