@@ -6,6 +6,7 @@ import type { Catalog, CatalogEntry } from './catalog.js';
 import { type Clock, systemClock } from './clock.js';
 import { type ErrorInfo, PolicyflowError } from './errors.js';
 import type { EventSource, PolicyEvent } from './event.js';
+import { cloneOrCopy } from './internal/clone.js';
 import { type Decision, decide } from './internal/decide.js';
 import { standardData } from './internal/envelope.js';
 import { KeyedQueue } from './internal/keyedQueue.js';
@@ -208,7 +209,7 @@ const NO_REACTION: Reaction = Object.freeze({ jobs: [], audit: [] });
 /** A copy of `s` whose context and stamps are its own: a listener may change it. */
 function detachedOf(s: ResourceSnapshot): ResourceSnapshot {
   if (s instanceof StoredSnapshot) return s.plain(true);
-  return { ...s, context: structuredClone(s.context), ...(s.stateAt ? { stateAt: { ...s.stateAt } } : {}) };
+  return { ...s, context: cloneOrCopy(s.context), ...(s.stateAt ? { stateAt: { ...s.stateAt } } : {}) };
 }
 
 function plainOf<S extends ResourceSnapshot | undefined>(s: S): S {

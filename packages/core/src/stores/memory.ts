@@ -1,5 +1,6 @@
 import type { StateValue } from 'xstate';
 import type { EventSource } from '../event.js';
+import { cloneOrCopy } from '../internal/clone.js';
 import type {
   ActionJob,
   AuditEntry,
@@ -49,7 +50,7 @@ function jobCopy(job: ActionJob): ActionJob {
   const params = job.params;
   return {
     ...job,
-    params: params !== null && typeof params === 'object' ? cloned(params) : params,
+    params: params !== null && typeof params === 'object' ? cloneOrCopy(params) : params,
     lastError: job.lastError === undefined ? undefined : { ...job.lastError },
   };
 }
@@ -60,15 +61,6 @@ function auditCopy(entry: AuditEntry): AuditEntry {
 
 function invalidCopy(record: InvalidRecord): InvalidRecord {
   return { ...record, error: { ...record.error } };
-}
-
-// Params come from templates over JSON, or from a host's reactor, which may put in what no clone copies.
-function cloned<T>(value: T): T {
-  try {
-    return structuredClone(value);
-  } catch {
-    return Array.isArray(value) ? ([...value] as T) : { ...value };
-  }
 }
 
 /** The last `limit` items (all without a limit; none for 0, where `slice(-0)` would give all). */

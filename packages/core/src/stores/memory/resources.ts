@@ -1,4 +1,5 @@
 import type { StateValue } from 'xstate';
+import { cloneOrCopy } from '../../internal/clone.js';
 import { isRecord, standardData } from '../../internal/envelope.js';
 import type { ResourceSnapshot } from '../../store.js';
 import type { StateCodes } from './columns.js';
@@ -163,13 +164,7 @@ export class StoredSnapshot implements ResourceSnapshot {
 
   #detachedContext(): Readonly<Record<string, unknown>> {
     if (typeof this.#stored === 'string') return contextOf(this.#stored);
-    const context = this.context;
-    try {
-      return structuredClone(context);
-    } catch {
-      // A host may ingest a parsed object holding something no clone can copy (a function): copy its top level.
-      return { ...context };
-    }
+    return cloneOrCopy(this.context);
   }
 }
 
