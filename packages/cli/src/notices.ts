@@ -1,4 +1,4 @@
-import type { Engine } from '@policyflow/core';
+import { describeError, type Engine } from '@policyflow/core';
 import type { CliIo } from './io.js';
 
 /**
@@ -38,9 +38,7 @@ export function reportNotices(engine: Engine, io: CliIo): () => void {
  * ```
  */
 export function describeFailure(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  const cause = error.cause instanceof Error ? error.cause.message : undefined;
-  return cause === undefined || error.message.includes(cause) ? error.message : `${error.message}: ${cause}`;
+  return describeError(error);
 }
 
 /**

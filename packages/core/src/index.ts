@@ -61,6 +61,7 @@ export { createEngine } from './engine.js';
 export type { ErrorCode, ErrorInfo, ErrorIssue, ErrorPath } from './errors.js';
 export { describeIssue, errorCodes, formatPath, isPolicyflowError, PolicyflowError } from './errors.js';
 export type { EventSource, PolicyEvent, ResourceRef } from './event.js';
+export { describeError } from './internal/describe.js';
 export type { Envelope, EnvelopeReader } from './internal/envelope.js';
 export { hashEventBody, parseTimestamp, readStandardEnvelope } from './internal/envelope.js';
 export type { Step, TransitionTable } from './internal/table.js';

@@ -1,5 +1,5 @@
 import { parseTimestamp } from '@policyflow/core';
-import { ProviderApiError } from './errors.js';
+import { isRecord, ProviderApiError } from './errors.js';
 import type { KotaClient, KotaEvent, KotaPage } from './kota.js';
 import type { MutableSummary, PassRuntime } from './runtime.js';
 
@@ -54,10 +54,6 @@ function readCheckpoint(raw: string | undefined): number | undefined {
  * since the order of ties can depend on the page asked for.
  */
 const SWEEP_SIZES = [100, 99, 98, 97] as const;
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** Kota's 400 for a `created_after` past its retention (its problem+json names the parameter). */
 function refusesCreatedAfter(error: unknown): boolean {
