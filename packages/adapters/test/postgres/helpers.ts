@@ -1,4 +1,4 @@
-import { defineCatalog } from '@policyflow/core';
+import { type ActionJob, defineCatalog } from '@policyflow/core';
 import { seededRandom } from '@policyflow/testing';
 import pg from 'pg';
 import { setup } from 'xstate';
@@ -99,4 +99,26 @@ export function workload(count: number, resources: number, seed = 7, duplicateRa
     [out[i], out[j]] = [out[j]!, out[i]!];
   }
   return out;
+}
+
+/** A job as the engine writes one: `id` is `eventId:rule:index`; `extra` overrides any field. */
+export function job(id: string, key: string, runAt: number, extra: Partial<ActionJob> = {}): ActionJob {
+  return {
+    id,
+    eventId: id.split(':')[0]!,
+    resourceKey: key,
+    rule: 'r',
+    actionIndex: 0,
+    type: 'log',
+    params: { message: 'hi' },
+    whileIn: undefined,
+    status: 'pending',
+    attempts: 0,
+    maxAttempts: 3,
+    runAt,
+    lastError: undefined,
+    createdAt: runAt,
+    updatedAt: runAt,
+    ...extra,
+  };
 }

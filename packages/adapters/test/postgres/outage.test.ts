@@ -2,7 +2,6 @@ import { once } from 'node:events';
 import { type AddressInfo, connect, createServer, type Socket } from 'node:net';
 import { PGlite } from '@electric-sql/pglite';
 import {
-  type ActionJob,
   createEngine,
   isPolicyflowError,
   kota,
@@ -16,7 +15,7 @@ import { createPostgresStore, createSqlStore, pgliteClient } from '../../src/pos
 import { storeFailure } from '../../src/postgres/sql.js';
 import { createWebhookHandler, ten99policySignature } from '../../src/webhook/index.js';
 import { policyEvent } from '../support/engine.js';
-import { dropSchemas, PG_URL, postgresReachable } from './helpers.js';
+import { dropSchemas, job as jobAt, PG_URL, postgresReachable } from './helpers.js';
 
 const pgUp = await postgresReachable();
 const SCHEMA = 'pf_test_outage';
@@ -51,23 +50,7 @@ function endpoint(store: Store) {
 /** Every read and write the engine may ask of a store, each as a call that must reject. */
 function storeCalls(store: Store): Array<[string, () => Promise<unknown>]> {
   const key = 'ten99policy/policy/pl_9';
-  const job: ActionJob = {
-    id: 'ev_9:r:0',
-    eventId: 'ev_9',
-    resourceKey: key,
-    rule: 'r',
-    actionIndex: 0,
-    type: 'log',
-    params: {},
-    whileIn: undefined,
-    status: 'pending',
-    attempts: 0,
-    maxAttempts: 3,
-    runAt: 1,
-    lastError: undefined,
-    createdAt: 1,
-    updatedAt: 1,
-  };
+  const job = jobAt('ev_9:r:0', key, 1, { params: {} });
   return [
     ['hasEvent', () => store.hasEvent('ev_9')],
     ['getResource', () => store.getResource(key)],

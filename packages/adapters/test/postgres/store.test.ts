@@ -14,7 +14,7 @@ import {
   migrations,
   postgresClient,
 } from '../../src/postgres/index.js';
-import { acme, dropSchemas, PG_URL, postgresReachable, workload } from './helpers.js';
+import { acme, dropSchemas, job, PG_URL, postgresReachable, workload } from './helpers.js';
 
 const pgUp = await postgresReachable();
 const SCHEMA = 'pf_test_store';
@@ -79,27 +79,6 @@ function write(eventId: string, key: string, version: number, extra: Partial<Ing
       recordedAt: 1_700_000_000_600,
       source: 'webhook',
     },
-    ...extra,
-  };
-}
-
-function job(id: string, key: string, runAt: number, extra: Partial<ActionJob> = {}): ActionJob {
-  return {
-    id,
-    eventId: id.split(':')[0]!,
-    resourceKey: key,
-    rule: 'r',
-    actionIndex: 0,
-    type: 'log',
-    params: { message: 'hi' },
-    whileIn: undefined,
-    status: 'pending',
-    attempts: 0,
-    maxAttempts: 3,
-    runAt,
-    lastError: undefined,
-    createdAt: runAt,
-    updatedAt: runAt,
     ...extra,
   };
 }
